@@ -1,0 +1,29 @@
+namespace AgentDb.Server.Bench.Ann.Running;
+
+/// <summary>Everything measured for one candidate.</summary>
+/// <param name="Name">The candidate's name.</param>
+/// <param name="Detail">Library, version and parameters, for the report.</param>
+/// <param name="BuildSeconds">Wall time of the build on <paramref name="BuildThreads"/> threads.</param>
+/// <param name="BuildThreads">Threads the build was allowed.</param>
+/// <param name="BuildSecondsSingleThread">Wall time of a build on one thread, when measured.</param>
+/// <param name="VectorCount">Vectors inserted.</param>
+/// <param name="MemoryBytes">Bytes the built index holds.</param>
+/// <param name="MemorySource">How <paramref name="MemoryBytes"/> was obtained.</param>
+/// <param name="Sweep">One point per ef, in sweep order.</param>
+internal sealed record CandidateResult(
+    string Name,
+    string Detail,
+    double BuildSeconds,
+    int BuildThreads,
+    double? BuildSecondsSingleThread,
+    int VectorCount,
+    long MemoryBytes,
+    string MemorySource,
+    IReadOnlyList<SweepPoint> Sweep)
+{
+    /// <summary>Vectors inserted per second of the multi-threaded build.</summary>
+    public double InsertsPerSecond => BuildSeconds > 0 ? VectorCount / BuildSeconds : double.PositiveInfinity;
+
+    /// <summary>Index bytes per vector inserted.</summary>
+    public double BytesPerVector => VectorCount > 0 ? (double)MemoryBytes / VectorCount : 0;
+}
