@@ -30,7 +30,7 @@ internal static class ResultTableWriter
                     result.Name,
                     Format(result.BuildSeconds, "F2"),
                     result.BuildSecondsSingleThread is double single ? Format(single, "F2") : "-",
-                    Format(result.InsertsPerSecond, "N0"),
+                    result.InsertsPerSecond is double inserts ? Format(inserts, "N0") : "-",
                     Format(result.BytesPerVector, "N0"),
                     point.Ef == 0 ? "-" : point.Ef.ToString(CultureInfo.InvariantCulture),
                     Format(point.Recall, "F4"),

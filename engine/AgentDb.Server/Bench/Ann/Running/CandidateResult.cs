@@ -21,8 +21,11 @@ internal sealed record CandidateResult(
     string MemorySource,
     IReadOnlyList<SweepPoint> Sweep)
 {
-    /// <summary>Vectors inserted per second of the multi-threaded build.</summary>
-    public double InsertsPerSecond => BuildSeconds > 0 ? VectorCount / BuildSeconds : double.PositiveInfinity;
+    /// <summary>Builds faster than this (e.g. an exact scan, which builds nothing) have no meaningful insert rate.</summary>
+    public const double MinimumTimedBuildSeconds = 1e-3;
+
+    /// <summary>Vectors inserted per second of the multi-threaded build; null when the build took no measurable time.</summary>
+    public double? InsertsPerSecond => BuildSeconds >= MinimumTimedBuildSeconds ? VectorCount / BuildSeconds : null;
 
     /// <summary>Index bytes per vector inserted.</summary>
     public double BytesPerVector => VectorCount > 0 ? (double)MemoryBytes / VectorCount : 0;
