@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
+using AgentDb.Kernels;
 using AgentDb.Server.Cli;
+using AgentDb.Server.Diagnostics;
 using AgentDb.Server.Hosting;
 
 namespace AgentDb.Server;
@@ -31,6 +33,17 @@ internal static class Program
             return ExitCode.Usage;
         }
 
+        // The kernel path is chosen once per process from AGENTDB_SIMD_MAX: refuse a bad value before anything runs.
+        try
+        {
+            SimdDispatch.Select(getEnvironmentVariable(SimdDispatch.EnvironmentVariable));
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"agentdb: error: {e.Message}");
+            return ExitCode.Usage;
+        }
+
         switch (command.Kind)
         {
             case CommandKind.Help:
@@ -44,6 +57,8 @@ internal static class Program
                 {
                     return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token);
                 }
+            case CommandKind.Kernels:
+                return KernelsCommand.Run(stdout, stderr);
             default:
                 throw new UnreachableException($"command kind {command.Kind} has no handler");
         }

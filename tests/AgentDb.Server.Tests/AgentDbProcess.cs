@@ -46,7 +46,10 @@ internal sealed partial class AgentDbProcess : IDisposable
         }
     }
 
-    public static AgentDbProcess Start(params string[] args)
+    public static AgentDbProcess Start(params string[] args) => StartWithEnvironment(null, args);
+
+    /// <summary>Starts agentdb with extra environment variables (a null value removes the variable).</summary>
+    public static AgentDbProcess StartWithEnvironment(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         Assert.True(File.Exists(DllPath), $"{DllPath} is missing: the project reference should copy it");
 
@@ -66,6 +69,14 @@ internal sealed partial class AgentDbProcess : IDisposable
         startInfo.Environment.Remove("AGENTDB_DATA");
         startInfo.Environment.Remove("AGENTDB_HOST");
         startInfo.Environment.Remove("AGENTDB_PORT");
+        startInfo.Environment.Remove("AGENTDB_SIMD_MAX");
+        if (environment is not null)
+        {
+            foreach (var (name, value) in environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
 
         var process = new Process { StartInfo = startInfo };
         var child = new AgentDbProcess(process);

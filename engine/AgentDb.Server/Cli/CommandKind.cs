@@ -11,4 +11,7 @@ internal enum CommandKind
 
     /// <summary>Run the server until SIGTERM or Ctrl+C.</summary>
     Serve,
+
+    /// <summary>Report the distance-kernel path this process chose and check it against a double-precision reference.</summary>
+    Kernels,
 }

@@ -53,6 +53,15 @@ internal static class CommandLineParser
                 return true;
             case "serve":
                 return TryParseServe(args, getEnvironmentVariable, out command, out error);
+            case "kernels":
+                if (args.Count > 1)
+                {
+                    error = new CommandLineError($"unexpected argument '{args[1]}' for kernels");
+                    return false;
+                }
+                command = new ParsedCommand(CommandKind.Kernels);
+                error = null;
+                return true;
         }
 
         if (first.StartsWith('-'))

@@ -9,11 +9,14 @@ internal static class UsageText
     public static string Text { get; } = $"""
         Usage:
           agentdb serve [--data DIR] [--host ADDR] [--port N] [--config FILE]
+          agentdb kernels
           agentdb --help
           agentdb --version
 
         Commands:
           serve            Open the data directory, lock it, and run until SIGTERM or Ctrl+C.
+          kernels          Print the SIMD path the distance kernels run on and self-check it.
+                           AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
 
         Options for serve (also accepted as --name=value):
           --data DIR       Data directory, created if missing (default {ServerOptions.DefaultDataDirectory}; env {EnvironmentVariables.Data}).
