@@ -297,7 +297,7 @@ public sealed class HnswIndex : IDisposable
         _resizeLock.EnterWriteLock();
         long entry = _entryPoint.Read();
         return new HnswSnapshot(
-            _storage, _metric, _nodeCount, _liveCount, GraphEntryPoint.NodeOf(entry), GraphEntryPoint.LevelOf(entry));
+            _storage, _metric, _efSearch, _nodeCount, _liveCount, GraphEntryPoint.NodeOf(entry), GraphEntryPoint.LevelOf(entry));
     }
 
     /// <summary>Ends <see cref="AcquireSnapshot"/>.</summary>
