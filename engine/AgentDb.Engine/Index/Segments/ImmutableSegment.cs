@@ -20,11 +20,16 @@ public sealed class ImmutableSegment : IDisposable
     private volatile bool _verified;
     private SegmentCorruptedException? _verifyFailure;
 
+    // Deletes made after the file was written (the file never changes): allocated on the first, one bit per node.
+    private ulong[]? _tombstones;
+    private int _liveCount;
+
     private ImmutableSegment(string path, SegmentMapping mapping, SegmentHeader header)
     {
         Path = path;
         _mapping = mapping;
         _header = header;
+        _liveCount = (int)header.LiveCount;
     }
 
     /// <summary>The file this segment maps.</summary>
@@ -36,8 +41,8 @@ public sealed class ImmutableSegment : IDisposable
     /// <summary>How distances are measured.</summary>
     public DistanceMetric Metric => (DistanceMetric)_header.Metric;
 
-    /// <summary>The number of live (not deleted) points.</summary>
-    public int Count => (int)_header.LiveCount;
+    /// <summary>The number of live points: not deleted in the file nor since.</summary>
+    public int Count => Volatile.Read(ref _liveCount);
 
     /// <summary>The number of nodes, deleted ones included.</summary>
     public int NodeCount => (int)_header.NodeCount;
@@ -131,7 +136,7 @@ public sealed class ImmutableSegment : IDisposable
                 query = scratch.NormalizedQuery(query);
             }
 
-            var view = new MappedGraphView(_mapping, _header, Path);
+            MappedGraphView view = View();
             return HnswSearch.Search(Metric, view, query, k, ef == 0 ? (int)_header.EfSearch : ef, filter, results, scratch);
         }
         finally
@@ -150,7 +155,8 @@ public sealed class ImmutableSegment : IDisposable
         _mapping.Enter();
         try
         {
-            return new MappedGraphView(_mapping, _header, Path).TryGetNode(id, out _);
+            MappedGraphView view = View();
+            return view.TryGetNode(id, out int node) && !view.IsDeleted(node);
         }
         finally
         {
@@ -159,19 +165,30 @@ public sealed class ImmutableSegment : IDisposable
     }
 
     /// <summary>
-    /// Copies the live point of rank <paramref name="rank"/> (by ascending id, in [0, <see cref="Count"/>)) into
-    /// <paramref name="vector"/> and returns its id: how compaction reads a segment back.
+    /// Marks <paramref name="id"/> deleted in memory (the file does not change; the caller persists the delete, e.g. in
+    /// a tombstone file beside the segment). Returns false if it was not live. Thread-safe.
     /// </summary>
-    internal long CopyLivePoint(int rank, Span<float> vector)
+    internal bool MarkDeleted(long id)
     {
         VerifyChecksums();
         _mapping.Enter();
         try
         {
-            var view = new MappedGraphView(_mapping, _header, Path);
-            int node = view.LiveNodeByRank(rank);
-            view.GetVector(node).CopyTo(vector);
-            return view.GetId(node);
+            MappedGraphView view = View();
+            if (!view.TryGetNode(id, out int node) || view.IsDeleted(node))
+            {
+                return false;
+            }
+
+            ulong[] tombstones = _tombstones ?? InitialiseTombstones();
+            ulong bit = 1UL << (node & 63);
+            if ((Interlocked.Or(ref tombstones[node >> 6], bit) & bit) != 0)
+            {
+                return false; // a concurrent delete of the same id won
+            }
+
+            Interlocked.Decrement(ref _liveCount);
+            return true;
         }
         finally
         {
@@ -179,6 +196,45 @@ public sealed class ImmutableSegment : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies the point at <paramref name="rank"/> of the id index (in [0, <see cref="IndexedCount"/>), by ascending
+    /// id) into <paramref name="vector"/>; false if it has been deleted since the file was written. How compaction
+    /// reads a segment back.
+    /// </summary>
+    internal bool TryCopyLivePoint(int rank, Span<float> vector, out long id)
+    {
+        VerifyChecksums();
+        _mapping.Enter();
+        try
+        {
+            MappedGraphView view = View();
+            int node = view.LiveNodeByRank(rank);
+            id = view.GetId(node);
+            if (view.IsDeleted(node))
+            {
+                return false;
+            }
+
+            view.GetVector(node).CopyTo(vector);
+            return true;
+        }
+        finally
+        {
+            _mapping.Exit();
+        }
+    }
+
+    /// <summary>The number of points live when the file was written: the length of its id index.</summary>
+    internal int IndexedCount => (int)_header.LiveCount;
+
     /// <summary>Unmaps the file once running searches have finished; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _mapping.Dispose();
+
+    private MappedGraphView View() => new(_mapping, _header, Path, Volatile.Read(ref _tombstones), Count);
+
+    private ulong[] InitialiseTombstones()
+    {
+        Interlocked.CompareExchange(ref _tombstones, new ulong[(NodeCount + 63) / 64], null);
+        return _tombstones;
+    }
 }

@@ -23,15 +23,20 @@ internal readonly unsafe struct MappedGraphView : IGraphView
     private readonly int _dimension;
     private readonly int _nodeCount;
     private readonly int _liveCount;
+    private readonly int _indexedCount;
     private readonly int _m;
     private readonly int _maxDegree0;
     private readonly int _entryPoint;
     private readonly int _maxLevel;
     private readonly string _path;
     private readonly byte* _base;
+    private readonly ulong[]? _tombstones;
 
-    /// <summary>A view of a mapping whose header <paramref name="header"/> has passed validation.</summary>
-    public MappedGraphView(SegmentMapping mapping, in SegmentHeader header, string path)
+    /// <summary>
+    /// A view of a mapping whose header <paramref name="header"/> has passed validation. <paramref name="tombstones"/>,
+    /// if any, marks further deleted nodes (deletes made after the file was written) with the bitmap block's layout.
+    /// </summary>
+    public MappedGraphView(SegmentMapping mapping, in SegmentHeader header, string path, ulong[]? tombstones, int liveCount)
     {
         byte* at = mapping.Pointer;
         _base = at;
@@ -45,7 +50,9 @@ internal readonly unsafe struct MappedGraphView : IGraphView
         _upperLinkCount = (long)(header.Table[(int)SegmentBlock.UpperLinks].Length / sizeof(int));
         _dimension = (int)header.Dimension;
         _nodeCount = (int)header.NodeCount;
-        _liveCount = (int)header.LiveCount;
+        _indexedCount = (int)header.LiveCount;
+        _liveCount = liveCount;
+        _tombstones = tombstones;
         _m = (int)header.M;
         _maxDegree0 = (int)header.MaxDegree0;
         _entryPoint = header.EntryPoint;
@@ -116,16 +123,17 @@ internal readonly unsafe struct MappedGraphView : IGraphView
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsDeleted(int node) => ((_deleted[node >> 6] >> (node & 63)) & 1) != 0;
+    public bool IsDeleted(int node) =>
+        (((_deleted[node >> 6] | (_tombstones is null ? 0 : _tombstones[node >> 6])) >> (node & 63)) & 1) != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long GetId(int node) => _ids[node];
 
-    /// <summary>Binary search of the id index (live nodes by ascending id).</summary>
+    /// <summary>Binary search of the id index (nodes live when the file was written, by ascending id).</summary>
     public bool TryGetNode(long id, out int node)
     {
         int low = 0;
-        int high = _liveCount - 1;
+        int high = _indexedCount - 1;
         while (low <= high)
         {
             int middle = (int)((uint)(low + high) >> 1);
@@ -156,10 +164,10 @@ internal readonly unsafe struct MappedGraphView : IGraphView
         return false;
     }
 
-    /// <summary>The id of the <paramref name="rank"/>-th live node by ascending id, and its node.</summary>
+    /// <summary>The node of the <paramref name="rank"/>-th entry of the id index (live when written, by ascending id).</summary>
     public int LiveNodeByRank(int rank)
     {
-        Debug.Assert((uint)rank < (uint)_liveCount);
+        Debug.Assert((uint)rank < (uint)_indexedCount);
         int node = _idIndex[rank];
         if ((uint)node >= (uint)_nodeCount)
         {
