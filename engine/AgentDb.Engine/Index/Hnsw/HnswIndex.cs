@@ -42,6 +42,9 @@ public sealed class HnswIndex : IDisposable
 
     private GraphStorage _storage;
     private int _nodeCount;
+
+    // Nodes reserved (stored and published) but not yet linked; a snapshot waits for it to reach zero.
+    private int _pendingLinks;
     private int _liveCount;
     private bool _disposed;
 
@@ -98,10 +101,11 @@ public sealed class HnswIndex : IDisposable
             }
 
             node = _nodeCount;
-            EnsureCapacity(node + 1);
+            EnsureCapacity(node + 1L);
             Store(_storage, node, id, vector);
             _nodeCount = node + 1;
             Publish(id, node);
+            Interlocked.Increment(ref _pendingLinks);
         }
 
         Link(node);
@@ -157,7 +161,7 @@ public sealed class HnswIndex : IDisposable
             }
 
             first = _nodeCount;
-            EnsureCapacity(first + ids.Length);
+            EnsureCapacity((long)first + ids.Length);
             GraphStorage storage = _storage;
             for (int i = 0; i < ids.Length; i++)
             {
@@ -169,6 +173,8 @@ public sealed class HnswIndex : IDisposable
             {
                 Publish(ids[i], first + i);
             }
+
+            Interlocked.Add(ref _pendingLinks, ids.Length);
         }
 
         int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
@@ -287,25 +293,28 @@ public sealed class HnswIndex : IDisposable
     }
 
     /// <summary>
-    /// Freezes the graph for a reader of its internals (the segment writer): blocks adds, deletes and linking until
-    /// <see cref="ReleaseSnapshot"/>, on the same thread. Searches go on.
+    /// Freezes the graph for a reader of its internals (the segment writer): waits until every added node is linked,
+    /// then blocks adds and deletes until <see cref="ReleaseSnapshot"/>, on the same thread. Searches go on.
     /// </summary>
     internal HnswSnapshot AcquireSnapshot()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _addLock.Enter();
-        _resizeLock.EnterWriteLock();
+
+        // No node can be reserved now; those reserved before finish linking without this lock.
+        SpinWait wait = default;
+        while (Volatile.Read(ref _pendingLinks) != 0)
+        {
+            wait.SpinOnce();
+        }
+
         long entry = _entryPoint.Read();
         return new HnswSnapshot(
             _storage, _metric, _efSearch, _nodeCount, _liveCount, GraphEntryPoint.NodeOf(entry), GraphEntryPoint.LevelOf(entry));
     }
 
     /// <summary>Ends <see cref="AcquireSnapshot"/>.</summary>
-    internal void ReleaseSnapshot()
-    {
-        _resizeLock.ExitWriteLock();
-        _addLock.Exit();
-    }
+    internal void ReleaseSnapshot() => _addLock.Exit();
 
     private static int MaxCapacityFor(int dimension, int capacity) => Math.Min(capacity, Array.MaxLength / dimension);
 
@@ -335,7 +344,7 @@ public sealed class HnswIndex : IDisposable
     }
 
     /// <summary>Makes room for <paramref name="nodeCount"/> nodes, doubling. Under <see cref="_addLock"/>.</summary>
-    private void EnsureCapacity(int nodeCount)
+    private void EnsureCapacity(long nodeCount)
     {
         GraphStorage storage = _storage;
         if (nodeCount <= storage.Capacity)
@@ -407,6 +416,7 @@ public sealed class HnswIndex : IDisposable
         {
             SearchScratch.Return(scratch);
             _resizeLock.ExitReadLock();
+            Interlocked.Decrement(ref _pendingLinks);
         }
     }
 }

@@ -10,10 +10,10 @@ namespace AgentDb.Index.Segments;
 public static class SegmentWriter
 {
     /// <summary>
-    /// Writes <paramref name="index"/> to <paramref name="path"/>, replacing any file there. Adds, deletes and inserts
-    /// on the index wait while it is written; searches go on. The file is written beside the target, flushed to disk
-    /// and then renamed over <paramref name="path"/>, so a reader sees the old file or the whole new one, never a part.
-    /// Deleted points are kept as waypoints and marked in the deleted bitmap.
+    /// Writes <paramref name="index"/> to <paramref name="path"/>, replacing any file there. Points whose add is still
+    /// linking are waited for, then adds and deletes on the index wait while it is written; searches go on. The file
+    /// is written beside the target, flushed to disk and renamed over <paramref name="path"/>, so a reader sees the old
+    /// file or the whole new one, never a part. Deleted points are kept as waypoints and marked in the deleted bitmap.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="index"/> or <paramref name="path"/> is null.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>

@@ -53,6 +53,37 @@ public sealed class SegmentRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_DuringAParallelAddBatch_WritesOnlyFullyLinkedNodes()
+    {
+        const int count = 3_000;
+        float[] data = VectorData.Clustered(count, Dimension, clusters: 20, seed: 43);
+        using var index = new HnswIndex(new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.L2Squared, EfConstruction = 64 });
+        index.AddBatch(VectorData.Ids(100), data.AsSpan(0, 100 * Dimension));
+        Task adding = Task.Run(() => index.AddBatch(VectorData.Ids(count - 100, first: 100), data.AsSpan(100 * Dimension), 2));
+        string path = _directory.File("during.hnsw");
+        while (index.Count < 1_000)
+        {
+            await Task.Yield();
+        }
+
+        SegmentWriter.Write(index, path);
+        await adding;
+
+        using ImmutableSegment segment = ImmutableSegment.Open(path);
+        Assert.InRange(segment.Count, 1_000, count);
+        var hits = new SearchHit[10];
+        int findable = 0;
+        for (int i = 0; i < segment.Count; i++)
+        {
+            segment.Search(VectorData.Row(data, Dimension, i), 10, hits, ef: 64);
+            findable += hits.Any(hit => hit.Id == i) ? 1 : 0;
+        }
+
+        // Every node written has its links: an unlinked one would be unreachable, and would be missed.
+        Assert.True(findable >= segment.Count * 0.995, $"{segment.Count - findable} of {segment.Count} not findable");
+    }
+
+    [Fact]
     public void Contains_OfSegment_ReportsLiveIdsOnly()
     {
         using var index = new HnswIndex(new HnswOptions { Dimension = 2, Metric = DistanceMetric.L2Squared });
