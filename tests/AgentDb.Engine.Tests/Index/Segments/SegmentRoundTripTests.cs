@@ -84,6 +84,23 @@ public sealed class SegmentRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Write_OfTwoSequentialBuildsWithTheSameSeed_GivesIdenticalFiles()
+    {
+        float[] data = VectorData.Clustered(600, Dimension, clusters: 6, seed: 44);
+        string first = _directory.File("first.hnsw");
+        string second = _directory.File("second.hnsw");
+        foreach (string path in new[] { first, second })
+        {
+            using var index = new HnswIndex(new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.Cosine, EfConstruction = 32, Seed = 7 });
+            index.AddBatch(VectorData.Ids(600), data, maxDegreeOfParallelism: 1);
+            index.Delete(42);
+            SegmentWriter.Write(index, path);
+        }
+
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+    }
+
+    [Fact]
     public void Contains_OfSegment_ReportsLiveIdsOnly()
     {
         using var index = new HnswIndex(new HnswOptions { Dimension = 2, Metric = DistanceMetric.L2Squared });

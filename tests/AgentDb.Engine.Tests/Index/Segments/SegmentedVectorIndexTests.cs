@@ -109,6 +109,30 @@ public sealed class SegmentedVectorIndexTests : IDisposable
     }
 
     [Fact]
+    public void Reopen_AfterATornTombstoneWrite_KeepsTheWholeRecords()
+    {
+        using (SegmentedVectorIndex collection = Create(sealThreshold: 3))
+        {
+            collection.AddBatch([1L, 2L, 3L], new float[3 * Dimension]);
+            Assert.True(collection.Delete(2));
+        }
+
+        string tombstones = Directory.GetFiles(_directory.Path, "*.deleted").Single();
+        using (var file = new FileStream(tombstones, FileMode.Append))
+        {
+            file.Write([3, 0, 0]); // a crash three bytes into the record deleting id 3
+        }
+
+        using SegmentedVectorIndex reopened = Create(sealThreshold: 3);
+
+        Assert.Equal(2, reopened.Count);
+        Assert.False(reopened.Contains(2));
+        Assert.True(reopened.Contains(3));
+        Assert.Equal(8, new FileInfo(tombstones).Length);
+        Assert.True(reopened.Delete(3));
+    }
+
+    [Fact]
     public void Add_OfIdLiveInASegment_Throws_AndOfDeletedOneSucceeds()
     {
         using SegmentedVectorIndex collection = Create(sealThreshold: 1);
