@@ -97,7 +97,7 @@ public sealed class HnswIndex : IDisposable
         {
             if (_nodesById.ContainsKey(id))
             {
-                ThrowDuplicate(id);
+                ThrowDuplicate(id, nameof(id));
             }
 
             node = _nodeCount;
@@ -156,7 +156,7 @@ public sealed class HnswIndex : IDisposable
             {
                 if (!seen.Add(id) || _nodesById.ContainsKey(id))
                 {
-                    ThrowDuplicate(id);
+                    ThrowDuplicate(id, nameof(ids));
                 }
             }
 
@@ -319,8 +319,8 @@ public sealed class HnswIndex : IDisposable
     private static int MaxCapacityFor(int dimension, int capacity) => Math.Min(capacity, Array.MaxLength / dimension);
 
     [DoesNotReturn]
-    private static void ThrowDuplicate(long id) =>
-        throw new ArgumentException($"Id {id} is already in the index (or repeated in the batch).", "ids");
+    private static void ThrowDuplicate(long id, string parameter) =>
+        throw new ArgumentException($"Id {id} is already in the index (or repeated in the batch).", parameter);
 
     private static void CheckFinite(ReadOnlySpan<float> vector, string parameter)
     {
