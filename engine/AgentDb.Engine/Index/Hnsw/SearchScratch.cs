@@ -8,7 +8,7 @@ namespace AgentDb.Index.Hnsw;
 internal sealed class SearchScratch
 {
     [ThreadStatic]
-    private static SearchScratch? t_cached;
+    private static SearchScratch? s_cachedForThread;
 
     private float[] _query = [];
     private int[] _neighbors = new int[64];
@@ -25,17 +25,17 @@ internal sealed class SearchScratch
 
     public static SearchScratch Rent()
     {
-        SearchScratch? scratch = t_cached;
+        SearchScratch? scratch = s_cachedForThread;
         if (scratch is null)
         {
             return new SearchScratch();
         }
 
-        t_cached = null;
+        s_cachedForThread = null;
         return scratch;
     }
 
-    public static void Return(SearchScratch scratch) => t_cached = scratch;
+    public static void Return(SearchScratch scratch) => s_cachedForThread = scratch;
 
     /// <summary>A buffer for one node's neighbour list.</summary>
     public Span<int> Neighbors(int maxDegree) => Ensure(ref _neighbors, maxDegree);
