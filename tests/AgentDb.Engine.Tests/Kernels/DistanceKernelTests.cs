@@ -93,13 +93,13 @@ public sealed class DistanceKernelTests(ITestOutputHelper output)
     public void FloatKernels_GiveTheSameAnswer_AtEveryAlignment(SimdPath path)
     {
         var rng = new Random(99);
-        const int D = 389;
-        float[] backingA = Make(rng, D + 16, Values.Uniform);
-        float[] backingB = Make(rng, D + 16, Values.Uniform);
+        const int d = 389;
+        float[] backingA = Make(rng, d + 16, Values.Uniform);
+        float[] backingB = Make(rng, d + 16, Values.Uniform);
         for (int offset = 0; offset < 16; offset++)
         {
-            ReadOnlySpan<float> a = backingA.AsSpan(offset, D);
-            ReadOnlySpan<float> b = backingB.AsSpan(16 - offset, D);
+            ReadOnlySpan<float> a = backingA.AsSpan(offset, d);
+            ReadOnlySpan<float> b = backingB.AsSpan(16 - offset, d);
             double scale = Reference.AbsDot(a, b);
             Assert.True(Math.Abs(KernelPaths.Dot(path, a, b) - Reference.Dot(a, b)) <= SumTolerance * scale, $"offset {offset}");
             double l2 = Reference.L2Squared(a, b);
@@ -218,12 +218,12 @@ public sealed class DistanceKernelTests(ITestOutputHelper output)
         var rng = new Random(5);
         foreach (int d in new[] { 3, 16, 100, 384 })
         {
-            const int Rows = 37;
+            const int rows = 37;
             float[] query = Make(rng, d, Values.Uniform);
-            float[] block = Make(rng, d * Rows, Values.Uniform);
-            var many = new float[Rows];
+            float[] block = Make(rng, d * rows, Values.Uniform);
+            var many = new float[rows];
             Distance.ComputeMany(metric, query, block, many);
-            for (int r = 0; r < Rows; r++)
+            for (int r = 0; r < rows; r++)
             {
                 Assert.Equal(Distance.Compute(metric, query, block.AsSpan(r * d, d)), many[r]);
             }
