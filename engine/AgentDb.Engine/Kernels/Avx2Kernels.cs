@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace AgentDb.Kernels;
 
 /// <summary>
-/// 256-bit kernels (AVX2 + FMA). Four independent accumulators hide the FMA latency; the tail is one
+/// 256-bit kernels (AVX2 + FMA). Independent accumulators hide the FMA latency; the tail is one
 /// masked, overlapping vector. Spans shorter than one vector go to the 128-bit kernels.
 /// Callers have checked that the spans have equal length.
 /// </summary>
@@ -29,28 +29,41 @@ internal static class Avx2Kernels
 
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
-        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         int i = 0;
-        for (; i <= n - (4 * W); i += 4 * W)
+
+        // Eight independent accumulators: enough chains to keep both FMA pipes busy through their latency.
+        for (; i <= n - (8 * W); i += 8 * W)
         {
             s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i), s0);
             s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + W)), Vector256.LoadUnsafe(ref pb, (nuint)(i + W)), s1);
             s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (2 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (2 * W))), s2);
             s3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (3 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (3 * W))), s3);
+            s4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (4 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (4 * W))), s4);
+            s5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (5 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (5 * W))), s5);
+            s6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (6 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (6 * W))), s6);
+            s7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + (7 * W))), Vector256.LoadUnsafe(ref pb, (nuint)(i + (7 * W))), s7);
         }
 
-        for (; i <= n - W; i += W)
+        for (; i <= n - (2 * W); i += 2 * W)
         {
             s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i), s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)(i + W)), Vector256.LoadUnsafe(ref pb, (nuint)(i + W)), s1);
+        }
+
+        if (i <= n - W)
+        {
+            s2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i), s2);
+            i += W;
         }
 
         if (i != n)
         {
             Vector256<float> x = Vector256.LoadUnsafe(ref pa, (nuint)(n - W)) & TailMask.Last256(n - i);
-            s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref pb, (nuint)(n - W)), s1);
+            s3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref pb, (nuint)(n - W)), s3);
         }
 
-        return Vector256.Sum((s0 + s1) + (s2 + s3));
+        return Vector256.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,34 +77,53 @@ internal static class Avx2Kernels
 
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
-        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         int i = 0;
-        for (; i <= n - (4 * W); i += 4 * W)
+
+        // Eight independent accumulators: enough chains to keep both FMA pipes busy through their latency.
+        for (; i <= n - (8 * W); i += 8 * W)
         {
             Vector256<float> d0 = Vector256.LoadUnsafe(ref pa, (nuint)i) - Vector256.LoadUnsafe(ref pb, (nuint)i);
-            Vector256<float> d1 = Vector256.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector256.LoadUnsafe(ref pb, (nuint)(i + W));
-            Vector256<float> d2 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (2 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (2 * W)));
-            Vector256<float> d3 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (3 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (3 * W)));
             s0 = Vector256.FusedMultiplyAdd(d0, d0, s0);
+            Vector256<float> d1 = Vector256.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector256.LoadUnsafe(ref pb, (nuint)(i + W));
             s1 = Vector256.FusedMultiplyAdd(d1, d1, s1);
+            Vector256<float> d2 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (2 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (2 * W)));
             s2 = Vector256.FusedMultiplyAdd(d2, d2, s2);
+            Vector256<float> d3 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (3 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (3 * W)));
             s3 = Vector256.FusedMultiplyAdd(d3, d3, s3);
+            Vector256<float> d4 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (4 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (4 * W)));
+            s4 = Vector256.FusedMultiplyAdd(d4, d4, s4);
+            Vector256<float> d5 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (5 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (5 * W)));
+            s5 = Vector256.FusedMultiplyAdd(d5, d5, s5);
+            Vector256<float> d6 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (6 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (6 * W)));
+            s6 = Vector256.FusedMultiplyAdd(d6, d6, s6);
+            Vector256<float> d7 = Vector256.LoadUnsafe(ref pa, (nuint)(i + (7 * W))) - Vector256.LoadUnsafe(ref pb, (nuint)(i + (7 * W)));
+            s7 = Vector256.FusedMultiplyAdd(d7, d7, s7);
         }
 
-        for (; i <= n - W; i += W)
+        for (; i <= n - (2 * W); i += 2 * W)
         {
-            Vector256<float> d = Vector256.LoadUnsafe(ref pa, (nuint)i) - Vector256.LoadUnsafe(ref pb, (nuint)i);
-            s0 = Vector256.FusedMultiplyAdd(d, d, s0);
+            Vector256<float> d0 = Vector256.LoadUnsafe(ref pa, (nuint)i) - Vector256.LoadUnsafe(ref pb, (nuint)i);
+            s0 = Vector256.FusedMultiplyAdd(d0, d0, s0);
+            Vector256<float> d1 = Vector256.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector256.LoadUnsafe(ref pb, (nuint)(i + W));
+            s1 = Vector256.FusedMultiplyAdd(d1, d1, s1);
+        }
+
+        if (i <= n - W)
+        {
+            Vector256<float> d2 = Vector256.LoadUnsafe(ref pa, (nuint)i) - Vector256.LoadUnsafe(ref pb, (nuint)i);
+            s2 = Vector256.FusedMultiplyAdd(d2, d2, s2);
+            i += W;
         }
 
         if (i != n)
         {
             Vector256<float> d = (Vector256.LoadUnsafe(ref pa, (nuint)(n - W)) - Vector256.LoadUnsafe(ref pb, (nuint)(n - W)))
                 & TailMask.Last256(n - i);
-            s1 = Vector256.FusedMultiplyAdd(d, d, s1);
+            s3 = Vector256.FusedMultiplyAdd(d, d, s3);
         }
 
-        return Vector256.Sum((s0 + s1) + (s2 + s3));
+        return Vector256.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

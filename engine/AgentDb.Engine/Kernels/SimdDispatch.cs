@@ -83,7 +83,7 @@ public static class SimdDispatch
         if (!TryParse(cap, out SimdPath limit))
         {
             throw new ArgumentException(
-                $"{EnvironmentVariable}='{cap}' is not a kernel path; use one of: scalar, vector128, avx2, avx512.", nameof(cap));
+                $"{EnvironmentVariable}='{cap}' is not a kernel path; use one of: scalar, vector128, avx2, avx512.");
         }
 
         return limit < hardware ? limit : hardware;

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace AgentDb.Kernels;
 
 /// <summary>
-/// 128-bit kernels (SSE or AdvSimd; fused multiply-add where the hardware has it). Four independent accumulators hide the FMA latency; the tail is one
+/// 128-bit kernels (SSE or AdvSimd; fused multiply-add where the hardware has it). Independent accumulators hide the FMA latency; the tail is one
 /// masked, overlapping vector. Spans shorter than one vector go to the scalar kernels.
 /// Callers have checked that the spans have equal length.
 /// </summary>
@@ -27,28 +27,41 @@ internal static class Vector128Kernels
 
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
-        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         int i = 0;
-        for (; i <= n - (4 * W); i += 4 * W)
+
+        // Eight independent accumulators: enough chains to keep both FMA pipes busy through their latency.
+        for (; i <= n - (8 * W); i += 8 * W)
         {
             s0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i), s0);
             s1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + W)), Vector128.LoadUnsafe(ref pb, (nuint)(i + W)), s1);
             s2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (2 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (2 * W))), s2);
             s3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (3 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (3 * W))), s3);
+            s4 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (4 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (4 * W))), s4);
+            s5 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (5 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (5 * W))), s5);
+            s6 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (6 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (6 * W))), s6);
+            s7 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + (7 * W))), Vector128.LoadUnsafe(ref pb, (nuint)(i + (7 * W))), s7);
         }
 
-        for (; i <= n - W; i += W)
+        for (; i <= n - (2 * W); i += 2 * W)
         {
             s0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i), s0);
+            s1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)(i + W)), Vector128.LoadUnsafe(ref pb, (nuint)(i + W)), s1);
+        }
+
+        if (i <= n - W)
+        {
+            s2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref pa, (nuint)i), Vector128.LoadUnsafe(ref pb, (nuint)i), s2);
+            i += W;
         }
 
         if (i != n)
         {
             Vector128<float> x = Vector128.LoadUnsafe(ref pa, (nuint)(n - W)) & TailMask.Last128(n - i);
-            s1 = Vector128.MultiplyAddEstimate(x, Vector128.LoadUnsafe(ref pb, (nuint)(n - W)), s1);
+            s3 = Vector128.MultiplyAddEstimate(x, Vector128.LoadUnsafe(ref pb, (nuint)(n - W)), s3);
         }
 
-        return Vector128.Sum((s0 + s1) + (s2 + s3));
+        return Vector128.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,34 +75,53 @@ internal static class Vector128Kernels
 
         ref float pa = ref MemoryMarshal.GetReference(a);
         ref float pb = ref MemoryMarshal.GetReference(b);
-        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         int i = 0;
-        for (; i <= n - (4 * W); i += 4 * W)
+
+        // Eight independent accumulators: enough chains to keep both FMA pipes busy through their latency.
+        for (; i <= n - (8 * W); i += 8 * W)
         {
             Vector128<float> d0 = Vector128.LoadUnsafe(ref pa, (nuint)i) - Vector128.LoadUnsafe(ref pb, (nuint)i);
-            Vector128<float> d1 = Vector128.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector128.LoadUnsafe(ref pb, (nuint)(i + W));
-            Vector128<float> d2 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (2 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (2 * W)));
-            Vector128<float> d3 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (3 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (3 * W)));
             s0 = Vector128.MultiplyAddEstimate(d0, d0, s0);
+            Vector128<float> d1 = Vector128.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector128.LoadUnsafe(ref pb, (nuint)(i + W));
             s1 = Vector128.MultiplyAddEstimate(d1, d1, s1);
+            Vector128<float> d2 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (2 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (2 * W)));
             s2 = Vector128.MultiplyAddEstimate(d2, d2, s2);
+            Vector128<float> d3 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (3 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (3 * W)));
             s3 = Vector128.MultiplyAddEstimate(d3, d3, s3);
+            Vector128<float> d4 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (4 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (4 * W)));
+            s4 = Vector128.MultiplyAddEstimate(d4, d4, s4);
+            Vector128<float> d5 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (5 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (5 * W)));
+            s5 = Vector128.MultiplyAddEstimate(d5, d5, s5);
+            Vector128<float> d6 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (6 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (6 * W)));
+            s6 = Vector128.MultiplyAddEstimate(d6, d6, s6);
+            Vector128<float> d7 = Vector128.LoadUnsafe(ref pa, (nuint)(i + (7 * W))) - Vector128.LoadUnsafe(ref pb, (nuint)(i + (7 * W)));
+            s7 = Vector128.MultiplyAddEstimate(d7, d7, s7);
         }
 
-        for (; i <= n - W; i += W)
+        for (; i <= n - (2 * W); i += 2 * W)
         {
-            Vector128<float> d = Vector128.LoadUnsafe(ref pa, (nuint)i) - Vector128.LoadUnsafe(ref pb, (nuint)i);
-            s0 = Vector128.MultiplyAddEstimate(d, d, s0);
+            Vector128<float> d0 = Vector128.LoadUnsafe(ref pa, (nuint)i) - Vector128.LoadUnsafe(ref pb, (nuint)i);
+            s0 = Vector128.MultiplyAddEstimate(d0, d0, s0);
+            Vector128<float> d1 = Vector128.LoadUnsafe(ref pa, (nuint)(i + W)) - Vector128.LoadUnsafe(ref pb, (nuint)(i + W));
+            s1 = Vector128.MultiplyAddEstimate(d1, d1, s1);
+        }
+
+        if (i <= n - W)
+        {
+            Vector128<float> d2 = Vector128.LoadUnsafe(ref pa, (nuint)i) - Vector128.LoadUnsafe(ref pb, (nuint)i);
+            s2 = Vector128.MultiplyAddEstimate(d2, d2, s2);
+            i += W;
         }
 
         if (i != n)
         {
             Vector128<float> d = (Vector128.LoadUnsafe(ref pa, (nuint)(n - W)) - Vector128.LoadUnsafe(ref pb, (nuint)(n - W)))
                 & TailMask.Last128(n - i);
-            s1 = Vector128.MultiplyAddEstimate(d, d, s1);
+            s3 = Vector128.MultiplyAddEstimate(d, d, s3);
         }
 
-        return Vector128.Sum((s0 + s1) + (s2 + s3));
+        return Vector128.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,17 @@
+namespace AgentDb.Server.Cli;
+
+/// <summary>What an <c>agentdb</c> invocation asked for.</summary>
+internal enum CommandKind
+{
+    /// <summary>Print the usage text and exit 0.</summary>
+    Help,
+
+    /// <summary>Print the version and exit 0.</summary>
+    Version,
+
+    /// <summary>Run the server until SIGTERM or Ctrl+C.</summary>
+    Serve,
+
+    /// <summary>Report the distance-kernel path this process chose and check it against a double-precision reference.</summary>
+    Kernels,
+}

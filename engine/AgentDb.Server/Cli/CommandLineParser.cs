@@ -1,0 +1,269 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using AgentDb.Server.Hosting;
+
+namespace AgentDb.Server.Cli;
+
+/// <summary>
+/// Parses and validates the <c>agentdb</c> command line. Precedence for serve settings: command-line option, then
+/// <c>AGENTDB_*</c> environment variable (empty counts as unset), then the default. Never throws on bad input.
+/// </summary>
+internal static class CommandLineParser
+{
+    private const string DataOption = "--data";
+    private const string HostOption = "--host";
+    private const string PortOption = "--port";
+    private const string ConfigOption = "--config";
+
+    /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <param name="getEnvironmentVariable">Reads an environment variable; returns null when unset.</param>
+    /// <param name="command">The parsed command when this returns true.</param>
+    /// <param name="error">The reason when this returns false.</param>
+    public static bool TryParse(
+        IReadOnlyList<string> args,
+        Func<string, string?> getEnvironmentVariable,
+        [NotNullWhen(true)] out ParsedCommand? command,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        command = null;
+        if (args.Count == 0)
+        {
+            error = new CommandLineError("no command given", ShowUsage: true);
+            return false;
+        }
+
+        var first = args[0];
+        switch (first)
+        {
+            case "--help" or "-h" or "help":
+                // Anything after a help request is ignored: help never fails.
+                command = new ParsedCommand(CommandKind.Help);
+                error = null;
+                return true;
+            case "--version":
+                if (args.Count > 1)
+                {
+                    error = new CommandLineError($"unexpected argument '{args[1]}' after --version");
+                    return false;
+                }
+                command = new ParsedCommand(CommandKind.Version);
+                error = null;
+                return true;
+            case "serve":
+                return TryParseServe(args, getEnvironmentVariable, out command, out error);
+            case "kernels":
+                if (args.Count > 1)
+                {
+                    error = new CommandLineError($"unexpected argument '{args[1]}' for kernels");
+                    return false;
+                }
+                command = new ParsedCommand(CommandKind.Kernels);
+                error = null;
+                return true;
+        }
+
+        if (first.StartsWith('-'))
+        {
+            var name = OptionName(first);
+            error = IsServeOption(name)
+                ? new CommandLineError($"option {name} must follow the subcommand: agentdb serve {name} ...")
+                : new CommandLineError($"unknown option '{first}'", ShowUsage: true);
+            return false;
+        }
+
+        error = new CommandLineError($"unknown command '{first}'", ShowUsage: true);
+        return false;
+    }
+
+    private static bool TryParseServe(
+        IReadOnlyList<string> args,
+        Func<string, string?> getEnvironmentVariable,
+        [NotNullWhen(true)] out ParsedCommand? command,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        command = null;
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        for (var i = 1; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h")
+            {
+                command = new ParsedCommand(CommandKind.Help);
+                error = null;
+                return true;
+            }
+            if (!arg.StartsWith('-'))
+            {
+                error = new CommandLineError($"unexpected argument '{arg}' for serve");
+                return false;
+            }
+
+            var name = OptionName(arg);
+            if (!IsServeOption(name))
+            {
+                error = new CommandLineError($"unknown option '{name}' for serve");
+                return false;
+            }
+
+            string value;
+            if (name.Length < arg.Length)
+            {
+                value = arg[(name.Length + 1)..];
+                if (value.Length == 0)
+                {
+                    error = new CommandLineError($"option {name} needs a value");
+                    return false;
+                }
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                error = new CommandLineError($"option {name} needs a value");
+                return false;
+            }
+
+            if (!given.TryAdd(name, value))
+            {
+                error = new CommandLineError($"option {name} given more than once");
+                return false;
+            }
+        }
+
+        var config = given.GetValueOrDefault(ConfigOption);
+        if (!TryResolveDataDirectory(given.GetValueOrDefault(DataOption), getEnvironmentVariable, out var dataDirectory, out error)
+            || !TryResolveHost(given.GetValueOrDefault(HostOption), getEnvironmentVariable, out var host, out error)
+            || !TryResolvePort(given.GetValueOrDefault(PortOption), getEnvironmentVariable, out var port, out error)
+            || !TryValidateConfigFile(config, out error))
+        {
+            return false;
+        }
+
+        command = new ParsedCommand(CommandKind.Serve, new ServerOptions(dataDirectory, host, port, config));
+        return true;
+    }
+
+    private static bool TryResolveDataDirectory(
+        string? fromCommandLine,
+        Func<string, string?> getEnvironmentVariable,
+        out string dataDirectory,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, DataOption, EnvironmentVariables.Data, getEnvironmentVariable);
+        dataDirectory = value ?? ServerOptions.DefaultDataDirectory;
+        error = value is null ? null : CheckPath(value, "data directory", source);
+        return error is null;
+    }
+
+    private static bool TryResolveHost(
+        string? fromCommandLine,
+        Func<string, string?> getEnvironmentVariable,
+        out string host,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, HostOption, EnvironmentVariables.Host, getEnvironmentVariable);
+        host = value ?? ServerOptions.DefaultHost;
+        error = value is null || IsValidHost(value)
+            ? null
+            : Invalid("host", value, source, "not an IP address or host name");
+        return error is null;
+    }
+
+    private static bool TryResolvePort(
+        string? fromCommandLine,
+        Func<string, string?> getEnvironmentVariable,
+        out int port,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, PortOption, EnvironmentVariables.Port, getEnvironmentVariable);
+        port = ServerOptions.DefaultPort;
+        error = null;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (!IsInteger(value))
+        {
+            error = Invalid("port", value, source, "not a number");
+            return false;
+        }
+        // Digits that overflow a long are out of range too, not "not a number".
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            || number is < 1 or > IPEndPoint.MaxPort)
+        {
+            error = Invalid("port", value, source, $"must be between 1 and {IPEndPoint.MaxPort}");
+            return false;
+        }
+        port = (int)number;
+        return true;
+    }
+
+    private static bool TryValidateConfigFile(string? config, [NotNullWhen(false)] out CommandLineError? error)
+    {
+        error = config is null ? null : CheckPath(config, "config file", ConfigOption);
+        if (error is null && config is not null && !File.Exists(config))
+        {
+            error = Invalid("config file", config, ConfigOption, "no such file");
+        }
+        return error is null;
+    }
+
+    /// <summary>The command-line value if given, else the environment variable if set and non-empty, else null.</summary>
+    private static (string? Value, string Source) Pick(
+        string? fromCommandLine,
+        string option,
+        string variable,
+        Func<string, string?> getEnvironmentVariable)
+    {
+        if (fromCommandLine is not null)
+        {
+            return (fromCommandLine, option);
+        }
+        var fromEnvironment = getEnvironmentVariable(variable);
+        return string.IsNullOrEmpty(fromEnvironment) ? (null, variable) : (fromEnvironment, variable);
+    }
+
+    private static CommandLineError? CheckPath(string value, string what, string source)
+    {
+        if (value.Length == 0)
+        {
+            return Invalid(what, value, source, "must not be empty");
+        }
+        return value.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0
+            ? Invalid(what, value, source, "contains a character not allowed in a path")
+            : null;
+    }
+
+    private static CommandLineError Invalid(string what, string value, string source, string reason) =>
+        new($"invalid {what} '{value}' from {source}: {reason}");
+
+    /// <summary>An IPv6 literal, a dotted-quad IPv4 literal, or a DNS name (so "4433" and "1.2.3" are rejected).</summary>
+    private static bool IsValidHost(string value) =>
+        Uri.CheckHostName(value) switch
+        {
+            UriHostNameType.Dns or UriHostNameType.IPv6 => true,
+            UriHostNameType.IPv4 => value.AsSpan().Count('.') == 3 && IPAddress.TryParse(value, out _),
+            _ => false,
+        };
+
+    private static bool IsInteger(string value)
+    {
+        var digits = value.AsSpan(value.StartsWith('-') || value.StartsWith('+') ? 1 : 0);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>"--port=1" → "--port"; "--port" → "--port".</summary>
+    private static string OptionName(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? arg : arg[..equals];
+    }
+
+    private static bool IsServeOption(string name) => name is DataOption or HostOption or PortOption or ConfigOption;
+}

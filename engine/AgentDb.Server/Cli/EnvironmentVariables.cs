@@ -1,0 +1,17 @@
+namespace AgentDb.Server.Cli;
+
+/// <summary>
+/// The environment variables <c>agentdb serve</c> reads. They override the built-in defaults; command-line
+/// options override them. An empty value counts as unset.
+/// </summary>
+internal static class EnvironmentVariables
+{
+    /// <summary>Overrides the default data directory (<c>--data</c>).</summary>
+    public const string Data = "AGENTDB_DATA";
+
+    /// <summary>Overrides the default listen address (<c>--host</c>).</summary>
+    public const string Host = "AGENTDB_HOST";
+
+    /// <summary>Overrides the default listen port (<c>--port</c>).</summary>
+    public const string Port = "AGENTDB_PORT";
+}
