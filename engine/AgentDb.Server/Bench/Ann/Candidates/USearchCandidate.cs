@@ -48,7 +48,7 @@ internal sealed class USearchCandidate : IAnnCandidate
                 return null;
             }
 
-            nuint bytes = USearchNative.usearch_memory_usage(_index, out IntPtr error);
+            nuint bytes = USearchNative.MemoryUsage(_index, out IntPtr error);
             USearchNative.ThrowIfError(error, "memory_usage");
             return (long)bytes;
         }
@@ -62,7 +62,7 @@ internal sealed class USearchCandidate : IAnnCandidate
             return "unbuilt";
         }
 
-        IntPtr name = USearchNative.usearch_hardware_acceleration(_index, out IntPtr error);
+        IntPtr name = USearchNative.HardwareAcceleration(_index, out IntPtr error);
         USearchNative.ThrowIfError(error, "hardware_acceleration");
         return Marshal.PtrToStringUTF8(name) ?? "unknown";
     }
@@ -79,13 +79,13 @@ internal sealed class USearchCandidate : IAnnCandidate
         _dimension = baseVectors.Dimension;
         var options = new IndexOptions(
             MetricKindOf(_metric), IntPtr.Zero, ScalarKind.Float32, (ulong)_dimension, Connectivity, ExpansionAdd, expansionSearch: 64, multi: false);
-        _index = USearchNative.usearch_init(ref options, out IntPtr error);
+        _index = USearchNative.Init(ref options, out IntPtr error);
         USearchNative.ThrowIfError(error, "init");
-        USearchNative.usearch_reserve(_index, (nuint)baseVectors.Count, out error);
+        USearchNative.Reserve(_index, (nuint)baseVectors.Count, out error);
         USearchNative.ThrowIfError(error, "reserve");
-        USearchNative.usearch_change_threads_add(_index, (nuint)threads, out error);
+        USearchNative.ChangeThreadsAdd(_index, (nuint)threads, out error);
         USearchNative.ThrowIfError(error, "change_threads_add");
-        USearchNative.usearch_change_threads_search(_index, 1, out error);
+        USearchNative.ChangeThreadsSearch(_index, 1, out error);
         USearchNative.ThrowIfError(error, "change_threads_search");
 
         IntPtr index = _index;
@@ -93,7 +93,7 @@ internal sealed class USearchCandidate : IAnnCandidate
         int dimension = _dimension;
         Parallel.For(0, baseVectors.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
         {
-            USearchNative.usearch_add(index, (ulong)i, ref data[i * dimension], ScalarKind.Float32, out IntPtr addError);
+            USearchNative.Add(index, (ulong)i, ref data[i * dimension], ScalarKind.Float32, out IntPtr addError);
             USearchNative.ThrowIfError(addError, "add");
         });
     }
@@ -114,7 +114,7 @@ internal sealed class USearchCandidate : IAnnCandidate
         IntPtr error;
         if (ef != _expansionSearch)
         {
-            USearchNative.usearch_change_expansion_search(_index, (nuint)ef, out error);
+            USearchNative.ChangeExpansionSearch(_index, (nuint)ef, out error);
             USearchNative.ThrowIfError(error, "change_expansion_search");
             _expansionSearch = ef;
         }
@@ -125,7 +125,7 @@ internal sealed class USearchCandidate : IAnnCandidate
             _distances = new float[k];
         }
 
-        int found = (int)USearchNative.usearch_search(
+        int found = (int)USearchNative.Search(
             _index, ref MemoryMarshal.GetReference(query), ScalarKind.Float32, (nuint)k, ref _keys[0], ref _distances[0], out error);
         USearchNative.ThrowIfError(error, "search");
         found = Math.Min(found, ids.Length);
@@ -142,7 +142,7 @@ internal sealed class USearchCandidate : IAnnCandidate
     {
         if (_index != IntPtr.Zero)
         {
-            USearchNative.usearch_free(_index, out _);
+            USearchNative.Free(_index, out _);
             _index = IntPtr.Zero;
         }
     }

@@ -17,39 +17,36 @@ internal static class USearchNative
 {
     private const string Library = "libusearch_c";
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern IntPtr usearch_init(ref IndexOptions options, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_init", CallingConvention = CallingConvention.Cdecl)]
+    public static extern IntPtr Init(ref IndexOptions options, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_free(IntPtr index, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_free", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void Free(IntPtr index, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_reserve(IntPtr index, nuint capacity, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_reserve", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void Reserve(IntPtr index, nuint capacity, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_change_threads_add(IntPtr index, nuint threads, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_change_threads_add", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void ChangeThreadsAdd(IntPtr index, nuint threads, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_change_threads_search(IntPtr index, nuint threads, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_change_threads_search", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void ChangeThreadsSearch(IntPtr index, nuint threads, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_change_expansion_search(IntPtr index, nuint expansion, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_change_expansion_search", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void ChangeExpansionSearch(IntPtr index, nuint expansion, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern void usearch_add(IntPtr index, ulong key, ref float vector, ScalarKind vectorKind, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_add", CallingConvention = CallingConvention.Cdecl)]
+    public static extern void Add(IntPtr index, ulong key, ref float vector, ScalarKind vectorKind, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern nuint usearch_search(
+    [DllImport(Library, EntryPoint = "usearch_search", CallingConvention = CallingConvention.Cdecl)]
+    public static extern nuint Search(
         IntPtr index, ref float query, ScalarKind queryKind, nuint count, ref ulong keys, ref float distances, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern nuint usearch_size(IntPtr index, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_memory_usage", CallingConvention = CallingConvention.Cdecl)]
+    public static extern nuint MemoryUsage(IntPtr index, out IntPtr error);
 
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern nuint usearch_memory_usage(IntPtr index, out IntPtr error);
-
-    [DllImport(Library, CallingConvention = CallingConvention.Cdecl)]
-    public static extern IntPtr usearch_hardware_acceleration(IntPtr index, out IntPtr error);
+    [DllImport(Library, EntryPoint = "usearch_hardware_acceleration", CallingConvention = CallingConvention.Cdecl)]
+    public static extern IntPtr HardwareAcceleration(IntPtr index, out IntPtr error);
 
     /// <summary>Throws <see cref="USearchException"/> with the library's message when <paramref name="error"/> is set.</summary>
     public static void ThrowIfError(IntPtr error, string operation)

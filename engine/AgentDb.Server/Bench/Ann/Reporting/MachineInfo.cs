@@ -21,12 +21,12 @@ internal sealed record MachineInfo(string CpuModel, int LogicalCores, string Ope
 
     private static string ReadCpuModel()
     {
-        const string CpuInfo = "/proc/cpuinfo";
+        const string cpuInfo = "/proc/cpuinfo";
         try
         {
-            if (File.Exists(CpuInfo))
+            if (File.Exists(cpuInfo))
             {
-                foreach (string line in File.ReadLines(CpuInfo))
+                foreach (string line in File.ReadLines(cpuInfo))
                 {
                     if (line.StartsWith("model name", StringComparison.Ordinal))
                     {

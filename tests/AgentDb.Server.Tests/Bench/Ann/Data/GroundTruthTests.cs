@@ -12,22 +12,22 @@ public sealed class GroundTruthTests
     public void Compute_MatchesNaiveDoublePrecisionNeighbours(DistanceMetric metric)
     {
         var (baseVectors, queries) = ClusteredGaussianGenerator.Generate(new GenerateSpec(600, 40, 23, 5, 11));
-        const int K = 25;
+        const int k = 25;
 
-        NeighborTable table = GroundTruth.Compute(baseVectors, queries, metric, K, threads: 3);
+        NeighborTable table = GroundTruth.Compute(baseVectors, queries, metric, k, threads: 3);
 
         Assert.Equal(40, table.Rows);
-        Assert.Equal(K, table.Width);
+        Assert.Equal(k, table.Width);
         int exactRows = 0;
         for (int q = 0; q < queries.Count; q++)
         {
             double[] naive = Enumerable.Range(0, baseVectors.Count).Select(i => NaiveDistance(metric, queries.Row(q), baseVectors.Row(i))).ToArray();
-            int[] expected = Enumerable.Range(0, baseVectors.Count).OrderBy(i => naive[i]).ThenBy(i => i).Take(K).ToArray();
+            int[] expected = Enumerable.Range(0, baseVectors.Count).OrderBy(i => naive[i]).ThenBy(i => i).Take(k).ToArray();
             ReadOnlySpan<int> actual = table.Row(q);
-            Assert.Equal(K, new HashSet<int>(actual.ToArray()).Count);
+            Assert.Equal(k, new HashSet<int>(actual.ToArray()).Count);
 
             // Float and double rounding may swap near-ties; the distances at each rank must still agree.
-            for (int j = 0; j < K; j++)
+            for (int j = 0; j < k; j++)
             {
                 Assert.True(
                     Math.Abs(naive[actual[j]] - naive[expected[j]]) <= 1e-4 * Math.Max(1, Math.Abs(naive[expected[j]])),

@@ -85,7 +85,7 @@ public sealed class TextCorpusBuilderTests
     [Fact]
     public void ParseStanzas_ReadsSynopsisParagraphsAndMd5()
     {
-        const string List = """
+        const string list = """
             Package: foo
             Description-md5: 0123
             Description-en: Foo tool
@@ -103,7 +103,7 @@ public sealed class TextCorpusBuilderTests
             Version: 2
             """;
 
-        var parsed = AptDescriptionReader.ParseStanzas(new StringReader(List)).ToList();
+        var parsed = AptDescriptionReader.ParseStanzas(new StringReader(list)).ToList();
 
         Assert.Equal(2, parsed.Count);
         Assert.Equal("0123", parsed[0].Md5);
