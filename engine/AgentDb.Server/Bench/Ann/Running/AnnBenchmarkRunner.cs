@@ -11,8 +11,14 @@ namespace AgentDb.Server.Bench.Ann.Running;
 /// </summary>
 internal sealed class AnnBenchmarkRunner
 {
-    /// <summary>Queries run untimed before each timed pass, to warm caches and the JIT.</summary>
+    /// <summary>Fewest queries run untimed before each timed pass, to warm caches and the JIT.</summary>
     public const int WarmupQueries = 100;
+
+    /// <summary>
+    /// Least time spent warming up before each timed pass: tiered compilation promotes the harness's and the
+    /// candidate's loops only after a delay, so a count alone under-warms fast candidates on small sets.
+    /// </summary>
+    public static readonly TimeSpan WarmupTime = TimeSpan.FromMilliseconds(300);
 
     private readonly AnnWorkload _workload;
     private readonly TextWriter _log;
@@ -123,9 +129,10 @@ internal sealed class AnnBenchmarkRunner
         VectorSet queries = _workload.Queries;
         int k = _workload.K;
         var ids = new long[k];
-        for (int q = 0; q < Math.Min(WarmupQueries, queries.Count); q++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int done = 0; queries.Count > 0 && (done < WarmupQueries || Stopwatch.GetElapsedTime(warmupStart) < WarmupTime); done++)
         {
-            candidate.Search(queries.Row(q), k, ef, ids);
+            candidate.Search(queries.Row(done % queries.Count), k, ef, ids);
         }
 
         var found = NeighborTable.CreateEmpty(queries.Count, k);
