@@ -35,22 +35,26 @@ def log(message):
 
 def read_fvecs(path):
     """Reads a TEXMEX .fvecs file: per vector an int32 little-endian dimension, then that many float32."""
+    size = os.path.getsize(path)
     raw = np.fromfile(path, dtype="<i4")
-    if raw.size == 0:
+    if size == 0:
         fail(f"{path}: the file is empty; it holds no vectors.")
+    if raw.size == 0:
+        fail(f"{path}: vector 0 (byte offset 0): is truncated: its dimension word has {size} of 4 bytes.")
     dim = int(raw[0])
     if dim < 1 or dim > 65536:
         fail(f"{path}: vector 0 (byte offset 0): declares dimension {dim}, outside 1..65536.")
     record = dim + 1
-    if raw.size % record != 0:
-        count = raw.size // record
-        fail(f"{path}: vector {count} (byte offset {count * record * 4}): is truncated.")
-    rows = raw.reshape(-1, record)
+    whole = raw.size // record
+    rows = raw[: whole * record].reshape(-1, record)
+    # Every record before the first wrong header sits where it should, so that header's offset is exact.
     bad = np.nonzero(rows[:, 0] != dim)[0]
     if bad.size:
         i = int(bad[0])
         fail(f"{path}: vector {i} (byte offset {i * record * 4}): declares dimension {int(rows[i, 0])}, "
              f"but vector 0 declares {dim}.")
+    if whole * record * 4 != size:
+        fail(f"{path}: vector {whole} (byte offset {whole * record * 4}): is truncated.")
     return np.ascontiguousarray(rows[:, 1:].view("<f4"))
 
 
@@ -65,23 +69,26 @@ def write_ivecs(path, table):
 
 
 def library_version(hnswlib):
+    """The module's own version and, when installed from Debian, the package's (they can differ)."""
+    parts = []
     version = getattr(hnswlib, "__version__", None)
+    if not version:
+        try:
+            from importlib import metadata
+            version = metadata.version("hnswlib")
+        except Exception:  # the Debian package may ship no distribution metadata
+            version = None
     if version:
-        return str(version)
-    try:
-        from importlib import metadata
-        return metadata.version("hnswlib")
-    except Exception:  # the Debian package may ship no distribution metadata
-        pass
+        parts.append(str(version))
     try:
         import subprocess
         out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-hnswlib"],
                              capture_output=True, text=True, check=False)
-        if out.returncode == 0 and out.stdout:
-            return "python3-hnswlib " + out.stdout.strip()
+        if out.returncode == 0 and out.stdout.strip():
+            parts.append(f"(Debian python3-hnswlib {out.stdout.strip()})")
     except OSError:
         pass
-    return "unknown"
+    return " ".join(parts) or "unknown"
 
 
 def build(hnswlib, space, data, m, ef_construction, threads, seed):
