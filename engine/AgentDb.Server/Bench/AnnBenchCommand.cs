@@ -13,13 +13,13 @@ namespace AgentDb.Server.Bench;
 public static class AnnBenchCommand
 {
     /// <summary>Exit status of a completed run.</summary>
-    public const int ExitSuccess = 0;
+    public const int ExitSuccess = ExitCode.Success;
 
     /// <summary>Exit status when the run failed: bad data, a failed peer, an I/O error (message on stderr).</summary>
-    public const int ExitFailure = 1;
+    public const int ExitFailure = ExitCode.Failure;
 
     /// <summary>Exit status of a usage error: unknown option, bad value, missing file (message and usage on stderr).</summary>
-    public const int ExitUsage = 2;
+    public const int ExitUsage = ExitCode.Usage;
 
     /// <summary>
     /// Runs the command with the arguments that follow <c>agentdb bench ann</c>; writes results to standard output and
