@@ -118,7 +118,7 @@ internal static class PrepareMiniLmCommand
         string path, PrepareMiniLmOptions options, string source, TextCorpus corpus, double loadSeconds, double embedSeconds, double groundTruthSeconds)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         int embedded = corpus.BaseTexts.Count + corpus.QueryTexts.Count;
         json.WriteStartObject();
         json.WriteString("model", MiniLmEmbedder.ModelName);

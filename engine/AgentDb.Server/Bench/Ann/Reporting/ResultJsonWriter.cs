@@ -21,7 +21,7 @@ internal static class ResultJsonWriter
     public static void Write(AnnBenchmarkReport report, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         AnnWorkload workload = report.Workload;
         json.WriteStartObject();
         json.WriteString("tool", "agentdb bench ann");
