@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using AgentDb.Kernels;
+using AgentDb.Server.Bench;
 using AgentDb.Server.Cli;
 using AgentDb.Server.Diagnostics;
 using AgentDb.Server.Hosting;
@@ -57,6 +58,8 @@ internal static class Program
                 {
                     return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token);
                 }
+            case CommandKind.BenchAnn:
+                return AnnBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.Kernels:
                 return KernelsCommand.Run(stdout, stderr);
             default:

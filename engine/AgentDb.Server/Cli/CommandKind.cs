@@ -14,4 +14,7 @@ internal enum CommandKind
 
     /// <summary>Report the distance-kernel path this process chose and check it against a double-precision reference.</summary>
     Kernels,
+
+    /// <summary>Run a benchmark: <c>agentdb bench ann ...</c>; the benchmark parses its own arguments.</summary>
+    BenchAnn,
 }

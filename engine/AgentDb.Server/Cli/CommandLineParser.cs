@@ -53,6 +53,21 @@ internal static class CommandLineParser
                 return true;
             case "serve":
                 return TryParseServe(args, getEnvironmentVariable, out command, out error);
+            case "bench":
+                if (args.Count < 2 || args[1] != "ann")
+                {
+                    error = new CommandLineError(
+                        args.Count < 2 ? "bench needs a benchmark name: agentdb bench ann ..." : $"unknown benchmark '{args[1]}' (known: ann)");
+                    return false;
+                }
+                var rest = new string[args.Count - 2];
+                for (var i = 2; i < args.Count; i++)
+                {
+                    rest[i - 2] = args[i];
+                }
+                command = new ParsedCommand(CommandKind.BenchAnn, Arguments: rest);
+                error = null;
+                return true;
             case "kernels":
                 if (args.Count > 1)
                 {

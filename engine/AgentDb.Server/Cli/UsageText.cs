@@ -10,11 +10,13 @@ internal static class UsageText
         Usage:
           agentdb serve [--data DIR] [--host ADDR] [--port N] [--config FILE]
           agentdb kernels
+          agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb --help
           agentdb --version
 
         Commands:
           serve            Open the data directory, lock it, and run until SIGTERM or Ctrl+C.
+          bench ann        The ANN benchmark: our HNSW index against an exact scan, USearch and hnswlib.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
 

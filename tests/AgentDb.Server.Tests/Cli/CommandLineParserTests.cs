@@ -29,6 +29,30 @@ public sealed class CommandLineParserTests
     }
 
     [Fact]
+    public void BenchAnn_PassesEverythingAfterItToTheBenchmark()
+    {
+        Assert.True(CommandLineParser.TryParse(["bench", "ann", "--generate", "10,2,4,1", "--k", "5"], s_noEnvironment, out var command, out var error), error?.Message);
+        Assert.Equal(CommandKind.BenchAnn, command.Kind);
+        Assert.Equal(["--generate", "10,2,4,1", "--k", "5"], command.Arguments!);
+    }
+
+    [Theory]
+    [InlineData("bench")]
+    [InlineData("bench", "disk")]
+    public void Bench_WithoutAKnownBenchmark_IsAnError(params string[] args)
+    {
+        Assert.Contains("ann", ParseError(s_noEnvironment, args).Message);
+    }
+
+    [Fact]
+    public void Kernels_TakesNoArguments()
+    {
+        Assert.True(CommandLineParser.TryParse(["kernels"], s_noEnvironment, out var command, out _));
+        Assert.Equal(CommandKind.Kernels, command.Kind);
+        Assert.Contains("unexpected argument", ParseError(s_noEnvironment, "kernels", "--fast").Message);
+    }
+
+    [Fact]
     public void Serve_WithNothingSet_UsesDefaults()
     {
         var options = ParseServe(s_noEnvironment, "serve");

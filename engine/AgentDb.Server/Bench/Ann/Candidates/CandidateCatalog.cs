@@ -17,20 +17,18 @@ internal static class CandidateCatalog
     /// <summary>hnswlib, out of process.</summary>
     public const string Hnswlib = "hnswlib";
 
-    // ---- AgentDb HNSW plugs in here. -------------------------------------------------------------------------
-    // When AgentDb.Index.Hnsw.HnswIndex is on this branch: add `public const string AgentDbHnsw = "agentdb-hnsw";`,
-    // put it first in All (so the table lists our index first), and return `new AgentDbHnswCandidate(metric)`
-    // for it in TryCreateInProcess. The adapter is Candidates/AgentDbHnswCandidate.cs (see bench/ann/README.md).
-    // ------------------------------------------------------------------------------------------------------------
+    /// <summary>Our HNSW index (<see cref="AgentDb.Index.Hnsw.HnswIndex"/>), in process.</summary>
+    public const string AgentDbHnsw = "agentdb-hnsw";
 
     /// <summary>Every name, in the order candidates run and are reported.</summary>
-    public static IReadOnlyList<string> All { get; } = [BruteForce, USearch, Hnswlib];
+    public static IReadOnlyList<string> All { get; } = [AgentDbHnsw, BruteForce, USearch, Hnswlib];
 
     /// <summary>The in-process candidate named <paramref name="name"/>, or false if it is not one.</summary>
     public static bool TryCreateInProcess(string name, DistanceMetric metric, out IAnnCandidate? candidate)
     {
         candidate = name switch
         {
+            AgentDbHnsw => new AgentDbHnswCandidate(metric),
             BruteForce => new BruteForceCandidate(metric),
             USearch => new USearchCandidate(metric),
             _ => null,
