@@ -24,6 +24,9 @@ public sealed class FrameBuffer : IBufferWriter<byte>, IDisposable
         _written = FrameHeader.Size;
     }
 
+    /// <summary>The size of the array currently rented; lets an owner decide whether the buffer is worth keeping.</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>Bytes of body written so far.</summary>
     public int BodyLength => _written - FrameHeader.Size;
 
