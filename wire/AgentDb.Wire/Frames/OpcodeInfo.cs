@@ -3,6 +3,15 @@ namespace AgentDb.Wire.Frames;
 /// <summary>Names and validity of opcodes, without reflection or allocation.</summary>
 public static class OpcodeInfo
 {
+    // An array, not a collection expression in the property: a span of enums built in place would allocate per call.
+    private static readonly Opcode[] s_all =
+    [
+        Opcode.Hello, Opcode.Ping,
+        Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.CollectionList,
+        Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
+        Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
+    ];
+
     /// <summary>True when <paramref name="opcode"/> is an operation this protocol version defines.</summary>
     public static bool IsDefined(Opcode opcode) => opcode switch
     {
@@ -32,11 +41,5 @@ public static class OpcodeInfo
     };
 
     /// <summary>Every defined opcode, in numeric order.</summary>
-    public static ReadOnlySpan<Opcode> All =>
-    [
-        Opcode.Hello, Opcode.Ping,
-        Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.CollectionList,
-        Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
-        Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
-    ];
+    public static ReadOnlySpan<Opcode> All => s_all;
 }
