@@ -150,9 +150,10 @@ public sealed class AgentDbClient : IAsyncDisposable
         where TResponse : IWireMessage<TResponse>
     {
         var slots = _inFlightSlots;
-        if (slots is not null)
+        if (slots is not null && !await slots.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
         {
-            await slots.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            throw new TimeoutException(
+                $"{OpcodeInfo.Name(opcode)} waited longer than {timeout} for one of the server's {Session.MaxInFlight} in-flight slots");
         }
         try
         {

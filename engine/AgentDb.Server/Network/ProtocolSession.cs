@@ -300,6 +300,14 @@ internal sealed class ProtocolSession
         {
             result = ToResult(header, failure);
         }
+        var maxFrame = _settings.Limits.MaxFrameBytes;
+        if (result.IsSuccess && (long)FrameHeader.Size + response.BodyLength > maxFrame)
+        {
+            // The peer's limit is the same as ours by default: a bigger frame would be a protocol error on its side.
+            result = HandlerResult.Error(ErrorCode.TooLarge,
+                $"the {OpcodeInfo.Name(header.Opcode)} response of {FrameHeader.Size + (long)response.BodyLength} bytes " +
+                $"exceeds the maximum frame size of {maxFrame}");
+        }
         if (result.IsSuccess)
         {
             response.Complete(header.Opcode, FrameFlags.Response, header.RequestId);

@@ -8,7 +8,9 @@ using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Tests.Network;
 
-/// <summary>A <see cref="ProtocolSession"/> driven through in-memory pipes, without sockets: the hot path measured.</summary>
+/// <summary>A <see cref="ProtocolSession"/> driven through in-memory pipes, without sockets: the hot path measured.
+/// Alone in a non-parallel collection, because the allocation counter is process-wide.</summary>
+[Collection(nameof(AllocationMeasurements))]
 public sealed class InMemorySessionTests
 {
     [Fact]
@@ -39,14 +41,19 @@ public sealed class InMemorySessionTests
             await ReadFramesAsync(toClient.Reader, batch);
         }
 
+        // The counter is process-wide: the best of three runs filters out whatever else the process was doing.
         const int rounds = 50;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var round = 0; round < rounds; round++)
+        var perRequest = double.MaxValue;
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            await SendAsync(toServer.Writer, pings);
-            await ReadFramesAsync(toClient.Reader, batch);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var round = 0; round < rounds; round++)
+            {
+                await SendAsync(toServer.Writer, pings);
+                await ReadFramesAsync(toClient.Reader, batch);
+            }
+            perRequest = Math.Min(perRequest, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(rounds * batch));
         }
-        var perRequest = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(rounds * batch);
 
         await stop.CancelAsync();
         await toServer.Writer.CompleteAsync();
@@ -95,3 +102,7 @@ public sealed class InMemorySessionTests
         public PipeWriter Output { get; }
     }
 }
+
+/// <summary>Tests that measure process-wide counters run after the parallel tests, one at a time.</summary>
+[CollectionDefinition(nameof(AllocationMeasurements), DisableParallelization = true)]
+public sealed class AllocationMeasurements;

@@ -205,4 +205,27 @@ public sealed class SessionTests
 
         Assert.True(response.Version > (ulong)blob.Length);
     }
+
+    [Fact]
+    public async Task ResponseLargerThanTheMaximumFrame_IsReplacedByTooLarge()
+    {
+        await using var server = await TestServer.StartAsync(
+            ServerLimits.Default with { MaxFrameBytes = 4096 },
+            register: h => h.Register(Opcode.Stats, new DelayingStatsHandler()).Register(Opcode.Get, new HugeGetHandler()));
+        await using var client = await server.ConnectAsync();
+
+        var e = await Assert.ThrowsAsync<AgentDbException>(() =>
+            client.SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest("docs", "a1", true)));
+
+        Assert.Equal(ErrorCode.TooLarge, e.Code);
+        Assert.Contains("exceeds the maximum frame size of 4096", e.Message);
+        await client.PingAsync();
+    }
+
+    private sealed class HugeGetHandler : AgentDb.Server.Network.Handlers.MessageHandler<GetRequest, GetResponse>
+    {
+        protected override ValueTask<GetResponse> HandleAsync(
+            GetRequest message, AgentDb.Server.Network.Handlers.HandlerRequest request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new GetResponse(message.Id, new float[2000], ReadOnlyMemory<byte>.Empty, 1));
+    }
 }
