@@ -102,7 +102,3 @@ public sealed class InMemorySessionTests
         public PipeWriter Output { get; }
     }
 }
-
-/// <summary>Tests that measure process-wide counters run after the parallel tests, one at a time.</summary>
-[CollectionDefinition(nameof(AllocationMeasurements), DisableParallelization = true)]
-public sealed class AllocationMeasurements;

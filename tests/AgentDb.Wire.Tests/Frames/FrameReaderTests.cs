@@ -192,4 +192,27 @@ public sealed class FrameReaderTests
         Assert.True(MessageCodec.TryDecode<UpsertRequest>(frame.Body, out var message, out var error), error);
         Assert.Equal("a-1", message.Id);
     }
+
+    [Fact]
+    public void Read_EveryDocumentedExampleFrame_SplitAtEveryOffsetAndPairOfOffsets_ReadsTheSameFrame()
+    {
+        foreach (var example in AgentDb.Wire.Tests.Docs.ProtocolExamples.All)
+        {
+            var bytes = example.Frame;
+            // Three segments at every pair of offsets, which includes every two-segment split (an empty middle).
+            for (var first = 0; first <= bytes.Length; first++)
+            {
+                for (var second = first; second <= bytes.Length; second++)
+                {
+                    var buffer = Segments.SplitAt(bytes, first, second);
+
+                    Assert.Equal(FrameStatus.Complete, FrameReader.Read(ref buffer, Max, out var frame));
+
+                    Assert.Equal(0, buffer.Length);
+                    Assert.True(frame.Body.Length == bytes.Length - FrameHeader.Size, example.Name);
+                    Assert.True(bytes.AsSpan(FrameHeader.Size).SequenceEqual(frame.Body.ToArray()), example.Name);
+                }
+            }
+        }
+    }
 }
