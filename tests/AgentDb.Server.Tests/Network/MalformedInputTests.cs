@@ -148,4 +148,45 @@ public sealed class MalformedInputTests
         Assert.Equal(1, server.Metrics.RequestCount(Opcode.Hello));
         Assert.Equal(1, server.Metrics.RequestCount(Opcode.None)); // unknown opcodes share one bucket
     }
+
+    [Fact]
+    public async Task RandomBodiesForEveryOpcode_AreEachAnswered_AndTheServerLivesOn()
+    {
+        await using var server = await TestServer.StartAsync(register: h => h
+            .Register(Opcode.Upsert, new BodySizeUpsertHandler())
+            .Register(Opcode.Stats, new DelayingStatsHandler()));
+        await using var bystander = await server.ConnectAsync();
+        await using var raw = await server.ConnectRawAsync();
+        await raw.HelloAsync();
+        var random = new Random(1234);
+        ushort[] opcodes = [.. OpcodeInfo.All.ToArray().Where(o => o != Opcode.Hello).Select(o => (ushort)o), 0x0000, 0x0003, 0x1000, 0x2001, 0xFFFF];
+
+        const int requests = 300;
+        for (var id = 1; id <= requests; id++)
+        {
+            var body = new byte[random.Next(0, 40)];
+            random.NextBytes(body);
+            if (body.Length > 0 && random.Next(2) == 0)
+            {
+                body[0] = (byte)(0x90 | random.Next(0, 8));
+            }
+            await raw.SendAsync(RawConnection.RawFrame((Opcode)opcodes[random.Next(opcodes.Length)], (ulong)id, body));
+        }
+
+        var answered = new HashSet<ulong>();
+        for (var i = 0; i < requests; i++)
+        {
+            var (header, body) = await raw.ReadFrameAsync();
+            Assert.True(header.IsResponse);
+            if (header.IsError)
+            {
+                Assert.True(MessageCodec.TryDecode<ErrorResponse>(body, out var error, out var reason), reason);
+                Assert.NotEqual(ErrorCode.Internal, error.Code);
+            }
+            Assert.True(answered.Add(header.RequestId), $"request {header.RequestId} answered twice");
+        }
+        Assert.Equal(requests, answered.Count);
+        await bystander.PingAsync();
+        Assert.Equal("", server.Log.ToString());
+    }
 }
