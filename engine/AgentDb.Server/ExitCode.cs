@@ -9,6 +9,6 @@ internal static class ExitCode
     /// <summary>The arguments were valid but the command failed at run time (e.g. the data directory is locked).</summary>
     public const int Failure = 1;
 
-    /// <summary>The command line or an <c>AGENTDB_*</c> environment variable was invalid; nothing was done.</summary>
+    /// <summary>The command line, an <c>AGENTDB_*</c> environment variable or the config file was invalid; nothing was done.</summary>
     public const int Usage = 2;
 }

@@ -69,6 +69,8 @@ internal sealed partial class AgentDbProcess : IDisposable
         startInfo.Environment.Remove("AGENTDB_DATA");
         startInfo.Environment.Remove("AGENTDB_HOST");
         startInfo.Environment.Remove("AGENTDB_PORT");
+        startInfo.Environment.Remove("AGENTDB_HTTP_PORT");
+        startInfo.Environment.Remove("AGENTDB_API_KEYS");
         startInfo.Environment.Remove("AGENTDB_SIMD_MAX");
         if (environment is not null)
         {

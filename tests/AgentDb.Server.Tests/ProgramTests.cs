@@ -19,7 +19,7 @@ public sealed class ProgramTests
 
         Assert.Equal(0, exitCode);
         Assert.Equal(UsageText.Text, stdout);
-        Assert.Contains("agentdb serve [--data DIR] [--host ADDR] [--port N] [--config FILE]", stdout);
+        Assert.Contains("agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]", stdout);
         Assert.Empty(stderr);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using AgentDb.Server.Hosting;
+using AgentDb.Server.Network.Auth;
 
 namespace AgentDb.Server.Cli;
 
@@ -15,6 +16,7 @@ internal static class CommandLineParser
     private const string HostOption = "--host";
     private const string PortOption = "--port";
     private const string ConfigOption = "--config";
+    private const string HttpPortOption = "--http-port";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -153,13 +155,26 @@ internal static class CommandLineParser
         var config = given.GetValueOrDefault(ConfigOption);
         if (!TryResolveDataDirectory(given.GetValueOrDefault(DataOption), getEnvironmentVariable, out var dataDirectory, out error)
             || !TryResolveHost(given.GetValueOrDefault(HostOption), getEnvironmentVariable, out var host, out error)
-            || !TryResolvePort(given.GetValueOrDefault(PortOption), getEnvironmentVariable, out var port, out error)
-            || !TryValidateConfigFile(config, out error))
+            || !TryResolvePort(given.GetValueOrDefault(PortOption), PortOption, EnvironmentVariables.Port,
+                ServerOptions.DefaultPort, getEnvironmentVariable, out var port, out error)
+            || !TryResolvePort(given.GetValueOrDefault(HttpPortOption), HttpPortOption, EnvironmentVariables.HttpPort,
+                ServerOptions.DefaultHttpPort, getEnvironmentVariable, out var httpPort, out error)
+            || !TryValidateConfigFile(config, out error)
+            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error))
         {
             return false;
         }
+        if (port != 0 && port == httpPort)
+        {
+            error = new CommandLineError($"the protocol port and the HTTP port are both {port}: they must differ");
+            return false;
+        }
 
-        command = new ParsedCommand(CommandKind.Serve, new ServerOptions(dataDirectory, host, port, config));
+        command = new ParsedCommand(CommandKind.Serve, new ServerOptions(dataDirectory, host, port, config)
+        {
+            HttpPort = httpPort,
+            EnvironmentApiKeys = apiKeys,
+        });
         return true;
     }
 
@@ -189,14 +204,19 @@ internal static class CommandLineParser
         return error is null;
     }
 
+    /// <summary>A port, 0–65535; 0 asks the OS for any free port.</summary>
     private static bool TryResolvePort(
         string? fromCommandLine,
+        string option,
+        string variable,
+        int defaultPort,
         Func<string, string?> getEnvironmentVariable,
         out int port,
         [NotNullWhen(false)] out CommandLineError? error)
     {
-        var (value, source) = Pick(fromCommandLine, PortOption, EnvironmentVariables.Port, getEnvironmentVariable);
-        port = ServerOptions.DefaultPort;
+        var (value, source) = Pick(fromCommandLine, option, variable, getEnvironmentVariable);
+        var what = option == PortOption ? "port" : "HTTP port";
+        port = defaultPort;
         error = null;
         if (value is null)
         {
@@ -205,17 +225,39 @@ internal static class CommandLineParser
 
         if (!IsInteger(value))
         {
-            error = Invalid("port", value, source, "not a number");
+            error = Invalid(what, value, source, "not a number");
             return false;
         }
         // Digits that overflow a long are out of range too, not "not a number".
         if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
-            || number is < 1 or > IPEndPoint.MaxPort)
+            || number is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
-            error = Invalid("port", value, source, $"must be between 1 and {IPEndPoint.MaxPort}");
+            error = Invalid(what, value, source, $"must be between {IPEndPoint.MinPort} and {IPEndPoint.MaxPort}");
             return false;
         }
         port = (int)number;
+        return true;
+    }
+
+    private static bool TryResolveApiKeys(
+        Func<string, string?> getEnvironmentVariable,
+        out IReadOnlyList<ApiKey> keys,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        keys = [];
+        error = null;
+        var value = getEnvironmentVariable(EnvironmentVariables.ApiKeys);
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+        if (!ApiKeyListParser.TryParse(value, out var parsed, out var problem))
+        {
+            // Never echo the value: it holds secrets.
+            error = new CommandLineError($"invalid {EnvironmentVariables.ApiKeys}: {problem}");
+            return false;
+        }
+        keys = parsed;
         return true;
     }
 
@@ -280,5 +322,6 @@ internal static class CommandLineParser
         return equals < 0 ? arg : arg[..equals];
     }
 
-    private static bool IsServeOption(string name) => name is DataOption or HostOption or PortOption or ConfigOption;
+    private static bool IsServeOption(string name) =>
+        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption;
 }

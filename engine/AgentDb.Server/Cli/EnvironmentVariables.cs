@@ -14,4 +14,10 @@ internal static class EnvironmentVariables
 
     /// <summary>Overrides the default listen port (<c>--port</c>).</summary>
     public const string Port = "AGENTDB_PORT";
+
+    /// <summary>Overrides the default HTTP ops port (<c>--http-port</c>).</summary>
+    public const string HttpPort = "AGENTDB_HTTP_PORT";
+
+    /// <summary>API keys as comma-separated <c>name:role:key</c> entries, added to the config file's.</summary>
+    public const string ApiKeys = "AGENTDB_API_KEYS";
 }

@@ -8,14 +8,15 @@ internal static class UsageText
     /// <summary>The full usage, ending with a newline.</summary>
     public static string Text { get; } = $"""
         Usage:
-          agentdb serve [--data DIR] [--host ADDR] [--port N] [--config FILE]
+          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb --help
           agentdb --version
 
         Commands:
-          serve            Open the data directory, lock it, and run until SIGTERM or Ctrl+C.
+          serve            Lock the data directory and serve the binary protocol (docs/PROTOCOL.md) and the
+                           HTTP ops endpoints (/health, /ready, /metrics) until SIGTERM or Ctrl+C.
           bench ann        The ANN benchmark: our HNSW index against an exact scan, USearch and hnswlib.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
@@ -23,13 +24,20 @@ internal static class UsageText
         Options for serve (also accepted as --name=value):
           --data DIR       Data directory, created if missing (default {ServerOptions.DefaultDataDirectory}; env {EnvironmentVariables.Data}).
           --host ADDR      Address to listen on: IP or host name (default {ServerOptions.DefaultHost}; env {EnvironmentVariables.Host}).
-          --port N         TCP port to listen on, 1-65535 (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
-          --config FILE    Configuration file; must exist (accepted, not read yet).
+          --port N         Protocol TCP port, 0-65535; 0 picks a free port (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
+          --http-port N    HTTP ops port on the same address, 0-65535 (default {ServerOptions.DefaultHttpPort}; env {EnvironmentVariables.HttpPort}).
+          --config FILE    JSON configuration: API keys and limits (schema in docs/ARCHITECTURE.md).
+
+        Environment only:
+          {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin;
+                           added to the config file's. With no keys at all, authentication is off.
 
         Command-line options override environment variables, which override the defaults.
-        This build has no network listener yet: --host and --port are validated and kept for it.
+        The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT ...
+        This build has no storage engine: operations other than HELLO and PING answer NOT_IMPLEMENTED.
 
-        Exit codes: 0 success, 1 run-time failure (e.g. data directory in use), 2 invalid arguments.
+        Exit codes: 0 success, 1 run-time failure (e.g. data directory in use, port taken),
+        2 invalid arguments, environment variables or config file.
 
         """;
 }

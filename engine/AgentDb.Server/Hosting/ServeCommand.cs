@@ -1,21 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using AgentDb.Server.Network;
+using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Network.Handlers;
+
 namespace AgentDb.Server.Hosting;
 
 /// <summary>
-/// <c>agentdb serve</c>: owns the data directory until asked to stop. Today it only creates and locks the directory;
-/// the storage engine and the network listener plug in here when their issues land.
+/// <c>agentdb serve</c>: reads the configuration, locks the data directory, serves the protocol and the HTTP ops
+/// endpoints until asked to stop, then stops gracefully (stop accepting, answer requests in flight, close).
+/// The storage engine plugs in through <see cref="RequestHandlerRegistry"/>; until it does, operations other than
+/// HELLO and PING answer NOT_IMPLEMENTED.
 /// </summary>
 internal static class ServeCommand
 {
-    /// <summary>Opens and locks the data directory, reports readiness, and waits for <paramref name="stopRequested"/>.</summary>
+    /// <summary>The note at the end of the ready line while no storage engine is plugged in.</summary>
+    public const string NoEngineNote =
+        "(storage engine not yet available: operations other than HELLO and PING answer NOT_IMPLEMENTED)";
+
+    /// <summary>Runs the server until <paramref name="stopRequested"/>.</summary>
     /// <param name="options">Validated settings.</param>
     /// <param name="stdout">Receives the "agentdb ready" and "agentdb stopped" lines.</param>
-    /// <param name="stderr">Receives errors.</param>
+    /// <param name="stderr">Receives warnings and errors.</param>
     /// <param name="stopRequested">Cancelled to stop the server.</param>
-    /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Failure"/> when the data
-    /// directory cannot be created or is locked by another process.</returns>
+    /// <param name="handlers">Who executes operations; null for the no-engine registry.</param>
+    /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
+    /// config file; <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
+    /// bound.</returns>
     public static async Task<int> RunAsync(
-        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested)
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry? handlers = null)
     {
+        var config = ServerConfig.Default;
+        if (options.ConfigFile is not null && !ServerConfigLoader.TryLoad(options.ConfigFile, out config, out var configError))
+        {
+            stderr.WriteLine($"agentdb: error: {configError}");
+            return ExitCode.Usage;
+        }
+        var keys = new List<ApiKey>(config.ApiKeys);
+        keys.AddRange(options.EnvironmentApiKeys);
+        if (FindDuplicate(keys) is { } duplicate)
+        {
+            stderr.WriteLine($"agentdb: error: {duplicate}");
+            return ExitCode.Usage;
+        }
+
         string dataDirectory;
         DataDirectoryLock? held;
         try
@@ -36,19 +65,90 @@ internal static class ServeCommand
 
         using (held)
         {
-            if (options.ConfigFile is not null)
+            IPAddress address;
+            try
             {
-                stderr.WriteLine($"agentdb: note: config file {options.ConfigFile} is accepted but not read yet");
+                address = await ResolveAsync(options.Host, stopRequested).ConfigureAwait(false);
             }
-            stdout.WriteLine(
-                $"agentdb ready: data={dataDirectory} (storage engine not yet available; " +
-                "the network listener arrives with the protocol issue)");
+            catch (Exception e) when (e is SocketException or ArgumentException)
+            {
+                stderr.WriteLine($"agentdb: error: cannot resolve host {options.Host}: {e.Message}");
+                return ExitCode.Failure;
+            }
 
-            await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var store = new ApiKeyStore(keys);
+            if (!store.IsEnabled)
+            {
+                stderr.WriteLine(
+                    "agentdb: warning: no API keys configured (config file apiKeys or AGENTDB_API_KEYS): " +
+                    "authentication is disabled and every client is admin");
+            }
+            var settings = new SessionSettings(
+                handlers ?? RequestHandlerRegistry.WithoutEngine(), store, config.Limits, new ServerMetrics(),
+                $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
+
+            NetworkHost host;
+            try
+            {
+                host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested)
+                    .ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                stderr.WriteLine(
+                    $"agentdb: error: cannot listen on {options.Host} ports {options.Port} and {options.HttpPort}: {e.Message}");
+                return ExitCode.Failure;
+            }
+            catch (OperationCanceledException)
+            {
+                stdout.WriteLine("agentdb stopped");
+                return ExitCode.Success;
+            }
+
+            await using (host.ConfigureAwait(false))
+            {
+                stdout.WriteLine(
+                    $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint} {NoEngineNote}");
+                await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await host.StopAsync().ConfigureAwait(false);
+            }
         }
 
         // Printed after the lock is released: whoever reads this line may open the directory.
         stdout.WriteLine("agentdb stopped");
         return ExitCode.Success;
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            return literal;
+        }
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
+    }
+
+    private static string? FindDuplicate(List<ApiKey> keys)
+    {
+        for (var i = 0; i < keys.Count; i++)
+        {
+            for (var j = i + 1; j < keys.Count; j++)
+            {
+                if (keys[i].Name == keys[j].Name)
+                {
+                    return $"API key name '{keys[i].Name}' is configured twice";
+                }
+                if (keys[i].Secret == keys[j].Secret)
+                {
+                    return $"API keys '{keys[i].Name}' and '{keys[j].Name}' have the same secret";
+                }
+            }
+        }
+        return null;
     }
 }

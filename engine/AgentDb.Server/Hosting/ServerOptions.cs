@@ -1,9 +1,11 @@
+using AgentDb.Server.Network.Auth;
+
 namespace AgentDb.Server.Hosting;
 
 /// <summary>The validated settings of <c>agentdb serve</c>.</summary>
 /// <param name="DataDirectory">Where the database lives, as given (relative paths are resolved by the server).</param>
 /// <param name="Host">The address to listen on: an IP literal or a host name.</param>
-/// <param name="Port">The TCP port to listen on, 1–65535.</param>
+/// <param name="Port">The protocol's TCP port, 0–65535 (0: any free port, reported in the ready line).</param>
 /// <param name="ConfigFile">An optional configuration file, as given; null when none was named.</param>
 internal sealed record ServerOptions(string DataDirectory, string Host, int Port, string? ConfigFile)
 {
@@ -16,6 +18,15 @@ internal sealed record ServerOptions(string DataDirectory, string Host, int Port
     /// <summary>The listen port when neither <c>--port</c> nor <c>AGENTDB_PORT</c> is given.</summary>
     public const int DefaultPort = 4433;
 
+    /// <summary>The HTTP ops port when neither <c>--http-port</c> nor <c>AGENTDB_HTTP_PORT</c> is given.</summary>
+    public const int DefaultHttpPort = 8080;
+
     /// <summary>The settings used when nothing overrides them.</summary>
     public static ServerOptions Default { get; } = new(DefaultDataDirectory, DefaultHost, DefaultPort, null);
+
+    /// <summary>The HTTP ops endpoints' TCP port (same address as <see cref="Host"/>), 0–65535.</summary>
+    public int HttpPort { get; init; } = DefaultHttpPort;
+
+    /// <summary>Keys from <c>AGENTDB_API_KEYS</c>, added to those of the config file.</summary>
+    public IReadOnlyList<ApiKey> EnvironmentApiKeys { get; init; } = [];
 }

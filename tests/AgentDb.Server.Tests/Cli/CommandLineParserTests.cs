@@ -123,6 +123,7 @@ public sealed class CommandLineParserTests
     }
 
     [Theory]
+    [InlineData("0")]
     [InlineData("1")]
     [InlineData("65535")]
     [InlineData("+80")]
@@ -144,6 +145,35 @@ public sealed class CommandLineParserTests
     public void Serve_AcceptsIpLiteralsAndHostNames(string host)
     {
         Assert.Equal(host, ParseServe(s_noEnvironment, "serve", "--host", host).Host);
+    }
+
+    [Fact]
+    public void Serve_HttpPortAndApiKeys_ComeFromOptionsAndEnvironment()
+    {
+        var environment = Environment(
+            (EnvironmentVariables.HttpPort, "9000"),
+            (EnvironmentVariables.ApiKeys, " ingest:write:0123456789abcdef , ops:admin:fedcba9876543210:with:colons "));
+
+        var fromEnvironment = ParseServe(environment, "serve");
+        var fromOption = ParseServe(environment, "serve", "--http-port", "0");
+
+        Assert.Equal(9000, fromEnvironment.HttpPort);
+        Assert.Equal(0, fromOption.HttpPort);
+        Assert.Equal(ServerOptions.DefaultHttpPort, ParseServe(s_noEnvironment, "serve").HttpPort);
+        Assert.Equal(
+            [
+                new AgentDb.Server.Network.Auth.ApiKey("ingest", "0123456789abcdef", AgentDb.Wire.Messages.AccessRole.Write),
+                new AgentDb.Server.Network.Auth.ApiKey("ops", "fedcba9876543210:with:colons", AgentDb.Wire.Messages.AccessRole.Admin),
+            ],
+            fromEnvironment.EnvironmentApiKeys);
+    }
+
+    [Fact]
+    public void Serve_BadApiKeysVariable_NeverEchoesTheSecrets()
+    {
+        var error = ParseError(Environment((EnvironmentVariables.ApiKeys, "a:read:sekrit-short")), "serve");
+
+        Assert.DoesNotContain("sekrit", error.Message);
     }
 
     [Fact]
@@ -197,10 +227,12 @@ public sealed class CommandLineParserTests
         { ["serve", "--port", "--host", "x"], "option --port needs a value" },
         { ["serve", "--port="], "option --port needs a value" },
         // port out of range
-        { ["serve", "--port", "0"], "invalid port '0' from --port: must be between 1 and 65535" },
-        { ["serve", "--port", "65536"], "invalid port '65536' from --port: must be between 1 and 65535" },
-        { ["serve", "--port", "-1"], "invalid port '-1' from --port: must be between 1 and 65535" },
-        { ["serve", "--port", "99999999999999999999999"], "invalid port '99999999999999999999999' from --port: must be between 1 and 65535" },
+        { ["serve", "--port", "65536"], "invalid port '65536' from --port: must be between 0 and 65535" },
+        { ["serve", "--port", "-1"], "invalid port '-1' from --port: must be between 0 and 65535" },
+        { ["serve", "--port", "99999999999999999999999"], "invalid port '99999999999999999999999' from --port: must be between 0 and 65535" },
+        { ["serve", "--http-port", "65536"], "invalid HTTP port '65536' from --http-port: must be between 0 and 65535" },
+        { ["serve", "--port", "5000", "--http-port", "5000"], "the protocol port and the HTTP port are both 5000" },
+        { ["serve", "--port", "8080"], "the protocol port and the HTTP port are both 8080" },
         // port not a number
         { ["serve", "--port", "abc"], "invalid port 'abc' from --port: not a number" },
         { ["serve", "--port", "12x"], "invalid port '12x' from --port: not a number" },
@@ -235,8 +267,13 @@ public sealed class CommandLineParserTests
 
     [Theory]
     [InlineData(EnvironmentVariables.Port, "abc", "invalid port 'abc' from AGENTDB_PORT: not a number")]
-    [InlineData(EnvironmentVariables.Port, "70000", "invalid port '70000' from AGENTDB_PORT: must be between 1 and 65535")]
+    [InlineData(EnvironmentVariables.Port, "70000", "invalid port '70000' from AGENTDB_PORT: must be between 0 and 65535")]
     [InlineData(EnvironmentVariables.Host, "no spaces", "invalid host 'no spaces' from AGENTDB_HOST: not an IP address or host name")]
+    [InlineData(EnvironmentVariables.HttpPort, "x", "invalid HTTP port 'x' from AGENTDB_HTTP_PORT: not a number")]
+    [InlineData(EnvironmentVariables.ApiKeys, "ingest:write", "invalid AGENTDB_API_KEYS: entry 1 is not name:role:key")]
+    [InlineData(EnvironmentVariables.ApiKeys, "ingest:owner:0123456789abcdef", "invalid AGENTDB_API_KEYS: entry 1: role 'owner' is not read, write or admin")]
+    [InlineData(EnvironmentVariables.ApiKeys, "a:read:0123456789abcdef,b:read:short", "invalid AGENTDB_API_KEYS: entry 2: key must be at least 16 characters")]
+    [InlineData(EnvironmentVariables.ApiKeys, "bad name:read:0123456789abcdef", "invalid AGENTDB_API_KEYS: entry 1: name may only contain letters, digits, '.', '_' and '-'")]
     public void InvalidEnvironmentVariables_AreRejectedNamingTheVariable(string name, string value, string expectedMessage)
     {
         var error = ParseError(Environment((name, value)), "serve");

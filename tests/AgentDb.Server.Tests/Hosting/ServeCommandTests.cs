@@ -1,11 +1,19 @@
+using System.Text.RegularExpressions;
+using AgentDb.Client;
 using AgentDb.Server.Hosting;
+using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Tests.Hosting;
 
-public sealed class ServeCommandTests
+public sealed partial class ServeCommandTests
 {
-    private const string ListenerNote =
-        "(storage engine not yet available; the network listener arrives with the protocol issue)";
+    private const string NoKeysWarning =
+        "agentdb: warning: no API keys configured (config file apiKeys or AGENTDB_API_KEYS): " +
+        "authentication is disabled and every client is admin";
+
+    /// <summary>Never the default ports: other test runs and developers may hold them.</summary>
+    private static ServerOptions AnyPorts(string dataDirectory) =>
+        ServerOptions.Default with { DataDirectory = dataDirectory, Port = 0, HttpPort = 0 };
 
     [Fact]
     public async Task RunAsync_CreatesAndLocksDirectory_ReportsReady_AndStopsWhenCancelled()
@@ -16,15 +24,17 @@ public sealed class ServeCommandTests
         var stderr = new StringWriter();
         using var stop = new CancellationTokenSource();
 
-        var run = ServeCommand.RunAsync(ServerOptions.Default with { DataDirectory = dataDirectory }, stdout, stderr, stop.Token);
+        var run = ServeCommand.RunAsync(AnyPorts(dataDirectory), stdout, stderr, stop.Token);
+        await WaitForReadyAsync(stdout);
         Assert.False(DataDirectoryLock.TryAcquire(dataDirectory, out _));
         await stop.CancelAsync();
 
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(
-            $"agentdb ready: data={dataDirectory} {ListenerNote}\nagentdb stopped\n",
+        Assert.Matches(
+            $"^agentdb ready: data={Regex.Escape(dataDirectory)} protocol=127\\.0\\.0\\.1:[1-9][0-9]* http=127\\.0\\.0\\.1:[1-9][0-9]* " +
+            $"{Regex.Escape(ServeCommand.NoEngineNote)}\nagentdb stopped\n$",
             stdout.ToString().ReplaceLineEndings("\n"));
-        Assert.Empty(stderr.ToString());
+        Assert.Equal(NoKeysWarning, stderr.ToString().TrimEnd());
         Assert.True(DataDirectoryLock.TryAcquire(dataDirectory, out var after));
         after.Dispose();
     }
@@ -35,12 +45,13 @@ public sealed class ServeCommandTests
         using var root = new TempDirectory();
         var stdout = new StringWriter();
 
-        var exitCode = await ServeCommand.RunAsync(
-            ServerOptions.Default with { DataDirectory = root.Path + Path.DirectorySeparatorChar },
-            stdout, new StringWriter(), new CancellationToken(canceled: true));
+        using var stop = new CancellationTokenSource();
+        var run = ServeCommand.RunAsync(AnyPorts(root.Path + Path.DirectorySeparatorChar), stdout, new StringWriter(), stop.Token);
+        await WaitForReadyAsync(stdout);
+        await stop.CancelAsync();
 
-        Assert.Equal(0, exitCode);
-        Assert.StartsWith($"agentdb ready: data={root.Path} (", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.StartsWith($"agentdb ready: data={root.Path} protocol=", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,8 +64,7 @@ public sealed class ServeCommandTests
             var stdout = new StringWriter();
             var stderr = new StringWriter();
 
-            var exitCode = await ServeCommand.RunAsync(
-                ServerOptions.Default with { DataDirectory = root.Path }, stdout, stderr, CancellationToken.None);
+            var exitCode = await ServeCommand.RunAsync(AnyPorts(root.Path), stdout, stderr, CancellationToken.None);
 
             Assert.Equal(1, exitCode);
             Assert.Empty(stdout.ToString());
@@ -73,11 +83,101 @@ public sealed class ServeCommandTests
         var stderr = new StringWriter();
 
         var exitCode = await ServeCommand.RunAsync(
-            ServerOptions.Default with { DataDirectory = Path.Combine(file, "data") },
-            new StringWriter(), stderr, CancellationToken.None);
+            AnyPorts(Path.Combine(file, "data")), new StringWriter(), stderr, CancellationToken.None);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("agentdb: error: cannot open data directory ", stderr.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_WithAConfigFile_RequiresItsKeys_AndAppliesItsLimits()
+    {
+        using var root = new TempDirectory();
+        var config = Path.Combine(root.Path, "agentdb.json");
+        File.WriteAllText(config, """
+            {
+              // comments are allowed
+              "apiKeys": [ { "name": "ingest", "key": "ingest-key-0123456789", "role": "write" } ],
+              "limits": { "maxInFlightPerConnection": 7, "maxFrameBytes": 65536 },
+            }
+            """);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+
+        var run = ServeCommand.RunAsync(
+            AnyPorts(Path.Combine(root.Path, "data")) with { ConfigFile = config }, stdout, stderr, stop.Token);
+        var port = await WaitForReadyAsync(stdout);
+        try
+        {
+            await using var client = await AgentDbClient.ConnectAsync("127.0.0.1", port, "ingest-key-0123456789");
+            await client.PingAsync();
+            Assert.Equal((AccessRole.Write, 7, 65536), (client.Session.Role, client.Session.MaxInFlight, client.Session.MaxFrameSize));
+            var refused = await Assert.ThrowsAsync<AgentDbException>(() => AgentDbClient.ConnectAsync("127.0.0.1", port, null));
+            Assert.Equal(ErrorCode.Unauthorized, refused.Code);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(stderr.ToString()); // keys configured: no warning
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidConfigFile_ExitsTwoNamingTheProblem_BeforeTouchingTheDataDirectory()
+    {
+        using var root = new TempDirectory();
+        var config = Path.Combine(root.Path, "agentdb.json");
+        File.WriteAllText(config, """{ "apiKeys": [ { "name": "x", "key": "0123456789abcdef", "role": "owner" } ] }""");
+        var stderr = new StringWriter();
+        var dataDirectory = Path.Combine(root.Path, "data");
+
+        var exitCode = await ServeCommand.RunAsync(
+            AnyPorts(dataDirectory) with { ConfigFile = config }, new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(
+            $"agentdb: error: config file {config}: $.apiKeys[0].role: must be \"read\", \"write\" or \"admin\", not \"owner\"",
+            stderr.ToString().TrimEnd());
+        Assert.False(Directory.Exists(dataDirectory));
+    }
+
+    [Fact]
+    public async Task RunAsync_PortInUse_ExitsOneWithAClearError()
+    {
+        using var root = new TempDirectory();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var stderr = new StringWriter();
+
+        var exitCode = await ServeCommand.RunAsync(
+            AnyPorts(root.Path) with { Port = port }, new StringWriter(), stderr, CancellationToken.None);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"agentdb: error: cannot listen on 127.0.0.1 ports {port} and 0:", stderr.ToString());
+        Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits for the ready line; returns the protocol port it names.</summary>
+    private static async Task<int> WaitForReadyAsync(StringWriter stdout)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var match = ReadyLine().Match(stdout.ToString());
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"no ready line within 15 s; stdout: {stdout}");
+        return 0;
+    }
+
+    [GeneratedRegex(@"agentdb ready: .* protocol=[^ ]*:([0-9]+) ")]
+    private static partial Regex ReadyLine();
 }

@@ -1,0 +1,12 @@
+using AgentDb.Server.Network;
+using AgentDb.Server.Network.Auth;
+
+namespace AgentDb.Server.Hosting;
+
+/// <summary>The contents of the <c>--config</c> file (schema in docs/ARCHITECTURE.md and <see cref="ServerConfigLoader"/>).</summary>
+/// <param name="ApiKeys">The keys from the file (the AGENTDB_API_KEYS keys are added by serve).</param>
+/// <param name="Limits">The listener's limits.</param>
+internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits Limits)
+{
+    public static ServerConfig Default { get; } = new([], ServerLimits.Default);
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using AgentDb.Server.Network;
+using AgentDb.Server.Network.Auth;
+using AgentDb.Wire.Frames;
+
+namespace AgentDb.Server.Hosting;
+
+/// <summary>
+/// Reads and validates the JSON configuration file. Every problem is reported with its JSON path, e.g.
+/// <c>$.apiKeys[1].role: must be "read", "write" or "admin"</c>. Unknown properties are errors (a typo must not be
+/// silently ignored); comments and trailing commas are allowed.
+/// <code>
+/// {
+///   "apiKeys": [ { "name": "ingest", "key": "at-least-16-characters", "role": "read" | "write" | "admin" } ],
+///   "limits": {
+///     "maxConnections": 1024,            // 1–100000
+///     "maxInFlightPerConnection": 128,   // 1–65536
+///     "maxFrameBytes": 16777216,         // 1024–1073741824
+///     "idleTimeoutSeconds": 300,         // 0 (never) – 86400
+///     "shutdownTimeoutSeconds": 10       // 0–3600
+///   }
+/// }
+/// </code>
+/// Every property is optional.
+/// </summary>
+internal static class ServerConfigLoader
+{
+    private static readonly JsonDocumentOptions s_options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 16,
+    };
+
+    public static bool TryLoad(string path, [NotNullWhen(true)] out ServerConfig? config, [NotNullWhen(false)] out string? error)
+    {
+        config = null;
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot read config file {path}: {e.Message}";
+            return false;
+        }
+        if (!TryParse(text, out config, out var problem))
+        {
+            error = $"config file {path}: {problem}";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
+    public static bool TryParse(string json, [NotNullWhen(true)] out ServerConfig? config, [NotNullWhen(false)] out string? error)
+    {
+        config = null;
+        try
+        {
+            using var document = JsonDocument.Parse(json, s_options);
+            config = Read(document.RootElement);
+            error = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            error = $"not valid JSON: {e.Message}";
+        }
+        catch (ConfigException e)
+        {
+            error = e.Message;
+        }
+        return false;
+    }
+
+    private static ServerConfig Read(JsonElement root)
+    {
+        RequireObject(root, "$");
+        var keys = new List<ApiKey>();
+        var limits = ServerLimits.Default;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "apiKeys":
+                    keys = ReadKeys(property.Value, "$.apiKeys");
+                    break;
+                case "limits":
+                    limits = ReadLimits(property.Value, "$.limits");
+                    break;
+                default:
+                    throw Unknown(property.Name, "$", "apiKeys, limits");
+            }
+        }
+        return new ServerConfig(keys, limits);
+    }
+
+    private static List<ApiKey> ReadKeys(JsonElement array, string path)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new ConfigException($"{path}: must be an array of {{\"name\", \"key\", \"role\"}} objects");
+        }
+        var keys = new List<ApiKey>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var at = $"{path}[{index++}]";
+            RequireObject(item, at);
+            string? name = null, secret = null, roleText = null;
+            foreach (var property in item.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "name": name = RequireString(property.Value, $"{at}.name"); break;
+                    case "key": secret = RequireString(property.Value, $"{at}.key"); break;
+                    case "role": roleText = RequireString(property.Value, $"{at}.role"); break;
+                    default: throw Unknown(property.Name, at, "name, key, role");
+                }
+            }
+            if (name is null || secret is null || roleText is null)
+            {
+                throw new ConfigException($"{at}: needs \"name\", \"key\" and \"role\"");
+            }
+            if (ApiKey.CheckName(name) is { } badName)
+            {
+                throw new ConfigException($"{at}.name: {badName}");
+            }
+            if (ApiKey.CheckSecret(secret) is { } badSecret)
+            {
+                throw new ConfigException($"{at}.key: {badSecret}");
+            }
+            if (!ApiKey.TryParseRole(roleText, out var role))
+            {
+                throw new ConfigException($"{at}.role: must be \"read\", \"write\" or \"admin\", not \"{roleText}\"");
+            }
+            keys.Add(new ApiKey(name, secret, role));
+        }
+        return keys;
+    }
+
+    private static ServerLimits ReadLimits(JsonElement element, string path)
+    {
+        RequireObject(element, path);
+        var limits = ServerLimits.Default;
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            limits = property.Name switch
+            {
+                "maxConnections" => limits with { MaxConnections = RequireInt(property.Value, at, 1, 100_000) },
+                "maxInFlightPerConnection" => limits with { MaxInFlightPerConnection = RequireInt(property.Value, at, 1, 65_536) },
+                "maxFrameBytes" => limits with { MaxFrameBytes = RequireInt(property.Value, at, 1024, 1 << 30) },
+                "idleTimeoutSeconds" => limits with { IdleTimeout = TimeSpan.FromSeconds(RequireInt(property.Value, at, 0, 86_400)) },
+                "shutdownTimeoutSeconds" => limits with { ShutdownTimeout = TimeSpan.FromSeconds(RequireInt(property.Value, at, 0, 3_600)) },
+                _ => throw Unknown(property.Name, path,
+                    "maxConnections, maxInFlightPerConnection, maxFrameBytes, idleTimeoutSeconds, shutdownTimeoutSeconds"),
+            };
+        }
+        if (limits.MaxFrameBytes < FrameHeader.Size)
+        {
+            throw new ConfigException($"{path}.maxFrameBytes: must be at least {FrameHeader.Size}");
+        }
+        return limits;
+    }
+
+    private static void RequireObject(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new ConfigException($"{path}: must be an object");
+        }
+    }
+
+    private static string RequireString(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.String
+            ? element.GetString()!
+            : throw new ConfigException($"{path}: must be a string");
+
+    private static int RequireInt(JsonElement element, string path, int min, int max)
+    {
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out var value))
+        {
+            throw new ConfigException($"{path}: must be a whole number");
+        }
+        if (value < min || value > max)
+        {
+            throw new ConfigException($"{path}: must be between {min} and {max}, not {value}");
+        }
+        return (int)value;
+    }
+
+    private static ConfigException Unknown(string name, string path, string known) =>
+        new($"{path}: unknown property \"{name}\" (known: {known})");
+
+    private sealed class ConfigException : Exception
+    {
+        public ConfigException(string message)
+            : base(message)
+        {
+        }
+    }
+}

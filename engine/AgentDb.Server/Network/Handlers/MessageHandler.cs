@@ -1,0 +1,32 @@
+using System.Buffers;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Network.Handlers;
+
+/// <summary>
+/// A handler for one operation with typed messages: decodes the request body (BAD_REQUEST when it does not decode),
+/// calls <see cref="HandleAsync(TRequest, HandlerRequest, CancellationToken)"/>, encodes its response. The engine's
+/// operations are written as subclasses of this.
+/// </summary>
+/// <typeparam name="TRequest">The request message.</typeparam>
+/// <typeparam name="TResponse">The response message.</typeparam>
+internal abstract class MessageHandler<TRequest, TResponse> : IRequestHandler
+    where TRequest : IWireMessage<TRequest>
+    where TResponse : IWireMessage<TResponse>
+{
+    public async ValueTask<HandlerResult> HandleAsync(
+        HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
+    {
+        if (!MessageCodec.TryDecode<TRequest>(request.Body, out var message, out var error))
+        {
+            return HandlerResult.Error(ErrorCode.BadRequest, error);
+        }
+        var response = await HandleAsync(message, request, cancellationToken).ConfigureAwait(false);
+        MessageCodec.Encode(responseBody, response);
+        return HandlerResult.Success;
+    }
+
+    /// <summary>Executes the decoded request. Throw <see cref="RequestException"/> for a domain error.</summary>
+    protected abstract ValueTask<TResponse> HandleAsync(
+        TRequest message, HandlerRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,35 @@
+using AgentDb.Wire.Frames;
+
+namespace AgentDb.Server.Network.Handlers;
+
+/// <summary>
+/// Which handler serves which opcode. Filled before the server starts and read-only afterwards. Every defined opcode
+/// without a registered handler is served by the fallback (NOT_IMPLEMENTED in this build).
+/// </summary>
+internal sealed class RequestHandlerRegistry
+{
+    private readonly Dictionary<Opcode, IRequestHandler> _handlers = [];
+    private readonly IRequestHandler _fallback;
+
+    public RequestHandlerRegistry(IRequestHandler fallback) => _fallback = fallback;
+
+    /// <summary>A registry where every operation answers NOT_IMPLEMENTED: what <c>agentdb serve</c> has until the
+    /// storage engine is plugged in.</summary>
+    public static RequestHandlerRegistry WithoutEngine() =>
+        new(new UnavailableOperationHandler("the storage engine is not plugged into the server yet"));
+
+    /// <summary>Serves <paramref name="opcode"/> with <paramref name="handler"/>.</summary>
+    /// <exception cref="ArgumentException">The opcode is HELLO or PING (the session's own), or not defined.</exception>
+    public RequestHandlerRegistry Register(Opcode opcode, IRequestHandler handler)
+    {
+        if (opcode is Opcode.Hello or Opcode.Ping || !OpcodeInfo.IsDefined(opcode))
+        {
+            throw new ArgumentException($"opcode {opcode} cannot have a handler", nameof(opcode));
+        }
+        _handlers[opcode] = handler;
+        return this;
+    }
+
+    /// <summary>The handler for a defined opcode.</summary>
+    public IRequestHandler Resolve(Opcode opcode) => _handlers.GetValueOrDefault(opcode, _fallback);
+}

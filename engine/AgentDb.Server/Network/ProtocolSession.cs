@@ -1,0 +1,476 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Network.Handlers;
+using AgentDb.Wire;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Network;
+
+/// <summary>
+/// One client connection: cuts frames out of the input pipe, answers HELLO and PING itself, checks role and in-flight
+/// limit, hands everything else to the registered <see cref="IRequestHandler"/>, and writes responses — in completion
+/// order, several per flush — from a single writer loop. Transport-agnostic: it only sees an <see cref="IDuplexPipe"/>,
+/// so tests can drive it in memory.
+/// </summary>
+/// <remarks>
+/// Protocol errors (bad framing, no HELLO, bad key) send one error frame and end the session; responses still in
+/// flight are dropped. Domain errors (unknown opcode, bad body, role, BUSY, handler errors) answer the one request and
+/// the session goes on. A stop request stops reading, lets requests in flight finish, flushes and ends.
+/// </remarks>
+internal sealed class ProtocolSession
+{
+    private const int RetainedBufferCapacity = 64 * 1024;
+    private const int MaxRetainedBuffers = 16;
+
+    private readonly IDuplexPipe _transport;
+    private readonly SessionSettings _settings;
+    private readonly Channel<FrameBuffer> _outbound =
+        Channel.CreateUnbounded<FrameBuffer>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Stack<FrameBuffer> _spareBuffers = new();
+    private readonly CancellationTokenSource _aborted;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight;
+    private int _draining;
+    private bool _ended;
+    private ApiKey? _caller;
+
+    /// <param name="transport">The connection's pipes.</param>
+    /// <param name="settings">What the server's sessions share.</param>
+    /// <param name="connectionClosed">Cancelled when the transport is gone; cancels handlers.</param>
+    public ProtocolSession(IDuplexPipe transport, SessionSettings settings, CancellationToken connectionClosed)
+    {
+        _transport = transport;
+        _settings = settings;
+        _aborted = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+    }
+
+    /// <summary>Runs the session until the peer closes, a protocol error, the idle timeout, or
+    /// <paramref name="stopRequested"/> (after which requests in flight are still answered).</summary>
+    public async Task RunAsync(CancellationToken stopRequested)
+    {
+        var writing = WriteLoopAsync();
+        var input = _transport.Input;
+        using (stopRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input))
+        {
+            try
+            {
+                bool graceful;
+                try
+                {
+                    graceful = await ReadLoopAsync(stopRequested).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    graceful = false; // the transport failed under us (reset, abort): nobody to answer
+                }
+                if (graceful)
+                {
+                    await DrainAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _outbound.Writer.TryComplete();
+                await writing.ConfigureAwait(false);
+                await _aborted.CancelAsync().ConfigureAwait(false);
+                await input.CompleteAsync().ConfigureAwait(false);
+                await _transport.Output.CompleteAsync().ConfigureAwait(false);
+                ReleaseSpareBuffers();
+                _aborted.Dispose();
+            }
+        }
+    }
+
+    /// <returns>True when the session may still answer requests in flight (stop, idle, peer closed); false after a
+    /// protocol error.</returns>
+    private async Task<bool> ReadLoopAsync(CancellationToken stopRequested)
+    {
+        var input = _transport.Input;
+        var limits = _settings.Limits;
+        var idle = limits.IdleTimeout;
+        var idleTimer = idle > TimeSpan.Zero ? new CancellationTokenSource() : null;
+        try
+        {
+            // Bounded by the connection: each pass either consumes bytes, waits for more, or returns.
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    idleTimer?.CancelAfter(idle);
+                    result = await input.ReadAsync(idleTimer?.Token ?? default).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (idleTimer is { IsCancellationRequested: true })
+                {
+                    if (Volatile.Read(ref _inFlight) == 0)
+                    {
+                        return true; // idle: close without a frame
+                    }
+                    idleTimer.Dispose();
+                    idleTimer = new CancellationTokenSource();
+                    continue;
+                }
+                if (result.IsCanceled || stopRequested.IsCancellationRequested)
+                {
+                    return true;
+                }
+
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                var examined = buffer.End;
+                try
+                {
+                    while (true)
+                    {
+                        var status = FrameReader.Read(ref buffer, limits.MaxFrameBytes, out var frame);
+                        if (status == FrameStatus.Incomplete)
+                        {
+                            break;
+                        }
+                        if (status != FrameStatus.Complete)
+                        {
+                            Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
+                                FrameReader.Describe(status, frame.Header, limits.MaxFrameBytes));
+                            return false;
+                        }
+                        consumed = buffer.Start;
+                        _settings.Metrics.FrameReceived(FrameHeader.Size + (long)frame.Header.BodyLength);
+                        if (!OnFrame(frame))
+                        {
+                            return false;
+                        }
+                    }
+                    if (result.IsCompleted)
+                    {
+                        return true; // the peer closed its side; a partial frame is dropped
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(consumed, examined);
+                }
+            }
+        }
+        finally
+        {
+            idleTimer?.Dispose();
+        }
+    }
+
+    /// <returns>False when the frame was a protocol error and the session must end.</returns>
+    private bool OnFrame(in Frame frame)
+    {
+        var header = frame.Header;
+        _settings.Metrics.Request(header.Opcode);
+        if (header.IsResponse || header.IsError)
+        {
+            Fail(header, ErrorCode.BadRequest, "clients send requests only: the RESPONSE or ERROR flag is set");
+            return false;
+        }
+        if (_caller is null)
+        {
+            if (header.Opcode != Opcode.Hello)
+            {
+                Fail(header, ErrorCode.Unauthorized,
+                    $"HELLO must be the first request on a connection; got {OpcodeName(header.Opcode)}");
+                return false;
+            }
+            return OnHello(frame);
+        }
+
+        switch (header.Opcode)
+        {
+            case Opcode.Hello:
+                ReplyError(header, ErrorCode.BadRequest, "HELLO was already sent on this connection");
+                return true;
+            case Opcode.Ping:
+                if (MessageCodec.TryDecode<EmptyMessage>(frame.Body, out _, out var error))
+                {
+                    Reply(header, EmptyMessage.Instance);
+                }
+                else
+                {
+                    ReplyError(header, ErrorCode.BadRequest, $"invalid PING body: {error}");
+                }
+                return true;
+        }
+
+        if (!OpcodeInfo.IsDefined(header.Opcode))
+        {
+            ReplyError(header, ErrorCode.BadRequest, $"unknown opcode {OpcodeName(header.Opcode)}");
+            return true;
+        }
+        if (!OperationRoles.Allows(_caller.Role, header.Opcode))
+        {
+            ReplyError(header, ErrorCode.Forbidden,
+                $"API key '{_caller.Name}' has role {RoleName(_caller.Role)}; " +
+                $"{OpcodeInfo.Name(header.Opcode)} needs {RoleName(OperationRoles.Required(header.Opcode))}");
+            return true;
+        }
+        var limit = _settings.Limits.MaxInFlightPerConnection;
+        if (Interlocked.Increment(ref _inFlight) > limit)
+        {
+            FinishRequest();
+            ReplyError(header, ErrorCode.Busy, $"{limit} requests are already in flight on this connection");
+            return true;
+        }
+        Dispatch(frame);
+        return true;
+    }
+
+    private bool OnHello(in Frame frame)
+    {
+        var header = frame.Header;
+        if (!MessageCodec.TryDecode<HelloRequest>(frame.Body, out var hello, out var error))
+        {
+            Fail(header, ErrorCode.BadRequest, $"invalid HELLO: {error}");
+            return false;
+        }
+        if (hello.MinVersion > WireInfo.ProtocolVersion || hello.MaxVersion < WireInfo.ProtocolVersion)
+        {
+            Fail(header, ErrorCode.BadRequest,
+                $"no common protocol version: the client speaks {hello.MinVersion} to {hello.MaxVersion}, " +
+                $"this server speaks {WireInfo.ProtocolVersion}");
+            return false;
+        }
+        if (!_settings.Keys.TryAuthenticate(hello.ApiKey, out var key, out var reason))
+        {
+            Fail(header, ErrorCode.Unauthorized, reason);
+            return false;
+        }
+        _caller = key;
+        var limits = _settings.Limits;
+        Reply(header, new HelloResponse(
+            WireInfo.ProtocolVersion, _settings.ServerName, key.Role, limits.MaxFrameBytes, limits.MaxInFlightPerConnection));
+        return true;
+    }
+
+    private void Dispatch(in Frame frame)
+    {
+        var header = frame.Header;
+        var length = (int)header.BodyLength;
+        // The frame's bytes belong to the pipe until AdvanceTo; the handler may outlive that, so it gets a pooled copy.
+        var body = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        frame.Body.CopyTo(body);
+        var response = RentBuffer();
+        var request = new HandlerRequest(header.Opcode, header.RequestId, body.AsMemory(0, length), _caller!.Role, _caller.Name);
+
+        ValueTask<HandlerResult> pending;
+        try
+        {
+            pending = _settings.Handlers.Resolve(header.Opcode).HandleAsync(request, response, _aborted.Token);
+        }
+        catch (Exception e)
+        {
+            pending = ValueTask.FromException<HandlerResult>(e);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            Finish(header, body, response, pending.Result, failure: null);
+        }
+        else
+        {
+            _ = FinishLaterAsync(header, body, response, pending);
+        }
+    }
+
+    private async Task FinishLaterAsync(FrameHeader header, byte[] body, FrameBuffer response, ValueTask<HandlerResult> pending)
+    {
+        HandlerResult result = default;
+        Exception? failure = null;
+        try
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        Finish(header, body, response, result, failure);
+    }
+
+    private void Finish(FrameHeader header, byte[] body, FrameBuffer response, HandlerResult result, Exception? failure)
+    {
+        ArrayPool<byte>.Shared.Return(body);
+        if (failure is not null)
+        {
+            result = ToResult(header, failure);
+        }
+        var maxFrame = _settings.Limits.MaxFrameBytes;
+        if (result.IsSuccess && (long)FrameHeader.Size + response.BodyLength > maxFrame)
+        {
+            // The peer's limit is the same as ours by default: a bigger frame would be a protocol error on its side.
+            result = HandlerResult.Error(ErrorCode.TooLarge,
+                $"the {OpcodeInfo.Name(header.Opcode)} response of {FrameHeader.Size + (long)response.BodyLength} bytes " +
+                $"exceeds the maximum frame size of {maxFrame}");
+        }
+        if (result.IsSuccess)
+        {
+            response.Complete(header.Opcode, FrameFlags.Response, header.RequestId);
+        }
+        else
+        {
+            _settings.Metrics.Error(result.Code);
+            response.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId,
+                new ErrorResponse(result.Code, result.Message ?? "", result.PrimaryAddress));
+        }
+        Enqueue(response);
+        FinishRequest();
+    }
+
+    private HandlerResult ToResult(FrameHeader header, Exception failure)
+    {
+        switch (failure)
+        {
+            case RequestException request:
+                return HandlerResult.Error(request.Code, request.Message, request.PrimaryAddress);
+            case OperationCanceledException when _aborted.IsCancellationRequested:
+                return HandlerResult.Error(ErrorCode.Internal, "the connection closed before the operation finished");
+            default:
+                _settings.Log.WriteLine(
+                    $"agentdb: error: {OpcodeInfo.Name(header.Opcode)} request {header.RequestId} failed: {failure}");
+                return HandlerResult.Error(ErrorCode.Internal,
+                    $"internal error while executing {OpcodeInfo.Name(header.Opcode)}; the server log has the details");
+        }
+    }
+
+    private void FinishRequest()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _draining) == 1)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        Interlocked.Exchange(ref _draining, 1);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+        // Ends early if the host gives up waiting and aborts the connection.
+        await _drained.Task.WaitAsync(_aborted.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void Reply<T>(FrameHeader header, T message) where T : IWireMessage<T>
+    {
+        var buffer = RentBuffer();
+        buffer.Build(header.Opcode, FrameFlags.Response, header.RequestId, message);
+        Enqueue(buffer);
+    }
+
+    private void ReplyError(FrameHeader header, ErrorCode code, string message)
+    {
+        _settings.Metrics.Error(code);
+        var buffer = RentBuffer();
+        buffer.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId, new ErrorResponse(code, message));
+        Enqueue(buffer);
+    }
+
+    /// <summary>Queues a last error frame and closes the queue: nothing after it is sent.</summary>
+    private void Fail(FrameHeader header, ErrorCode code, string message)
+    {
+        ReplyError(header, code, message);
+        _outbound.Writer.TryComplete();
+    }
+
+    private void Enqueue(FrameBuffer frame)
+    {
+        if (!_outbound.Writer.TryWrite(frame))
+        {
+            ReturnBuffer(frame); // the session is ending: the response has nobody to go to
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var output = _transport.Output;
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                // Everything queued so far goes out in one flush.
+                while (reader.TryRead(out var frame))
+                {
+                    var bytes = frame.Frame;
+                    output.Write(bytes.Span);
+                    _settings.Metrics.FrameSent(bytes.Length);
+                    ReturnBuffer(frame);
+                }
+                var flushed = await output.FlushAsync().ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The peer is gone; the read side notices on its own.
+        }
+        finally
+        {
+            _outbound.Writer.TryComplete();
+            _transport.Input.CancelPendingRead();
+            while (reader.TryRead(out var unsent))
+            {
+                ReturnBuffer(unsent);
+            }
+        }
+    }
+
+    private FrameBuffer RentBuffer()
+    {
+        lock (_spareBuffers)
+        {
+            if (_spareBuffers.TryPop(out var buffer))
+            {
+                buffer.Reset();
+                return buffer;
+            }
+        }
+        return new FrameBuffer();
+    }
+
+    private void ReturnBuffer(FrameBuffer buffer)
+    {
+        lock (_spareBuffers)
+        {
+            if (!_ended && _spareBuffers.Count < MaxRetainedBuffers && buffer.Capacity <= RetainedBufferCapacity)
+            {
+                _spareBuffers.Push(buffer);
+                return;
+            }
+        }
+        buffer.Dispose();
+    }
+
+    private void ReleaseSpareBuffers()
+    {
+        lock (_spareBuffers)
+        {
+            _ended = true;
+            while (_spareBuffers.TryPop(out var buffer))
+            {
+                buffer.Dispose();
+            }
+        }
+    }
+
+    private static string OpcodeName(Opcode opcode) =>
+        OpcodeInfo.IsDefined(opcode) ? OpcodeInfo.Name(opcode) : $"0x{(ushort)opcode:x4}";
+
+    internal static string RoleName(AccessRole role) => role switch
+    {
+        AccessRole.Read => "read",
+        AccessRole.Write => "write",
+        AccessRole.Admin => "admin",
+        _ => "none",
+    };
+}

@@ -1,0 +1,69 @@
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Wire.Tests.Docs;
+
+/// <summary>The example frames of docs/PROTOCOL.md, built with the real codec.</summary>
+internal static class ProtocolExamples
+{
+    public sealed record Example(string Name, byte[] Frame, string[] Fields);
+
+    private static readonly float[] s_vector = [1f, 0.5f, -2f];
+    private static readonly byte[] s_payload = [0x81, 0xA3, (byte)'t', (byte)'a', (byte)'g', 0xA1, (byte)'x']; // {"tag": "x"}
+
+    public static IReadOnlyList<Example> All { get; } =
+    [
+        Request("hello-request", Opcode.Hello, 1, new HelloRequest(1, 1, "k3y-0123456789abcdef", "agentdb-dotnet/0.1.0"),
+            "minVersion", "maxVersion", "apiKey", "clientName"),
+        Response("hello-response", Opcode.Hello, 1, new HelloResponse(1, "agentdb/0.1.0", AccessRole.Write, WireInfo.DefaultMaxFrameSize, 128),
+            "version", "serverName", "role (2 = write)", "maxFrameSize", "maxInFlight"),
+        Request("ping-request", Opcode.Ping, 2, EmptyMessage.Instance),
+        Response("ping-response", Opcode.Ping, 2, EmptyMessage.Instance),
+        Request("collection-create-request", Opcode.CollectionCreate, 3, new CollectionCreateRequest("docs", 3, VectorMetric.Cosine),
+            "name", "dimension", "metric (1 = cosine)", "m (0 = default)", "efConstruction (0 = default)"),
+        Response("collection-create-response", Opcode.CollectionCreate, 3, EmptyMessage.Instance),
+        Request("collection-drop-request", Opcode.CollectionDrop, 4, new CollectionDropRequest("docs"), "name"),
+        Response("collection-drop-response", Opcode.CollectionDrop, 4, EmptyMessage.Instance),
+        Request("collection-list-request", Opcode.CollectionList, 5, EmptyMessage.Instance),
+        Response("collection-list-response", Opcode.CollectionList, 5,
+            new CollectionListResponse([new CollectionInfo("docs", 3, VectorMetric.Cosine, 2)]), "collections"),
+        Request("upsert-request", Opcode.Upsert, 6, new UpsertRequest("docs", "a1", s_vector, s_payload),
+            "collection", "id", "vector", "payload"),
+        Response("upsert-response", Opcode.Upsert, 6, new UpsertResponse(7, true), "version", "created"),
+        Request("get-request", Opcode.Get, 7, new GetRequest("docs", "a1", true), "collection", "id", "includeVector"),
+        Response("get-response", Opcode.Get, 7, new GetResponse("a1", s_vector, s_payload, 7), "id", "vector", "payload", "version"),
+        Request("delete-request", Opcode.Delete, 8, new DeleteRequest("docs", "a1"), "collection", "id"),
+        Response("delete-response", Opcode.Delete, 8, new DeleteResponse(true), "deleted"),
+        Request("batch-request", Opcode.Batch, 9, new BatchRequest("docs",
+            [
+                new BatchOperation(BatchOperationKind.Upsert, "b1", s_vector, ReadOnlyMemory<byte>.Empty),
+                new BatchOperation(BatchOperationKind.Delete, "a1", ReadOnlyMemory<float>.Empty, ReadOnlyMemory<byte>.Empty),
+            ]), "collection", "operations"),
+        Response("batch-response", Opcode.Batch, 9, new BatchResponse(2, 9), "applied", "version"),
+        Request("search-request", Opcode.Search, 10, new SearchRequest("docs", s_vector, 2, 0, s_payload, false, true),
+            "collection", "vector", "k", "ef (0 = default)", "filter", "includeVector", "includePayload"),
+        Response("search-response", Opcode.Search, 10, new SearchResponse(
+            [
+                new SearchHit("b1", 0f, ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<float>.Empty),
+                new SearchHit("c7", 0.25f, s_payload, ReadOnlyMemory<float>.Empty),
+            ]), "hits"),
+        Request("stats-request", Opcode.Stats, 11, new StatsRequest(null), "collection (nil = whole server)"),
+        Response("stats-response", Opcode.Stats, 11, new StatsResponse(
+            [new KeyValuePair<string, long>("collections", 1), new KeyValuePair<string, long>("records", 2)]), "stats"),
+        Request("checkpoint-request", Opcode.Checkpoint, 12, EmptyMessage.Instance),
+        Response("checkpoint-response", Opcode.Checkpoint, 12, new CheckpointResponse(4096), "logAddress"),
+        Error("error-not-primary", Opcode.Upsert, 13, new ErrorResponse(ErrorCode.NotPrimary, "not the primary", "db-1:4433"),
+            "code (7 = NOT_PRIMARY)", "message", "primary"),
+        Error("error-unknown-opcode", (Opcode)0x7777, 14, new ErrorResponse(ErrorCode.BadRequest, "unknown opcode 0x7777"),
+            "code (1 = BAD_REQUEST)", "message", "primary"),
+    ];
+
+    private static Example Request<T>(string name, Opcode opcode, ulong id, T message, params string[] fields)
+        where T : IWireMessage<T> => new(name, TestFrames.Message(opcode, FrameFlags.None, id, message), fields);
+
+    private static Example Response<T>(string name, Opcode opcode, ulong id, T message, params string[] fields)
+        where T : IWireMessage<T> => new(name, TestFrames.Message(opcode, FrameFlags.Response, id, message), fields);
+
+    private static Example Error(string name, Opcode opcode, ulong id, ErrorResponse message, params string[] fields) =>
+        new(name, TestFrames.Message(opcode, FrameFlags.Response | FrameFlags.Error, id, message), fields);
+}

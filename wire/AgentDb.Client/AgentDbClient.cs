@@ -1,0 +1,427 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using AgentDb.Wire;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Client;
+
+/// <summary>
+/// One connection to an AgentDb server. Thread-safe: any number of requests may be in flight at once (pipelining);
+/// each is paired with its response by request id, whatever order responses arrive in. A single reader loop
+/// completes the pending requests; a single writer loop sends queued requests, several per flush.
+/// </summary>
+/// <remarks>
+/// Errors: a request answered with an error response throws <see cref="AgentDbException"/> (with the
+/// <see cref="ErrorCode"/>); a request with no response within <see cref="AgentDbClientOptions.RequestTimeout"/>
+/// throws <see cref="TimeoutException"/>; a lost or closed connection throws <see cref="AgentDbConnectionException"/>
+/// for every request in flight and every later one.
+/// </remarks>
+public sealed class AgentDbClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly PipeReader _input;
+    private readonly Stream _stream;
+    private readonly AgentDbClientOptions _options;
+    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
+    private readonly Channel<FrameBuffer> _outbound =
+        Channel.CreateUnbounded<FrameBuffer>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _reading;
+    private readonly Task _writing;
+    private SemaphoreSlim? _inFlightSlots;
+    private HelloResponse? _session;
+    private Exception? _closedBecause;
+    private long _lastRequestId;
+    private int _disposed;
+
+    private AgentDbClient(Socket socket, AgentDbClientOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _reading = ReadLoopAsync();
+        _writing = WriteLoopAsync();
+    }
+
+    /// <summary>What the server said in HELLO: its name, the protocol version, this key's role and the limits.</summary>
+    public HelloResponse Session => _session ?? throw new InvalidOperationException("HELLO has not completed");
+
+    /// <summary>Connects, sends HELLO with <paramref name="apiKey"/>, and returns the ready client.</summary>
+    /// <param name="host">The server's host name or IP address.</param>
+    /// <param name="port">The server's protocol port.</param>
+    /// <param name="apiKey">The API key; null when the server runs without keys.</param>
+    /// <param name="options">Settings; null for <see cref="AgentDbClientOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels connecting.</param>
+    /// <exception cref="AgentDbException">HELLO was refused: <see cref="ErrorCode.Unauthorized"/> for a bad key,
+    /// <see cref="ErrorCode.Busy"/> when the server is at its connection limit.</exception>
+    /// <exception cref="AgentDbConnectionException">The connection failed.</exception>
+    /// <exception cref="TimeoutException">Connecting and HELLO took longer than the connect timeout.</exception>
+    public static async Task<AgentDbClient> ConnectAsync(
+        string host, int port, string? apiKey, AgentDbClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= AgentDbClientOptions.Default;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(host, port, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"connecting to {host}:{port} took longer than {options.ConnectTimeout}");
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new AgentDbConnectionException($"cannot connect to {host}:{port}: {e.Message}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var client = new AgentDbClient(socket, options);
+        try
+        {
+            var hello = new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, apiKey, options.ClientName);
+            var session = await client.SendAsync<HelloRequest, HelloResponse>(Opcode.Hello, hello, options.ConnectTimeout, deadline.Token)
+                .ConfigureAwait(false);
+            client._session = session;
+            if (options.WaitForInFlightSlot && session.MaxInFlight > 0)
+            {
+                client._inFlightSlots = new SemaphoreSlim(session.MaxInFlight, session.MaxInFlight);
+            }
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>One round trip to the server.</summary>
+    /// <exception cref="AgentDbException">The server answered with an error.</exception>
+    /// <exception cref="AgentDbConnectionException">The connection is gone.</exception>
+    /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
+    public async Task PingAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<EmptyMessage, EmptyMessage>(Opcode.Ping, EmptyMessage.Instance, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>COLLECTION_CREATE: creates a vector collection (admin).</summary>
+    /// <param name="name">1–256 UTF-8 bytes.</param>
+    /// <param name="dimension">1–65536.</param>
+    /// <param name="metric">The distance function.</param>
+    /// <param name="m">HNSW links per node; 0 for the server's default.</param>
+    /// <param name="efConstruction">HNSW build beam width; 0 for the server's default.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task CreateCollectionAsync(
+        string name, int dimension, VectorMetric metric, int m = 0, int efConstruction = 0, CancellationToken cancellationToken = default) =>
+        await SendAsync<CollectionCreateRequest, EmptyMessage>(
+            Opcode.CollectionCreate, new CollectionCreateRequest(name, dimension, metric, m, efConstruction), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>COLLECTION_DROP: drops a collection and its records (admin). NOT_FOUND when it does not exist.</summary>
+    public async Task DropCollectionAsync(string name, CancellationToken cancellationToken = default) =>
+        await SendAsync<CollectionDropRequest, EmptyMessage>(Opcode.CollectionDrop, new CollectionDropRequest(name), cancellationToken)
+            .ConfigureAwait(false);
+
+    /// <summary>COLLECTION_LIST: every collection, in name order.</summary>
+    public async Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<EmptyMessage, CollectionListResponse>(Opcode.CollectionList, EmptyMessage.Instance, cancellationToken)
+            .ConfigureAwait(false)).Collections;
+
+    /// <summary>UPSERT: inserts or replaces one record (write). Durable when this returns.</summary>
+    /// <param name="collection">The collection.</param>
+    /// <param name="id">The record id, 1–512 UTF-8 bytes.</param>
+    /// <param name="vector">The vector; empty keeps the stored one.</param>
+    /// <param name="payload">One MessagePack map, or empty for none.</param>
+    /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
+    public Task<UpsertResponse> UpsertAsync(
+        string collection, string id, ReadOnlyMemory<float> vector, ReadOnlyMemory<byte> payload = default,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<UpsertRequest, UpsertResponse>(Opcode.Upsert, new UpsertRequest(collection, id, vector, payload), cancellationToken);
+
+    /// <summary>GET: one record by id. Throws <see cref="AgentDbException"/> with <see cref="ErrorCode.NotFound"/>
+    /// when it does not exist.</summary>
+    public Task<GetResponse> GetAsync(
+        string collection, string id, bool includeVector = false, CancellationToken cancellationToken = default) =>
+        SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest(collection, id, includeVector), cancellationToken);
+
+    /// <summary>DELETE: removes one record (write).</summary>
+    /// <returns>False when there was no such record.</returns>
+    public async Task<bool> DeleteAsync(string collection, string id, CancellationToken cancellationToken = default) =>
+        (await SendAsync<DeleteRequest, DeleteResponse>(Opcode.Delete, new DeleteRequest(collection, id), cancellationToken)
+            .ConfigureAwait(false)).Deleted;
+
+    /// <summary>BATCH: upserts and deletes applied in order as one write, all or none (write).</summary>
+    public Task<BatchResponse> BatchAsync(
+        string collection, IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default) =>
+        SendAsync<BatchRequest, BatchResponse>(Opcode.Batch, new BatchRequest(collection, operations), cancellationToken);
+
+    /// <summary>SEARCH: the <paramref name="k"/> records nearest to <paramref name="vector"/>, closest first.</summary>
+    /// <param name="collection">The collection.</param>
+    /// <param name="vector">The query.</param>
+    /// <param name="k">1–10000.</param>
+    /// <param name="ef">Search beam width; 0 for the server's default.</param>
+    /// <param name="filter">One MessagePack map (payload equality), or empty for none.</param>
+    /// <param name="includeVector">Return each hit's vector.</param>
+    /// <param name="includePayload">Return each hit's payload.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        string collection, ReadOnlyMemory<float> vector, int k, int ef = 0, ReadOnlyMemory<byte> filter = default,
+        bool includeVector = false, bool includePayload = true, CancellationToken cancellationToken = default) =>
+        (await SendAsync<SearchRequest, SearchResponse>(
+            Opcode.Search, new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload), cancellationToken)
+            .ConfigureAwait(false)).Hits;
+
+    /// <summary>STATS: named counters for one collection, or for the server when <paramref name="collection"/> is null.</summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, long>>> StatsAsync(
+        string? collection = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync<StatsRequest, StatsResponse>(Opcode.Stats, new StatsRequest(collection), cancellationToken)
+            .ConfigureAwait(false)).Values;
+
+    /// <summary>CHECKPOINT: makes everything acknowledged so far durable in the data files (admin).</summary>
+    /// <returns>The log address everything before which is in the data files.</returns>
+    public async Task<ulong> CheckpointAsync(CancellationToken cancellationToken = default) =>
+        (await SendAsync<EmptyMessage, CheckpointResponse>(Opcode.Checkpoint, EmptyMessage.Instance, cancellationToken)
+            .ConfigureAwait(false)).LogAddress;
+
+    /// <summary>Sends any request and decodes its response: the path every typed operation goes through.</summary>
+    /// <typeparam name="TRequest">The request message.</typeparam>
+    /// <typeparam name="TResponse">The response message the opcode answers with.</typeparam>
+    /// <param name="opcode">The operation.</param>
+    /// <param name="request">The request body.</param>
+    /// <param name="cancellationToken">Stops waiting; the request may still be executed by the server.</param>
+    /// <exception cref="AgentDbException">The server answered with an error.</exception>
+    /// <exception cref="AgentDbConnectionException">The connection is gone, or the response could not be decoded.</exception>
+    /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
+    public Task<TResponse> SendAsync<TRequest, TResponse>(Opcode opcode, TRequest request, CancellationToken cancellationToken = default)
+        where TRequest : IWireMessage<TRequest>
+        where TResponse : IWireMessage<TResponse> =>
+        SendAsync<TRequest, TResponse>(opcode, request, _options.RequestTimeout, cancellationToken);
+
+    /// <summary>Closes the connection. Requests still in flight fail with <see cref="AgentDbConnectionException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        Close(new AgentDbConnectionException("the client was disposed"));
+        await Task.WhenAll(_reading, _writing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _input.CompleteAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
+        _inFlightSlots?.Dispose();
+    }
+
+    private async Task<TResponse> SendAsync<TRequest, TResponse>(
+        Opcode opcode, TRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+        where TRequest : IWireMessage<TRequest>
+        where TResponse : IWireMessage<TResponse>
+    {
+        var slots = _inFlightSlots;
+        if (slots is not null && !await slots.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new TimeoutException(
+                $"{OpcodeInfo.Name(opcode)} waited longer than {timeout} for one of the server's {Session.MaxInFlight} in-flight slots");
+        }
+        try
+        {
+            var response = await ExchangeAsync(opcode, request, timeout, cancellationToken).ConfigureAwait(false);
+            if (response.IsError)
+            {
+                throw MessageCodec.TryDecode<ErrorResponse>(response.Body, out var error, out var reason)
+                    ? new AgentDbException(error.Code, error.Message, error.PrimaryAddress)
+                    : new AgentDbConnectionException($"the server sent an invalid error body for {OpcodeInfo.Name(opcode)}: {reason}");
+            }
+            if (!MessageCodec.TryDecode<TResponse>(response.Body, out var message, out var problem))
+            {
+                throw new AgentDbConnectionException($"the server sent an invalid {OpcodeInfo.Name(opcode)} response: {problem}");
+            }
+            return message;
+        }
+        finally
+        {
+            slots?.Release();
+        }
+    }
+
+    private async Task<Response> ExchangeAsync<TRequest>(
+        Opcode opcode, TRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+        where TRequest : IWireMessage<TRequest>
+    {
+        if (_closedBecause is { } closed)
+        {
+            throw new AgentDbConnectionException(closed.Message, closed);
+        }
+        var id = (ulong)Interlocked.Increment(ref _lastRequestId);
+        var frame = new FrameBuffer();
+        try
+        {
+            frame.Build(opcode, FrameFlags.None, id, request);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+        var completion = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = completion;
+        if (!_outbound.Writer.TryWrite(frame))
+        {
+            frame.Dispose();
+            _pending.TryRemove(id, out _);
+            var reason = _closedBecause;
+            throw new AgentDbConnectionException(reason?.Message ?? "the connection is closed", reason);
+        }
+        try
+        {
+            return await completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _pending.TryRemove(id, out _);
+            throw new TimeoutException($"{OpcodeInfo.Name(opcode)} request {id} got no response within {timeout}");
+        }
+        catch (OperationCanceledException)
+        {
+            _pending.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    try
+                    {
+                        await _stream.WriteAsync(frame.Frame, _closing.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        frame.Dispose();
+                    }
+                }
+                await _stream.FlushAsync(_closing.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Close(new AgentDbConnectionException($"sending to the server failed: {e.Message}", e));
+        }
+        finally
+        {
+            while (reader.TryRead(out var unsent))
+            {
+                unsent.Dispose();
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception reason = new AgentDbConnectionException("the server closed the connection");
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                try
+                {
+                    while (true)
+                    {
+                        var status = FrameReader.Read(ref buffer, _options.MaxFrameSize, out var frame);
+                        if (status == FrameStatus.Incomplete)
+                        {
+                            break;
+                        }
+                        if (status != FrameStatus.Complete)
+                        {
+                            reason = new AgentDbConnectionException(
+                                $"the server broke the protocol: {FrameReader.Describe(status, frame.Header, _options.MaxFrameSize)}");
+                            return;
+                        }
+                        consumed = buffer.Start;
+                        OnFrame(frame, ref reason);
+                    }
+                    if (result.IsCompleted)
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    _input.AdvanceTo(consumed, buffer.End);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            reason = new AgentDbConnectionException($"the connection failed: {e.Message}", e);
+        }
+        finally
+        {
+            Close(reason);
+        }
+    }
+
+    private void OnFrame(in Frame frame, ref Exception reason)
+    {
+        var header = frame.Header;
+        var response = new Response(header.IsError, frame.Body.ToArray());
+        if (header.RequestId != 0 && _pending.TryRemove(header.RequestId, out var completion))
+        {
+            completion.TrySetResult(response);
+            return;
+        }
+        // Request id 0 is the server speaking about the connection itself (e.g. BUSY at its connection limit):
+        // it is about to close, and what it said is why.
+        if (header.IsError && MessageCodec.TryDecode<ErrorResponse>(response.Body, out var error, out _))
+        {
+            reason = new AgentDbException(error.Code, error.Message, error.PrimaryAddress);
+        }
+    }
+
+    private void Close(Exception reason)
+    {
+        Interlocked.CompareExchange(ref _closedBecause, reason, null);
+        _outbound.Writer.TryComplete();
+        if (!_closing.IsCancellationRequested)
+        {
+            try
+            {
+                _closing.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var completion))
+            {
+                completion.TrySetException(_closedBecause is AgentDbException connectionLevel
+                    ? new AgentDbException(connectionLevel.Code, connectionLevel.Message, connectionLevel.PrimaryAddress)
+                    : new AgentDbConnectionException(_closedBecause!.Message, _closedBecause));
+            }
+        }
+    }
+
+    private readonly record struct Response(bool IsError, ReadOnlyMemory<byte> Body);
+}

@@ -1,0 +1,45 @@
+namespace AgentDb.Wire.Frames;
+
+/// <summary>Names and validity of opcodes, without reflection or allocation.</summary>
+public static class OpcodeInfo
+{
+    // An array, not a collection expression in the property: a span of enums built in place would allocate per call.
+    private static readonly Opcode[] s_all =
+    [
+        Opcode.Hello, Opcode.Ping,
+        Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.CollectionList,
+        Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
+        Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
+    ];
+
+    /// <summary>True when <paramref name="opcode"/> is an operation this protocol version defines.</summary>
+    public static bool IsDefined(Opcode opcode) => opcode switch
+    {
+        Opcode.Hello or Opcode.Ping
+            or Opcode.CollectionCreate or Opcode.CollectionDrop or Opcode.CollectionList
+            or Opcode.Upsert or Opcode.Get or Opcode.Delete or Opcode.Batch
+            or Opcode.Search or Opcode.Stats or Opcode.Checkpoint => true,
+        _ => false,
+    };
+
+    /// <summary>The protocol name of an opcode, e.g. <c>COLLECTION_CREATE</c>; <c>UNKNOWN</c> for undefined values.</summary>
+    public static string Name(Opcode opcode) => opcode switch
+    {
+        Opcode.Hello => "HELLO",
+        Opcode.Ping => "PING",
+        Opcode.CollectionCreate => "COLLECTION_CREATE",
+        Opcode.CollectionDrop => "COLLECTION_DROP",
+        Opcode.CollectionList => "COLLECTION_LIST",
+        Opcode.Upsert => "UPSERT",
+        Opcode.Get => "GET",
+        Opcode.Delete => "DELETE",
+        Opcode.Batch => "BATCH",
+        Opcode.Search => "SEARCH",
+        Opcode.Stats => "STATS",
+        Opcode.Checkpoint => "CHECKPOINT",
+        _ => "UNKNOWN",
+    };
+
+    /// <summary>Every defined opcode, in numeric order.</summary>
+    public static ReadOnlySpan<Opcode> All => s_all;
+}
