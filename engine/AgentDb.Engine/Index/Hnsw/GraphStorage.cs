@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AgentDb.Index.Hnsw;
 
@@ -24,13 +25,20 @@ namespace AgentDb.Index.Hnsw;
 /// </remarks>
 internal sealed class GraphStorage
 {
+    private const int AlignmentFloats = 64 / sizeof(float);
+    private readonly float[] _vectorArray;
+    private readonly int _vectorOffset;
+
     public GraphStorage(int dimension, int m, int capacity)
     {
         Dimension = dimension;
         M = m;
         MaxDegree0 = 2 * m;
         Capacity = capacity;
-        Vectors = GC.AllocateUninitializedArray<float>(checked(dimension * capacity));
+        // On the pinned heap, so the array never moves and the 64-byte-aligned window into it stays aligned:
+        // the wide kernels then never split a cache line on the stored side (as in a segment file's vector block).
+        _vectorArray = GC.AllocateUninitializedArray<float>(checked((dimension * capacity) + AlignmentFloats), pinned: true);
+        _vectorOffset = AlignedOffset(_vectorArray);
         Level0 = new int[checked(Level0Stride * capacity)];
         Upper = new int[capacity][];
         Levels = new byte[capacity];
@@ -55,7 +63,8 @@ internal sealed class GraphStorage
     /// <summary>Ints per upper-level list: the count, then the links.</summary>
     public int UpperStride => 1 + M;
 
-    public float[] Vectors { get; }
+    /// <summary>Every node's vector back to back, starting on a 64-byte boundary.</summary>
+    public Span<float> Vectors => _vectorArray.AsSpan(_vectorOffset, Dimension * Capacity);
 
     public int[] Level0 { get; }
 
@@ -76,7 +85,7 @@ internal sealed class GraphStorage
     {
         Debug.Assert(capacity >= Capacity && nodeCount <= Capacity);
         var grown = new GraphStorage(Dimension, M, capacity);
-        Vectors.AsSpan(0, nodeCount * Dimension).CopyTo(grown.Vectors);
+        Vectors[..(nodeCount * Dimension)].CopyTo(grown.Vectors);
         Level0.AsSpan(0, nodeCount * Level0Stride).CopyTo(grown.Level0);
         for (int node = 0; node < nodeCount; node++)
         {
@@ -93,9 +102,16 @@ internal sealed class GraphStorage
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ReadOnlySpan<float> GetVector(int node) => new(Vectors, node * Dimension, Dimension);
+    public ReadOnlySpan<float> GetVector(int node) => new(_vectorArray, _vectorOffset + (node * Dimension), Dimension);
 
-    public Span<float> GetVectorForWrite(int node) => new(Vectors, node * Dimension, Dimension);
+    public Span<float> GetVectorForWrite(int node) => new(_vectorArray, _vectorOffset + (node * Dimension), Dimension);
+
+    /// <summary>The element index in a pinned <paramref name="array"/> whose address is a multiple of 64 bytes.</summary>
+    private static unsafe int AlignedOffset(float[] array)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        return (int)((64 - (address % 64)) % 64 / sizeof(float));
+    }
 
     /// <summary>Reads a consistent copy of a list into <paramref name="buffer"/> without taking the node's lock.</summary>
     public ReadOnlySpan<int> ReadNeighbors(int node, int level, Span<int> buffer)

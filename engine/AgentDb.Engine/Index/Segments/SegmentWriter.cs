@@ -76,7 +76,7 @@ public static class SegmentWriter
         };
 
         writer.Begin();
-        writer.Append(MemoryMarshal.AsBytes(storage.Vectors.AsSpan(0, nodeCount * storage.Dimension)));
+        writer.Append(MemoryMarshal.AsBytes(storage.Vectors[..(nodeCount * storage.Dimension)]));
         header.Table[(int)SegmentBlock.Vectors] = writer.End();
 
         var list = new int[1 + storage.MaxDegree0];
