@@ -690,10 +690,13 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
             }
 
             _pending.Reset();
-            long elapsedTicks = (Stopwatch.GetTimestamp() - lastCommitStart) * TimeSpan.TicksPerSecond / Stopwatch.Frequency;
-            if (elapsedTicks < intervalTicks)
+            if (lastCommitStart != 0)
             {
-                Thread.Sleep(TimeSpan.FromTicks(intervalTicks - elapsedTicks));
+                long elapsedTicks = Stopwatch.GetElapsedTime(lastCommitStart).Ticks;
+                if (elapsedTicks < intervalTicks)
+                {
+                    Thread.Sleep(TimeSpan.FromTicks(intervalTicks - elapsedTicks));
+                }
             }
 
             lastCommitStart = Stopwatch.GetTimestamp();
