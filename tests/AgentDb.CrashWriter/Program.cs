@@ -4,13 +4,13 @@ using AgentDb.Kernels;
 using AgentDb.Log;
 using MessagePack;
 
-// Usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1>
-// Writes single upserts and 5-record batches to collection "crash" (dimension 8, L2) in Sync mode until killed,
+// Usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1> [sync|none]
+// Writes single upserts and 5-record batches to collection "crash" (dimension 8, L2) in Sync (default) or None mode until killed,
 // printing "S <id>" after each acknowledged upsert and "B <batchId>" after each acknowledged batch (ids <batchId>-0..4).
 // Stops by itself after 60 s or 200 000 writes so a forgotten child cannot run on.
-if (args.Length != 3)
+if (args.Length is < 3 or > 4)
 {
-    Console.Error.WriteLine("usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1>");
+    Console.Error.WriteLine("usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1> [sync|none]");
     return 2;
 }
 
@@ -18,7 +18,7 @@ string path = args[0];
 string prefix = args[1];
 var options = new AgentDatabaseOptions
 {
-    Durability = DurabilityMode.Sync,
+    Durability = args.Length == 4 && args[3] == "none" ? DurabilityMode.None : DurabilityMode.Sync,
     DisableRecordStoreWal = args[2] == "1",
     LogPageSizeBits = 20,
     LogMemorySizeBits = 22,
@@ -66,20 +66,24 @@ internal static class CrashVectors
     public const int Dimension = 8;
     public const int BatchSize = 5;
 
-    /// <summary>A deterministic vector per id (FNV-1a seed), so the test can recompute it in another process.</summary>
+    /// <summary>A deterministic vector per id (64-bit FNV-1a, then SplitMix64), so the test can recompute it in another process.</summary>
     public static float[] For(string id)
     {
-        uint hash = 2166136261;
+        ulong state = 14695981039346656037;
         foreach (char c in id)
         {
-            hash = (hash ^ c) * 16777619;
+            state = (state ^ c) * 1099511628211;
         }
 
-        var random = new Random((int)hash);
         float[] vector = new float[Dimension];
         for (int i = 0; i < vector.Length; i++)
         {
-            vector[i] = (float)random.NextDouble();
+            state += 0x9E3779B97F4A7C15;
+            ulong z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+            z ^= z >> 31;
+            vector[i] = (z >> 40) / (float)(1 << 24);
         }
 
         return vector;
