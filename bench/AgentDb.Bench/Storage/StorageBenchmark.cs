@@ -44,8 +44,8 @@ internal static class StorageBenchmark
             Console.WriteLine();
 
             Ingest(root, data, DurabilityMode.None, 1, 300, storeWalOff: false, warmup: true);
-            Console.WriteLine("| engine | mode | batch | writers | records | records/s | p50 ms | p99 ms |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| engine | mode | batch | writers | records | records/s | p50 ms | p99 ms | managed alloc B/record |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (DurabilityMode mode in new[] { DurabilityMode.Sync, DurabilityMode.Group, DurabilityMode.None })
             {
                 foreach (int batch in new[] { 1, 100, 1000 })
@@ -96,10 +96,13 @@ internal static class StorageBenchmark
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
         var latencies = new List<double>(records / batchSize + 1);
         Stopwatch total;
+        long allocatedBefore;
+        long allocated;
         using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = mode, DisableRecordStoreWal = storeWalOff, CheckpointLogBytes = 0 }))
         {
             db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
             var batch = new RecordBatch();
+            allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             total = Stopwatch.StartNew();
             for (int start = 0; start < records; start += batchSize)
             {
@@ -124,12 +127,13 @@ internal static class StorageBenchmark
             }
 
             total.Stop();
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore - (latencies.Count * 8L);
         }
 
         Directory.Delete(path, recursive: true);
         if (!warmup)
         {
-            Report("AgentDatabase" + (storeWalOff ? " (RocksDB WAL off)" : string.Empty), mode.ToString(), batchSize, 1, records, total.Elapsed, latencies);
+            Report("AgentDatabase" + (storeWalOff ? " (RocksDB WAL off)" : string.Empty), mode.ToString(), batchSize, 1, records, total.Elapsed, latencies, allocated / (double)records);
         }
     }
 
@@ -279,11 +283,12 @@ internal static class StorageBenchmark
         Directory.Delete(path, recursive: true);
     }
 
-    private static void Report(string engine, string mode, int batch, int writers, int records, TimeSpan elapsed, List<double> latencies)
+    private static void Report(string engine, string mode, int batch, int writers, int records, TimeSpan elapsed, List<double> latencies, double allocatedPerRecord = double.NaN)
     {
         latencies.Sort();
+        string allocation = double.IsNaN(allocatedPerRecord) ? "-" : allocatedPerRecord.ToString("F0", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {engine} | {mode} | {batch} | {writers} | {records} | {records / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):F3} | {Percentile(latencies, 0.99):F3} |"));
+            $"| {engine} | {mode} | {batch} | {writers} | {records} | {records / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):F3} | {Percentile(latencies, 0.99):F3} | {allocation} |"));
     }
 
     private static double Percentile(List<double> sorted, double p) =>

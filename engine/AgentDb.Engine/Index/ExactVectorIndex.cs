@@ -5,13 +5,18 @@ namespace AgentDb.Index;
 
 /// <summary>
 /// Exact nearest-neighbour search by scanning every vector with <see cref="Distance.ComputeMany"/>: vectors live back to
-/// back in one growable block (row per slot), freed slots are refilled by moving the last row in, so the block stays dense.
+/// back in fixed chunks of 1024 rows (growth allocates one chunk and copies nothing), freed slots are refilled by moving
+/// the last row in, so the rows stay dense.
 /// </summary>
 internal sealed class ExactVectorIndex : ICollectionVectorIndex
 {
+    private const int ChunkBits = 10;
+    private const int ChunkRows = 1 << ChunkBits;
+    private const int ChunkMask = ChunkRows - 1;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> _slotOf = new();
-    private float[] _vectors;
+    private readonly List<float[]> _chunks = new();
     private long[] _ids;
     private int _count;
 
@@ -20,7 +25,6 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Dimension = dimension;
         Metric = metric;
-        _vectors = new float[dimension * 16];
         _ids = new long[16];
     }
 
@@ -30,7 +34,7 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
 
     public int Count => Volatile.Read(ref _count);
 
-    public long MemoryBytes => ((long)_vectors.Length * sizeof(float)) + ((long)_ids.Length * sizeof(long)) + ((long)_slotOf.Count * 24);
+    public long MemoryBytes => ((long)_chunks.Count * ChunkRows * Dimension * sizeof(float)) + ((long)_ids.Length * sizeof(long)) + ((long)_slotOf.Count * 24);
 
     public void Upsert(long internalId, ReadOnlySpan<float> vector)
     {
@@ -47,7 +51,7 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
                 _count = slot + 1;
             }
 
-            vector.CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
+            vector.CopyTo(Row(slot));
         }
         finally
         {
@@ -70,7 +74,7 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
             {
                 long movedId = _ids[last];
                 _ids[slot] = movedId;
-                _vectors.AsSpan(last * Dimension, Dimension).CopyTo(_vectors.AsSpan(slot * Dimension, Dimension));
+                Row(last).CopyTo(Row(slot));
                 _slotOf[movedId] = slot;
             }
 
@@ -104,7 +108,12 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
             float[] distances = ArrayPool<float>.Shared.Rent(n);
             try
             {
-                Distance.ComputeMany(Metric, query, _vectors.AsSpan(0, n * Dimension), distances.AsSpan(0, n));
+                for (int chunk = 0, first = 0; first < n; chunk++, first += ChunkRows)
+                {
+                    int rows = Math.Min(ChunkRows, n - first);
+                    Distance.ComputeMany(Metric, query, _chunks[chunk].AsSpan(0, rows * Dimension), distances.AsSpan(first, rows));
+                }
+
                 return filter is null ? TopK(distances, n, k, results) : FilteredInOrder(distances, n, k, results, filter);
             }
             finally
@@ -136,7 +145,7 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
                 if (_slotOf.TryAdd(ids[i], _count))
                 {
                     _ids[_count] = ids[i];
-                    vectors.Slice(i * Dimension, Dimension).CopyTo(_vectors.AsSpan(_count * Dimension, Dimension));
+                    vectors.Slice(i * Dimension, Dimension).CopyTo(Row(_count));
                     _count++;
                 }
             }
@@ -244,16 +253,19 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
         }
     }
 
+    private Span<float> Row(int slot) => _chunks[slot >> ChunkBits].AsSpan((slot & ChunkMask) * Dimension, Dimension);
+
     private void EnsureCapacity(int rows)
     {
-        if (rows <= _ids.Length)
+        while (_chunks.Count * ChunkRows < rows)
         {
-            return;
+            _chunks.Add(new float[ChunkRows * Dimension]);
         }
 
-        int capacity = Math.Max(rows, _ids.Length * 2);
-        Array.Resize(ref _ids, capacity);
-        Array.Resize(ref _vectors, capacity * Dimension);
+        if (rows > _ids.Length)
+        {
+            Array.Resize(ref _ids, Math.Max(rows, _ids.Length * 2));
+        }
     }
 
     private void CheckDimension(int length)

@@ -240,6 +240,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     {
         long startAddress;
         long endAddress;
+        List<LogAddressRange> segments;
         lock (_appendLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -257,11 +258,12 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
             }
 
             endAddress = follow ? long.MaxValue : _log.CommittedUntilAddress;
+            segments = SegmentsBetween(startAddress, endAddress); // the cut list changes under this lock only
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeSource.Token);
         CancellationToken token = linked.Token;
-        foreach (LogAddressRange segment in SegmentsBetween(startAddress, endAddress))
+        foreach (LogAddressRange segment in segments)
         {
             using FasterLogScanIterator iterator = _log.Scan(segment.From, segment.To);
             while (true)
