@@ -19,7 +19,7 @@ string prefix = args[1];
 var options = new AgentDatabaseOptions
 {
     Durability = args.Length == 4 && args[3] == "none" ? DurabilityMode.None : DurabilityMode.Sync,
-    DisableRecordStoreWal = args[2] == "1",
+    RecordStoreWal = args[2] != "1",
     LogPageSizeBits = 20,
     LogMemorySizeBits = 22,
     MaxPayloadBytes = 64 * 1024,

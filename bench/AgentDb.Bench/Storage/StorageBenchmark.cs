@@ -43,7 +43,7 @@ internal static class StorageBenchmark
             Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}");
             Console.WriteLine();
 
-            Ingest(root, data, DurabilityMode.None, 1, 300, storeWalOff: false, warmup: true);
+            Ingest(root, data, DurabilityMode.None, 1, 300, recordStoreWal: false, warmup: true);
             Console.WriteLine("| engine | mode | batch | writers | records | records/s | p50 ms | p99 ms | managed alloc B/record |");
             Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (DurabilityMode mode in new[] { DurabilityMode.Sync, DurabilityMode.Group, DurabilityMode.None })
@@ -53,7 +53,7 @@ internal static class StorageBenchmark
                     int records = batch == 1
                         ? (mode == DurabilityMode.None ? data.Count : (quick ? 500 : 2_000))
                         : data.Count;
-                    Ingest(root, data, mode, batch, records, storeWalOff: false, warmup: false);
+                    Ingest(root, data, mode, batch, records, recordStoreWal: false, warmup: false);
                 }
             }
 
@@ -61,10 +61,10 @@ internal static class StorageBenchmark
             IngestConcurrent(root, data, DurabilityMode.Group, writers: 16, quick ? 2_000 : 8_000);
             IngestConcurrent(root, data, DurabilityMode.Sync, writers: 16, quick ? 2_000 : 8_000);
 
-            // RocksDB's own WAL: on (default) or off. The FASTER log is the durable WAL either way.
-            Ingest(root, data, DurabilityMode.None, 1, data.Count, storeWalOff: true, warmup: false);
-            Ingest(root, data, DurabilityMode.None, 1000, data.Count, storeWalOff: true, warmup: false);
-            Ingest(root, data, DurabilityMode.Sync, 1, quick ? 500 : 2_000, storeWalOff: true, warmup: false);
+            // RocksDB's own WAL: off (default) or on. The FASTER log is the durable WAL either way.
+            Ingest(root, data, DurabilityMode.None, 1, data.Count, recordStoreWal: true, warmup: false);
+            Ingest(root, data, DurabilityMode.None, 1000, data.Count, recordStoreWal: true, warmup: false);
+            Ingest(root, data, DurabilityMode.Sync, 1, quick ? 500 : 2_000, recordStoreWal: true, warmup: false);
 
             foreach (int batch in new[] { 1, 100, 1000 })
             {
@@ -91,14 +91,14 @@ internal static class StorageBenchmark
         return 0;
     }
 
-    private static void Ingest(string root, RecordSet data, DurabilityMode mode, int batchSize, int records, bool storeWalOff, bool warmup)
+    private static void Ingest(string root, RecordSet data, DurabilityMode mode, int batchSize, int records, bool recordStoreWal, bool warmup)
     {
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
         var latencies = new List<double>(records / batchSize + 1);
         Stopwatch total;
         long allocatedBefore;
         long allocated;
-        using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = mode, DisableRecordStoreWal = storeWalOff, CheckpointLogBytes = 0 }))
+        using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = mode, RecordStoreWal = recordStoreWal, CheckpointLogBytes = 0 }))
         {
             db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
             var batch = new RecordBatch();
@@ -133,7 +133,7 @@ internal static class StorageBenchmark
         Directory.Delete(path, recursive: true);
         if (!warmup)
         {
-            Report("AgentDatabase" + (storeWalOff ? " (RocksDB WAL off)" : string.Empty), mode.ToString(), batchSize, 1, records, total.Elapsed, latencies, allocated / (double)records);
+            Report("AgentDatabase" + (recordStoreWal ? " (RocksDB WAL on)" : string.Empty), mode.ToString(), batchSize, 1, records, total.Elapsed, latencies, allocated / (double)records);
         }
     }
 

@@ -95,7 +95,7 @@ public sealed class AgentDatabase : IDisposable
         FasterLogWriteAheadLog? log = null;
         try
         {
-            store = RocksDbRecordStore.Open(System.IO.Path.Combine(full, StoreDirectoryName), new RecordStoreOptions { DisableWal = options.DisableRecordStoreWal });
+            store = RocksDbRecordStore.Open(System.IO.Path.Combine(full, StoreDirectoryName), new RecordStoreOptions { DisableWal = !options.RecordStoreWal });
             log = FasterLogWriteAheadLog.Open(System.IO.Path.Combine(full, LogDirectoryName), new WriteAheadLogOptions
             {
                 Durability = options.Durability,

@@ -20,8 +20,13 @@ public sealed class AgentDatabaseOptions
     /// </summary>
     public long CheckpointLogBytes { get; init; } = 256L << 20;
 
-    /// <summary>Turns RocksDB's own (unsynced) WAL off; the FASTER log remains the durable WAL. Default false; see the benchmark.</summary>
-    public bool DisableRecordStoreWal { get; init; }
+    /// <summary>
+    /// Keeps RocksDB's own (unsynced) WAL on. Default false: the FASTER log is the durable WAL, RocksDB runs with atomic
+    /// flush, and the log is truncated only below what a RocksDB flush made durable. Measured on the storage benchmark
+    /// (384-dim records, one writer): with it off, single-record ingest ran +58% in Sync and +74% in None mode;
+    /// 1000-record batches were within noise.
+    /// </summary>
+    public bool RecordStoreWal { get; init; }
 
     /// <summary>log2 of the log page size (default 22: 4 MiB); one log entry (a whole batch) must fit in a page.</summary>
     public int LogPageSizeBits { get; init; } = 22;

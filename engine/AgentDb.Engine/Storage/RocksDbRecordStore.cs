@@ -12,9 +12,10 @@ namespace AgentDb.Storage;
 /// <see cref="RecordValueCodec"/> for the layouts).
 /// </summary>
 /// <remarks>
-/// RocksDB's own WAL is on by default (unsynced: the FASTER log is the durable WAL; RocksDB's keeps batches atomic across
-/// column families after a process crash). With <see cref="RecordStoreOptions.DisableWal"/> it is off and atomic flush is
-/// on, so a flush persists all column families together and the applied LSN never runs ahead of the data.
+/// With <see cref="RecordStoreOptions.DisableWal"/> (the database's default) RocksDB's own WAL is off and atomic flush is
+/// on, so a flush persists all column families together and the applied LSN never runs ahead of the data; whatever was
+/// only in memtables at a crash is replayed from the FASTER log, which is truncated only below a completed flush. With
+/// the WAL on it is unsynced and only keeps batches atomic across column families.
 /// </remarks>
 internal sealed class RocksDbRecordStore : IRecordStore
 {
