@@ -608,14 +608,9 @@ public sealed class AgentDatabase : IDisposable
     internal static void ValidateId(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 0)
+        if (id.Length == 0 || id.Length > MaxIdBytes || (id.Length > MaxIdBytes / 3 && Encoding.UTF8.GetByteCount(id) > MaxIdBytes))
         {
-            throw new ArgumentException("A record id must not be empty.", nameof(id));
-        }
-
-        if (id.Length > MaxIdBytes || Encoding.UTF8.GetByteCount(id) > MaxIdBytes)
-        {
-            throw new ArgumentException($"The record id is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the maximum is {MaxIdBytes}.", nameof(id));
+            ThrowBadId(id);
         }
     }
 
@@ -625,7 +620,7 @@ public sealed class AgentDatabase : IDisposable
         {
             if (!float.IsFinite(vector[i]))
             {
-                throw new ArgumentException($"The vector holds a non-finite value ({vector[i]}) at index {i}.", nameof(vector));
+                ThrowNonFinite(vector[i], i);
             }
         }
     }
@@ -960,7 +955,7 @@ public sealed class AgentDatabase : IDisposable
     {
         if (!_logical.TryGetValue(collection, out LogicalCollection target))
         {
-            throw new CollectionNotFoundException(collection);
+            ThrowCollectionNotFound(collection);
         }
 
         if (vectorLength != 0)
@@ -976,7 +971,7 @@ public sealed class AgentDatabase : IDisposable
         ArgumentNullException.ThrowIfNull(collection);
         if (!_byName.TryGetValue(collection, out CollectionState? state))
         {
-            throw new CollectionNotFoundException(collection);
+            ThrowCollectionNotFound(collection);
         }
 
         return state;
@@ -986,7 +981,7 @@ public sealed class AgentDatabase : IDisposable
     {
         if (expected != actual)
         {
-            throw new ArgumentException($"The vector has dimension {actual}; collection '{collection}' has dimension {expected}.", "vector");
+            ThrowWrongDimension(collection, expected, actual);
         }
     }
 
@@ -994,7 +989,7 @@ public sealed class AgentDatabase : IDisposable
     {
         if (length > _options.MaxPayloadBytes)
         {
-            throw new ArgumentException($"The payload is {length} bytes; the configured maximum is {_options.MaxPayloadBytes}.", "payload");
+            ThrowPayloadTooLarge(length, _options.MaxPayloadBytes);
         }
     }
 
@@ -1061,6 +1056,26 @@ public sealed class AgentDatabase : IDisposable
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private static long NowUnixMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    [DoesNotReturn]
+    private static void ThrowBadId(string id) => throw (id.Length == 0
+        ? new ArgumentException("A record id must not be empty.", nameof(id))
+        : new ArgumentException($"The record id is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the maximum is {MaxIdBytes}.", nameof(id)));
+
+    [DoesNotReturn]
+    private static void ThrowNonFinite(float value, int index) =>
+        throw new ArgumentException($"The vector holds a non-finite value ({value}) at index {index}.", "vector");
+
+    [DoesNotReturn]
+    private static void ThrowWrongDimension(string collection, int expected, int actual) =>
+        throw new ArgumentException($"The vector has dimension {actual}; collection '{collection}' has dimension {expected}.", "vector");
+
+    [DoesNotReturn]
+    private static void ThrowPayloadTooLarge(int length, int maximum) =>
+        throw new ArgumentException($"The payload is {length} bytes; the configured maximum is {maximum}.", "payload");
+
+    [DoesNotReturn]
+    private static void ThrowCollectionNotFound(string collection) => throw new CollectionNotFoundException(collection);
 
     private static void CopyDirectory(string source, string target)
     {

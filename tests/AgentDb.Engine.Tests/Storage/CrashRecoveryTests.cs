@@ -159,6 +159,10 @@ public sealed class CrashRecoveryTests
             if (!killEarly)
             {
                 Assert.True(ready.Wait(TimeSpan.FromSeconds(30)), "the writer did not become ready: " + string.Join('\n', errors));
+
+                // The writer holds the directory: a second process must be refused, naming the directory.
+                DatabaseLockedException locked = Assert.Throws<DatabaseLockedException>(() => AgentDatabase.Open(databasePath));
+                Assert.Equal(Path.GetFullPath(databasePath), locked.Directory);
             }
 
             Thread.Sleep(delayMs);
