@@ -30,6 +30,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     private const string CommitDirectoryName = "commits";
     private const string CutFileName = "wal.cuts";
     private const int FasterHeaderSize = 4; // FASTER's own length prefix (LogChecksumType.None)
+    private const long FasterFirstAddress = 64; // FASTER's first valid log address
 
     private readonly string _directory;
     private readonly WriteAheadLogOptions _options;
@@ -76,12 +77,22 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 AutoCommit = false,
             };
             _log = new FasterLog(settings, logger: null);
-            _log.Recover(); // throws when a commit record exists but cannot be restored, instead of starting empty
+            _log.Recover();
         }
         catch
         {
             _device.Dispose();
             throw;
+        }
+
+        if (_log.CommittedUntilAddress <= FasterFirstAddress && HoldsEntries(directory))
+        {
+            // FASTER falls back to an empty log when no commit record can be read; with entries on disk that would
+            // silently drop them, so refuse instead.
+            _log.Dispose();
+            _device.Dispose();
+            throw new IOException(
+                $"The write-ahead log in '{directory}' holds entries, but none of its commit records in '{Path.Combine(directory, CommitDirectoryName)}' could be restored; refusing to start it empty.");
         }
 
         _commits = new CommitSignal(0);
@@ -599,6 +610,31 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         }
 
         return segments;
+    }
+
+    /// <summary>Whether the lowest segment file holds an entry (a non-zero length prefix) where FASTER would start.</summary>
+    private static bool HoldsEntries(string directory)
+    {
+        string? lowest = null;
+        long lowestNumber = long.MaxValue;
+        foreach (string file in Directory.EnumerateFiles(directory, SegmentFileBaseName + ".*"))
+        {
+            if (long.TryParse(Path.GetExtension(file).AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number)
+                && number < lowestNumber)
+            {
+                lowest = file;
+                lowestNumber = number;
+            }
+        }
+
+        if (lowest is null || lowestNumber != 0)
+        {
+            return lowest is not null; // segment 0 deleted by truncation: the log certainly held entries
+        }
+
+        using var reader = new SegmentFileReader();
+        Span<byte> length = stackalloc byte[FasterHeaderSize];
+        return reader.Read(lowest, FasterFirstAddress, length) == FasterHeaderSize && BinaryPrimitives.ReadInt32LittleEndian(length) != 0;
     }
 
     private static bool NextBlocking(FasterLogScanIterator iterator, out byte[] entry, out int length, out long address, out long next)

@@ -93,6 +93,36 @@ public sealed class TornTailRecoveryTests
         Assert.Equal(10, error.Lsn);
     }
 
+    [Fact]
+    public void UnreadableCommitRecord_WithEntriesOnDisk_ThrowsInsteadOfStartingEmpty()
+    {
+        using var dir = new TempDirectory();
+        WriteEntries(dir.Path, EntryCount, lsnToLocate: 1);
+        foreach (string commit in Directory.EnumerateFiles(Path.Combine(dir.Path, "commits"), "*", SearchOption.AllDirectories))
+        {
+            File.WriteAllBytes(commit, new byte[new FileInfo(commit).Length]); // zeroed: no commit record can be read
+        }
+
+        IOException error = Assert.Throws<IOException>(() => FasterLogWriteAheadLog.Open(dir.Path, Options()));
+        Assert.Contains("commit records", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyLog_Reopens_AfterACommitOfNothing()
+    {
+        using var dir = new TempDirectory();
+        using (var log = FasterLogWriteAheadLog.Open(dir.Path, Options()))
+        {
+            log.TruncateBelow(1);
+            log.ForceCommit();
+        }
+
+        using (var log = FasterLogWriteAheadLog.Open(dir.Path, Options()))
+        {
+            Assert.Equal(0, log.LastLsn);
+        }
+    }
+
     private static (string File, long Offset) WriteEntries(string path, int count, long lsnToLocate)
     {
         using var log = FasterLogWriteAheadLog.Open(path, Options());
