@@ -1,4 +1,12 @@
+using AgentDb.Bench.Storage;
 using BenchmarkDotNet.Running;
 
-// Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
+// "storage": the timed storage ingest/read harness (see Storage/StorageBenchmark.cs).
+// Anything else: every BenchmarkDotNet class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
+if (args.Length > 0 && args[0] == "storage")
+{
+    return StorageBenchmark.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

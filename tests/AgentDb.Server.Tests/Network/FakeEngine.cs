@@ -60,7 +60,7 @@ internal sealed class FakeEngine : IRequestHandler
                 break;
             case Opcode.CollectionList:
                 MessageCodec.Encode(output, new CollectionListResponse(
-                    _collections.Select(c => new CollectionInfo(c.Key, c.Value.Dimension, c.Value.Metric, (ulong)c.Value.Records.Count)).ToArray()));
+                    _collections.Select(c => new AgentDb.Wire.Messages.CollectionInfo(c.Key, c.Value.Dimension, c.Value.Metric, (ulong)c.Value.Records.Count)).ToArray()));
                 break;
             case Opcode.Upsert:
                 var upsert = Decode<UpsertRequest>(request);

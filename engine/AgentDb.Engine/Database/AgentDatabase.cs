@@ -1,0 +1,1093 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using AgentDb.Index;
+using AgentDb.Kernels;
+using AgentDb.Log;
+using AgentDb.Storage;
+
+namespace AgentDb;
+
+/// <summary>
+/// The embedded agent-memory database: collections of records (string id, MessagePack payload, optional vector),
+/// point reads, scans, counts and vector search with payload filters. Thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Every mutation is encoded into one log entry, appended to the write-ahead log (which assigns its LSN), made
+/// durable as <see cref="AgentDatabaseOptions.Durability"/> requires, applied to the record store in one atomic batch
+/// together with the LSN, then applied to the in-memory vector index. Mutations apply in LSN order. When a write method
+/// returns, the write is applied (visible to reads) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
+/// and <see cref="DurabilityMode.Group"/> survive a crash, <see cref="DurabilityMode.None"/> may lose the last
+/// few milliseconds.</para>
+/// <para>On open, log entries above the store's applied LSN are replayed and each collection's vector index is rebuilt
+/// from the stored records. Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log).</para>
+/// </remarks>
+public sealed class AgentDatabase : IDisposable
+{
+    /// <summary>The longest record id, in UTF-8 bytes.</summary>
+    public const int MaxIdBytes = StorageKeys.MaxIdBytes;
+
+    /// <summary>The largest vector dimension a collection may have.</summary>
+    public const int MaxDimension = 65_536;
+
+    /// <summary>The most hits one search may ask for.</summary>
+    public const int MaxSearchResults = 10_000;
+
+    private const string StoreDirectoryName = "rocksdb";
+    private const string LogDirectoryName = "log";
+    private const int MaxCollectionNameLength = 128;
+
+    private readonly string _path;
+    private readonly AgentDatabaseOptions _options;
+    private readonly DirectoryLock _directoryLock;
+    private readonly IRecordStore _store;
+    private readonly FasterLogWriteAheadLog _log;
+    private readonly object _appendLock = new();
+    private readonly ApplySequencer _sequencer = new();
+    private readonly ReaderWriterLockSlim _stateLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<string, CollectionState> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, CollectionState> _byId = new();
+    private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
+    private RecordWrite[] _writes = new RecordWrite[16];
+    private RecordWriteOutcome[] _outcomes = new RecordWriteOutcome[16];
+    private long _nextTicket;
+    private int _inflight;
+    private int _checkpointRunning;
+    private volatile bool _closing;
+    private volatile bool _disposed;
+    private volatile Exception? _fault;
+
+    private AgentDatabase(string path, AgentDatabaseOptions options, DirectoryLock directoryLock, IRecordStore store, FasterLogWriteAheadLog log)
+    {
+        _path = path;
+        _options = options;
+        _directoryLock = directoryLock;
+        _store = store;
+        _log = log;
+    }
+
+    /// <summary>The database directory (absolute).</summary>
+    public string Path => _path;
+
+    /// <summary>The durability mode writes are acknowledged under.</summary>
+    public DurabilityMode Durability => _options.Durability;
+
+    /// <summary>
+    /// Opens the database in <paramref name="path"/>, creating it when absent: takes the directory lock, opens the record
+    /// store and the log, replays log entries not yet applied and rebuilds the vector indexes.
+    /// </summary>
+    /// <exception cref="DatabaseLockedException">Another instance holds the directory.</exception>
+    /// <exception cref="LogCorruptedException">The log is damaged before its tail.</exception>
+    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    public static AgentDatabase Open(string path, AgentDatabaseOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new AgentDatabaseOptions();
+        if (options.MaxPayloadBytes < 0 || options.MaxPayloadBytes > (1 << options.LogPageSizeBits) / 2)
+        {
+            throw new ArgumentException($"MaxPayloadBytes {options.MaxPayloadBytes} must be between 0 and half a log page ({(1 << options.LogPageSizeBits) / 2}).", nameof(options));
+        }
+
+        string full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(full);
+        DirectoryLock directoryLock = DirectoryLock.Acquire(full);
+        IRecordStore? store = null;
+        FasterLogWriteAheadLog? log = null;
+        try
+        {
+            store = RocksDbRecordStore.Open(System.IO.Path.Combine(full, StoreDirectoryName), new RecordStoreOptions { DisableWal = !options.RecordStoreWal });
+            log = FasterLogWriteAheadLog.Open(System.IO.Path.Combine(full, LogDirectoryName), new WriteAheadLogOptions
+            {
+                Durability = options.Durability,
+                GroupCommitInterval = options.GroupCommitInterval,
+                MinimumNextLsn = store.AppliedLsn + 1,
+                PageSizeBits = options.LogPageSizeBits,
+                MemorySizeBits = options.LogMemorySizeBits,
+                Warning = options.Warning,
+            });
+            var database = new AgentDatabase(full, options, directoryLock, store, log);
+            database.Recover();
+            return database;
+        }
+        catch
+        {
+            log?.Dispose();
+            store?.Dispose();
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Restores a backup made by <see cref="Backup"/> into <paramref name="targetDirectory"/>, which must not exist or be
+    /// empty. Open the target afterwards; its vector indexes are rebuilt then.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The source is not a valid backup.</exception>
+    /// <exception cref="IOException">The target is not empty.</exception>
+    public static void Restore(string backupDirectory, string targetDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backupDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        BackupManifest.Read(backupDirectory);
+        if (Directory.Exists(targetDirectory) && Directory.EnumerateFileSystemEntries(targetDirectory).Any())
+        {
+            throw new IOException($"The restore target '{targetDirectory}' is not empty.");
+        }
+
+        CopyDirectory(System.IO.Path.Combine(backupDirectory, BackupManifest.StoreDirectoryName), System.IO.Path.Combine(targetDirectory, StoreDirectoryName));
+    }
+
+    /// <summary>Creates a collection whose vectors have <paramref name="dimension"/> floats compared by <paramref name="metric"/>.</summary>
+    /// <exception cref="ArgumentException">The name is empty, longer than 128 characters or has characters other than letters, digits, '_', '-', '.'; or the dimension or metric is out of range.</exception>
+    /// <exception cref="CollectionAlreadyExistsException">A collection with the name exists.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public CollectionInfo CreateCollection(string name, int dimension, DistanceMetric metric)
+    {
+        ValidateCollectionName(name);
+        if (dimension < 1 || dimension > MaxDimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"A collection's dimension must be between 1 and {MaxDimension}.");
+        }
+
+        if (!Enum.IsDefined(metric))
+        {
+            throw new ArgumentException($"Unknown distance metric {(int)metric}.", nameof(metric));
+        }
+
+        long created = NowUnixMs();
+        int size = LogEntryCodec.HeaderSize + 8 + Encoding.UTF8.GetByteCount(name);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        long lsn;
+        long ticket;
+        try
+        {
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                if (_logical.ContainsKey(name))
+                {
+                    throw new CollectionAlreadyExistsException(name);
+                }
+
+                LogEntryCodec.EncodeCreate(buffer, created, name, dimension, metric);
+                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                _logical[name] = new LogicalCollection(lsn, dimension, metric);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        CompleteWrite(lsn, ticket, buffer, size);
+        return new CollectionInfo(name, dimension, metric, created, 0);
+    }
+
+    /// <summary>Drops a collection and all its records. Returns false when it does not exist.</summary>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool DropCollection(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int size = LogEntryCodec.HeaderSize + 8;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        long lsn;
+        long ticket;
+        try
+        {
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                if (!_logical.TryGetValue(name, out LogicalCollection collection))
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return false;
+                }
+
+                LogEntryCodec.EncodeDrop(buffer, NowUnixMs(), collection.Id);
+                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                _logical.Remove(name);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        CompleteWrite(lsn, ticket, buffer, size);
+        return true;
+    }
+
+    /// <summary>The collections that exist, in no particular order.</summary>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public IReadOnlyList<CollectionInfo> ListCollections()
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            var result = new List<CollectionInfo>(_byName.Count);
+            foreach (CollectionState state in _byName.Values)
+            {
+                CollectionDescriptor d = state.Descriptor;
+                result.Add(new CollectionInfo(d.Name, d.Dimension, d.Metric, d.CreatedUnixMs, d.RecordCount));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Inserts or replaces record <paramref name="id"/>: payload and vector are replaced whole (an empty
+    /// <paramref name="vector"/> means the record has none); the created timestamp is kept. Returns the write's LSN once
+    /// it is applied and durable per the durability mode.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id is empty or over 512 UTF-8 bytes, the payload exceeds <see cref="AgentDatabaseOptions.MaxPayloadBytes"/>, or the vector's dimension differs from the collection's or holds a non-finite value.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="IOException">The log could not be committed.</exception>
+    public long Upsert(string collection, string id, ReadOnlySpan<byte> payload, ReadOnlySpan<float> vector = default)
+    {
+        (byte[] buffer, int size, long lsn, long ticket) = AppendSingle(RecordWriteKind.Upsert, collection, id, payload, vector);
+        CompleteWrite(lsn, ticket, buffer, size);
+        return lsn;
+    }
+
+    /// <summary>The asynchronous form of <see cref="Upsert"/>: completes when the write is applied and durable per the mode.</summary>
+    /// <remarks>The token is honoured until the write is appended to the log; after that the write completes regardless.</remarks>
+    /// <exception cref="ArgumentException">As for <see cref="Upsert"/>.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public async ValueTask<long> UpsertAsync(string collection, string id, ReadOnlyMemory<byte> payload, ReadOnlyMemory<float> vector = default, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        (byte[] buffer, int size, long lsn, long ticket) = AppendSingle(RecordWriteKind.Upsert, collection, id, payload.Span, vector.Span);
+        await CompleteWriteAsync(lsn, ticket, buffer, size).ConfigureAwait(false);
+        return lsn;
+    }
+
+    /// <summary>Deletes record <paramref name="id"/>. Returns whether it existed.</summary>
+    /// <exception cref="ArgumentException">The id is empty or over 512 UTF-8 bytes.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool Delete(string collection, string id)
+    {
+        (byte[] buffer, int size, long lsn, long ticket) = AppendSingle(RecordWriteKind.Delete, collection, id, default, default);
+        return CompleteWrite(lsn, ticket, buffer, size);
+    }
+
+    /// <summary>The asynchronous form of <see cref="Delete"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Delete"/>.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public async ValueTask<bool> DeleteAsync(string collection, string id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        (byte[] buffer, int size, long lsn, long ticket) = AppendSingle(RecordWriteKind.Delete, collection, id, default, default);
+        return await CompleteWriteAsync(lsn, ticket, buffer, size).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies every operation of <paramref name="batch"/> atomically (all or none, one log entry). Returns the LSN.
+    /// An empty batch does nothing and returns the last applied LSN.
+    /// </summary>
+    /// <exception cref="ArgumentException">An operation breaks a rule of <see cref="Upsert"/>, or the batch does not fit in one log entry (a log page).</exception>
+    /// <exception cref="CollectionNotFoundException">An operation names a collection that does not exist; nothing is written.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public long Batch(RecordBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            ThrowIfClosed();
+            return _store.AppliedLsn;
+        }
+
+        (byte[] buffer, int size, long lsn, long ticket) = AppendBatch(batch);
+        CompleteWrite(lsn, ticket, buffer, size);
+        return lsn;
+    }
+
+    /// <summary>The asynchronous form of <see cref="Batch"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Batch"/>.</exception>
+    /// <exception cref="CollectionNotFoundException">As for <see cref="Batch"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public async ValueTask<long> BatchAsync(RecordBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (batch.Count == 0)
+        {
+            ThrowIfClosed();
+            return _store.AppliedLsn;
+        }
+
+        (byte[] buffer, int size, long lsn, long ticket) = AppendBatch(batch);
+        await CompleteWriteAsync(lsn, ticket, buffer, size).ConfigureAwait(false);
+        return lsn;
+    }
+
+    /// <summary>Reads record <paramref name="id"/>, or returns null when it does not exist.</summary>
+    /// <exception cref="ArgumentException">The id is empty or over 512 UTF-8 bytes.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public StoredRecord? Get(string collection, string id) => TryGet(collection, id, out StoredRecord? record) ? record : null;
+
+    /// <summary>Reads record <paramref name="id"/>; false when it does not exist.</summary>
+    /// <exception cref="ArgumentException">The id is empty or over 512 UTF-8 bytes.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool TryGet(string collection, string id, [NotNullWhen(true)] out StoredRecord? record)
+    {
+        ValidateId(id);
+        Span<byte> idUtf8 = stackalloc byte[MaxIdBytes];
+        int idLength = Encoding.UTF8.GetBytes(id, idUtf8);
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            CollectionState state = RequireCollection(collection);
+            return _store.TryGet(state.Descriptor, idUtf8[..idLength], out record);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> records whose ids start with <paramref name="prefix"/> (ordinal UTF-8 byte order).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is not between 1 and 100 000.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public IReadOnlyList<StoredRecord> ScanPrefix(string collection, string prefix, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        byte[] lower = Encoding.UTF8.GetBytes(prefix);
+        byte[] upper = PrefixUpperBound(lower);
+        return ScanCore(collection, lower, upper, limit);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> records with ids in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>)
+    /// in ordinal UTF-8 byte order; a null bound is open.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is not between 1 and 100 000.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public IReadOnlyList<StoredRecord> ScanRange(string collection, string? fromInclusive, string? toExclusive, int limit) =>
+        ScanCore(collection, Encoding.UTF8.GetBytes(fromInclusive ?? string.Empty), toExclusive is null ? [] : Encoding.UTF8.GetBytes(toExclusive), limit);
+
+    /// <summary>Records in the collection.</summary>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public long Count(string collection)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return RequireCollection(collection).Descriptor.RecordCount;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> records whose vectors are nearest to <paramref name="vector"/>, nearest first, keeping only
+    /// records whose payload satisfies <paramref name="filter"/> when one is given.
+    /// </summary>
+    /// <exception cref="ArgumentException">The vector's dimension differs from the collection's or holds a non-finite value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is not between 1 and 10 000.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public IReadOnlyList<SearchResult> Search(string collection, ReadOnlySpan<float> vector, int k, PayloadFilter? filter = null)
+    {
+        if (k < 1 || k > MaxSearchResults)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and {MaxSearchResults}.");
+        }
+
+        ValidateVectorValues(vector);
+        VectorSearchHit[] hits = ArrayPool<VectorSearchHit>.Shared.Rent(k);
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            CollectionState state = RequireCollection(collection);
+            CheckDimension(state.Descriptor.Name, state.Descriptor.Dimension, vector.Length);
+            IVectorIdFilter? matcher = filter is null ? null : new PayloadFilterMatcher(_store, state.Descriptor, filter);
+            int found = state.Index.Search(vector, k, hits, matcher);
+            var results = new List<SearchResult>(found);
+            for (int i = 0; i < found; i++)
+            {
+                if (_store.TryGetByInternalId(state.Descriptor, hits[i].InternalId, out StoredRecord? record))
+                {
+                    results.Add(new SearchResult(record, hits[i].Distance));
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+            ArrayPool<VectorSearchHit>.Shared.Return(hits);
+        }
+    }
+
+    /// <summary>
+    /// Flushes the record store (making everything applied durable in it) and truncates the log below the applied LSN,
+    /// except what registered log readers still need. Runs automatically past <see cref="AgentDatabaseOptions.CheckpointLogBytes"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public void Checkpoint()
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            long applied = _store.AppliedLsn; // read before the flush: the flush covers everything applied up to here
+            _store.Flush();
+            _log.TruncateBelow(applied + 1);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Writes a consistent backup to <paramref name="directory"/> (which must not exist or be empty): a RocksDB checkpoint
+    /// of the record store plus a manifest with the applied LSN. Writes pause while it is taken (a flush and hard links);
+    /// every write acknowledged before the call is in it. Vector indexes are rebuilt on restore, not copied.
+    /// </summary>
+    /// <exception cref="IOException">The directory is not empty, or the checkpoint failed.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public BackupInfo Backup(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string full = System.IO.Path.GetFullPath(directory);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            throw new IOException($"The backup directory '{full}' is not empty.");
+        }
+
+        long ticket;
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            ticket = _nextTicket++; // a barrier in apply order: no write applies while the checkpoint is taken
+            Interlocked.Increment(ref _inflight);
+        }
+
+        try
+        {
+            _sequencer.WaitTurn(ticket);
+            try
+            {
+                Directory.CreateDirectory(full);
+                long applied;
+                _stateLock.EnterReadLock();
+                try
+                {
+                    applied = _store.AppliedLsn;
+                    _store.CreateCheckpoint(System.IO.Path.Combine(full, BackupManifest.StoreDirectoryName));
+                }
+                finally
+                {
+                    _stateLock.ExitReadLock();
+                }
+
+                long created = NowUnixMs();
+                BackupManifest.Write(full, applied, created);
+                return new BackupInfo(full, applied, created);
+            }
+            finally
+            {
+                _sequencer.Complete(ticket);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inflight);
+        }
+    }
+
+    /// <summary>A snapshot of sizes and log positions.</summary>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public DatabaseStats GetStats()
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            var collections = new List<CollectionStats>(_byName.Count);
+            long records = 0;
+            foreach (CollectionState state in _byName.Values)
+            {
+                CollectionDescriptor d = state.Descriptor;
+                records += d.RecordCount;
+                collections.Add(new CollectionStats(d.Name, d.Dimension, d.Metric, d.RecordCount, state.Index.Count, state.Index.MemoryBytes));
+            }
+
+            long storeBytes = _store.SizeOnDisk();
+            long logBytes = RocksDbRecordStore.DirectorySize(_log.DirectoryPath);
+            return new DatabaseStats(
+                records,
+                RocksDbRecordStore.DirectorySize(_path),
+                storeBytes,
+                logBytes,
+                _log.LastLsn,
+                _log.CommittedLsn,
+                _store.AppliedLsn,
+                _log.FirstLsn,
+                collections);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Waits for writes in flight, commits the log, flushes the record store, truncates the log to what replay would
+    /// need, and releases the directory lock. Later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_appendLock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+
+            _closing = true;
+        }
+
+        SpinWait.SpinUntil(() => Volatile.Read(ref _inflight) == 0 && Volatile.Read(ref _checkpointRunning) == 0, TimeSpan.FromSeconds(30));
+        _stateLock.EnterWriteLock();
+        try
+        {
+            _disposed = true;
+        }
+        finally
+        {
+            _stateLock.ExitWriteLock();
+        }
+
+        try
+        {
+            if (_fault is null)
+            {
+                long applied = _store.AppliedLsn;
+                _store.Flush();
+                _log.TruncateBelow(applied + 1);
+            }
+        }
+        finally
+        {
+            _log.Dispose();
+            _store.Dispose();
+            foreach (CollectionState state in _byId.Values)
+            {
+                state.Index.Dispose();
+            }
+
+            _directoryLock.Dispose();
+        }
+    }
+
+    internal static void ValidateId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0 || id.Length > MaxIdBytes || (id.Length > MaxIdBytes / 3 && Encoding.UTF8.GetByteCount(id) > MaxIdBytes))
+        {
+            ThrowBadId(id);
+        }
+    }
+
+    internal static void ValidateVectorValues(ReadOnlySpan<float> vector)
+    {
+        for (int i = 0; i < vector.Length; i++)
+        {
+            if (!float.IsFinite(vector[i]))
+            {
+                ThrowNonFinite(vector[i], i);
+            }
+        }
+    }
+
+    private (byte[] Buffer, int Size, long Lsn, long Ticket) AppendSingle(RecordWriteKind kind, string collection, string id, ReadOnlySpan<byte> payload, ReadOnlySpan<float> vector)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ValidateId(id);
+        CheckPayload(payload.Length);
+        ValidateVectorValues(vector);
+        Span<byte> idUtf8 = stackalloc byte[MaxIdBytes];
+        idUtf8 = idUtf8[..Encoding.UTF8.GetBytes(id, idUtf8)];
+        int size = LogEntryCodec.WritesSize(1, idUtf8.Length + payload.Length + (4L * vector.Length));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                LogicalCollection target = ResolveForWrite(collection, vector.Length);
+                Span<byte> entry = buffer.AsSpan(0, size);
+                int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
+                offset += LogEntryCodec.WriteCount(entry[offset..], 1);
+                LogEntryCodec.EncodeWrite(entry[offset..], kind, target.Id, idUtf8, payload, vector);
+                (long lsn, long ticket) = AppendLocked(entry);
+                return (buffer, size, lsn, ticket);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private (byte[] Buffer, int Size, long Lsn, long Ticket) AppendBatch(RecordBatch batch)
+    {
+        IReadOnlyList<BatchOperation> operations = batch.Operations;
+        ReadOnlySpan<byte> bytes = batch.Bytes;
+        long body = 0;
+        for (int i = 0; i < operations.Count; i++)
+        {
+            BatchOperation op = operations[i];
+            CheckPayload(op.PayloadLength);
+            body += op.IdLength + op.PayloadLength + (4L * op.VectorFloats);
+        }
+
+        int size;
+        try
+        {
+            size = LogEntryCodec.WritesSize(operations.Count, body);
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"The batch of {operations.Count} operations is too large for one log entry.", nameof(batch));
+        }
+
+        if (size > _log.MaxPayloadBytes)
+        {
+            throw new ArgumentException($"The batch encodes to {size} bytes; one log entry holds at most {_log.MaxPayloadBytes} (raise LogPageSizeBits or split the batch).", nameof(batch));
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                Span<byte> entry = buffer.AsSpan(0, size);
+                int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
+                offset += LogEntryCodec.WriteCount(entry[offset..], operations.Count);
+                for (int i = 0; i < operations.Count; i++)
+                {
+                    BatchOperation op = operations[i];
+                    LogicalCollection target = ResolveForWrite(op.Collection, op.VectorFloats);
+                    ReadOnlySpan<float> vector = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.Slice(op.VectorOffset, 4 * op.VectorFloats));
+                    offset += LogEntryCodec.EncodeWrite(entry[offset..], op.Kind, target.Id, bytes.Slice(op.IdOffset, op.IdLength), bytes.Slice(op.PayloadOffset, op.PayloadLength), vector);
+                }
+
+                (long lsn, long ticket) = AppendLocked(entry);
+                return (buffer, size, lsn, ticket);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>Appends under <see cref="_appendLock"/>: the LSN order, the ticket order and the log order are one order.</summary>
+    private (long Lsn, long Ticket) AppendLocked(ReadOnlySpan<byte> entry)
+    {
+        long lsn = _log.Append(entry);
+        long ticket = _nextTicket++;
+        Interlocked.Increment(ref _inflight);
+        return (lsn, ticket);
+    }
+
+    /// <summary>Durability wait, then apply in turn. Returns whether the first write's record existed (for deletes).</summary>
+    private bool CompleteWrite(long lsn, long ticket, byte[] buffer, int size)
+    {
+        try
+        {
+            try
+            {
+                _log.Commit(lsn);
+                _sequencer.WaitTurn(ticket);
+            }
+            catch (Exception exception)
+            {
+                Fault(exception); // the entry is in the log but cannot be applied in order: stop all writers
+                throw;
+            }
+
+            return ApplyInTurn(lsn, ticket, buffer, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Decrement(ref _inflight);
+            MaybeCheckpoint();
+        }
+    }
+
+    private async ValueTask<bool> CompleteWriteAsync(long lsn, long ticket, byte[] buffer, int size)
+    {
+        try
+        {
+            try
+            {
+                await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
+                await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                Fault(exception);
+                throw;
+            }
+
+            return ApplyInTurn(lsn, ticket, buffer, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Decrement(ref _inflight);
+            MaybeCheckpoint();
+        }
+    }
+
+    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size)
+    {
+        bool existed;
+        try
+        {
+            existed = ApplyEntry(lsn, buffer.AsMemory(0, size), updateIndex: true);
+        }
+        catch (Exception exception)
+        {
+            Fault(exception); // the store and the log disagree now: no further write may apply before a reopen replays
+            throw;
+        }
+
+        _sequencer.Complete(ticket);
+        return existed;
+    }
+
+    /// <summary>Applies one log entry to the store (and the indexes). Called in LSN order, one at a time.</summary>
+    private bool ApplyEntry(long lsn, ReadOnlyMemory<byte> entry, bool updateIndex)
+    {
+        LogOpCode opCode = LogEntryCodec.ReadHeader(entry.Span, lsn, out long timestamp);
+        switch (opCode)
+        {
+            case LogOpCode.CreateCollection:
+            {
+                (string name, int dimension, DistanceMetric metric) = LogEntryCodec.DecodeCreate(entry.Span);
+                _stateLock.EnterWriteLock();
+                try
+                {
+                    CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp);
+                    var state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(dimension, metric));
+                    _byName[name] = state;
+                    _byId[descriptor.Id] = state;
+                }
+                finally
+                {
+                    _stateLock.ExitWriteLock();
+                }
+
+                return false;
+            }
+
+            case LogOpCode.DropCollection:
+            {
+                long id = LogEntryCodec.DecodeDrop(entry.Span);
+                _stateLock.EnterWriteLock();
+                try
+                {
+                    bool existed = _store.DropCollection(lsn, id);
+                    if (_byId.Remove(id, out CollectionState? state))
+                    {
+                        _byName.Remove(state.Descriptor.Name);
+                        state.Index.Dispose();
+                    }
+
+                    return existed;
+                }
+                finally
+                {
+                    _stateLock.ExitWriteLock();
+                }
+            }
+
+            case LogOpCode.Writes:
+            {
+                int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
+                if (_outcomes.Length < count)
+                {
+                    _outcomes = new RecordWriteOutcome[_writes.Length];
+                }
+
+                _store.ApplyWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
+                if (updateIndex)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        RecordWriteOutcome outcome = _outcomes[i];
+                        if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
+                        {
+                            continue;
+                        }
+
+                        if (outcome.HasVector)
+                        {
+                            state.Index.Upsert(outcome.InternalId, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_writes[i].Vector.Span));
+                        }
+                        else if (outcome.Existed)
+                        {
+                            state.Index.Delete(outcome.InternalId);
+                        }
+                    }
+                }
+
+                return count > 0 && _outcomes[0].Existed;
+            }
+
+            default:
+                throw new InvalidDataException($"Log entry LSN {lsn} has unknown opcode {(byte)opCode}.");
+        }
+    }
+
+    /// <summary>Replays log entries above the applied LSN, then rebuilds every vector index from the store.</summary>
+    private void Recover()
+    {
+        long applied = _store.AppliedLsn;
+        IAsyncEnumerator<LogRecord> replay = _log.ReadFrom(applied + 1).GetAsyncEnumerator();
+        try
+        {
+            while (replay.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                LogRecord record = replay.Current;
+                if (record.Lsn > applied)
+                {
+                    ApplyEntry(record.Lsn, record.Payload, updateIndex: false);
+                    applied = record.Lsn;
+                }
+            }
+        }
+        finally
+        {
+            replay.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        foreach (CollectionDescriptor descriptor in _store.Collections)
+        {
+            if (!_byId.TryGetValue(descriptor.Id, out CollectionState? state))
+            {
+                state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(descriptor.Dimension, descriptor.Metric));
+                _byId[descriptor.Id] = state;
+                _byName[descriptor.Name] = state;
+            }
+
+            var buffer = new VectorRebuildBuffer(descriptor.Dimension);
+            _store.VisitVectors(descriptor, ref buffer);
+            state.Index.Rebuild(buffer.Ids, buffer.Vectors);
+            _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric);
+        }
+    }
+
+    private IReadOnlyList<StoredRecord> ScanCore(string collection, byte[] lower, byte[] upper, int limit)
+    {
+        if (limit < 1 || limit > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be between 1 and 100000.");
+        }
+
+        var results = new List<StoredRecord>(Math.Min(limit, 256));
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            CollectionState state = RequireCollection(collection);
+            _store.Scan(state.Descriptor, lower, upper, limit, results);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+
+        return results;
+    }
+
+    private static byte[] PrefixUpperBound(byte[] prefix)
+    {
+        int end = prefix.Length;
+        while (end > 0 && prefix[end - 1] == 0xFF)
+        {
+            end--;
+        }
+
+        if (end == 0)
+        {
+            return []; // all-0xFF or empty prefix: no upper bound
+        }
+
+        byte[] upper = prefix[..end];
+        upper[end - 1]++;
+        return upper;
+    }
+
+    private LogicalCollection ResolveForWrite(string collection, int vectorLength)
+    {
+        if (!_logical.TryGetValue(collection, out LogicalCollection target))
+        {
+            ThrowCollectionNotFound(collection);
+        }
+
+        if (vectorLength != 0)
+        {
+            CheckDimension(collection, target.Dimension, vectorLength);
+        }
+
+        return target;
+    }
+
+    private CollectionState RequireCollection(string collection)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        if (!_byName.TryGetValue(collection, out CollectionState? state))
+        {
+            ThrowCollectionNotFound(collection);
+        }
+
+        return state;
+    }
+
+    private static void CheckDimension(string collection, int expected, int actual)
+    {
+        if (expected != actual)
+        {
+            ThrowWrongDimension(collection, expected, actual);
+        }
+    }
+
+    private void CheckPayload(int length)
+    {
+        if (length > _options.MaxPayloadBytes)
+        {
+            ThrowPayloadTooLarge(length, _options.MaxPayloadBytes);
+        }
+    }
+
+    private static void ValidateCollectionName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0 || name.Length > MaxCollectionNameLength)
+        {
+            throw new ArgumentException($"A collection name must have 1 to {MaxCollectionNameLength} characters.", nameof(name));
+        }
+
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            {
+                throw new ArgumentException($"The collection name '{name}' has the character '{c}'; use letters, digits, '_', '-' and '.'.", nameof(name));
+            }
+        }
+    }
+
+    private void MaybeCheckpoint()
+    {
+        if (_options.CheckpointLogBytes > 0 && !_closing && _log.RetainedBytes > _options.CheckpointLogBytes
+            && Interlocked.CompareExchange(ref _checkpointRunning, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static database => database.RunBackgroundCheckpoint(), this, preferLocal: false);
+        }
+    }
+
+    private void RunBackgroundCheckpoint()
+    {
+        try
+        {
+            if (!_closing)
+            {
+                Checkpoint();
+            }
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            _options.Warning?.Invoke($"Background checkpoint of '{_path}' failed: {exception.Message}");
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointRunning, 0);
+        }
+    }
+
+    private void Fault(Exception exception)
+    {
+        _fault ??= exception;
+        _sequencer.Fault(exception);
+    }
+
+    private void ThrowIfClosed()
+    {
+        ObjectDisposedException.ThrowIf(_closing, this);
+        if (_fault is { } fault)
+        {
+            throw new InvalidOperationException($"The database '{_path}' failed earlier and must be reopened.", fault);
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private static long NowUnixMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    [DoesNotReturn]
+    private static void ThrowBadId(string id) => throw (id.Length == 0
+        ? new ArgumentException("A record id must not be empty.", nameof(id))
+        : new ArgumentException($"The record id is {Encoding.UTF8.GetByteCount(id)} UTF-8 bytes; the maximum is {MaxIdBytes}.", nameof(id)));
+
+    [DoesNotReturn]
+    private static void ThrowNonFinite(float value, int index) =>
+        throw new ArgumentException($"The vector holds a non-finite value ({value}) at index {index}.", "vector");
+
+    [DoesNotReturn]
+    private static void ThrowWrongDimension(string collection, int expected, int actual) =>
+        throw new ArgumentException($"The vector has dimension {actual}; collection '{collection}' has dimension {expected}.", "vector");
+
+    [DoesNotReturn]
+    private static void ThrowPayloadTooLarge(int length, int maximum) =>
+        throw new ArgumentException($"The payload is {length} bytes; the configured maximum is {maximum}.", "payload");
+
+    [DoesNotReturn]
+    private static void ThrowCollectionNotFound(string collection) => throw new CollectionNotFoundException(collection);
+
+    private static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+        }
+
+        foreach (string directory in Directory.EnumerateDirectories(source))
+        {
+            CopyDirectory(directory, System.IO.Path.Combine(target, System.IO.Path.GetFileName(directory)));
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Buffers;
+using AgentDb.Kernels;
+
+namespace AgentDb.Index;
+
+/// <summary>
+/// Exact nearest-neighbour search by scanning every vector with <see cref="Distance.ComputeMany"/>: vectors live back to
+/// back in fixed chunks of 1024 rows (growth allocates one chunk and copies nothing), freed slots are refilled by moving
+/// the last row in, so the rows stay dense.
+/// </summary>
+internal sealed class ExactVectorIndex : ICollectionVectorIndex
+{
+    private const int ChunkBits = 10;
+    private const int ChunkRows = 1 << ChunkBits;
+    private const int ChunkMask = ChunkRows - 1;
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<long, int> _slotOf = new();
+    private readonly List<float[]> _chunks = new();
+    private long[] _ids;
+    private int _count;
+
+    public ExactVectorIndex(int dimension, DistanceMetric metric)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        Dimension = dimension;
+        Metric = metric;
+        _ids = new long[16];
+    }
+
+    public int Dimension { get; }
+
+    public DistanceMetric Metric { get; }
+
+    public int Count => Volatile.Read(ref _count);
+
+    public long MemoryBytes => ((long)_chunks.Count * ChunkRows * Dimension * sizeof(float)) + ((long)_ids.Length * sizeof(long)) + ((long)_slotOf.Count * 24);
+
+    public void Upsert(long internalId, ReadOnlySpan<float> vector)
+    {
+        CheckDimension(vector.Length);
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.TryGetValue(internalId, out int slot))
+            {
+                slot = _count;
+                EnsureCapacity(slot + 1);
+                _slotOf.Add(internalId, slot);
+                _ids[slot] = internalId;
+                _count = slot + 1;
+            }
+
+            vector.CopyTo(Row(slot));
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public bool Delete(long internalId)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_slotOf.Remove(internalId, out int slot))
+            {
+                return false;
+            }
+
+            int last = _count - 1;
+            if (slot != last)
+            {
+                long movedId = _ids[last];
+                _ids[slot] = movedId;
+                Row(last).CopyTo(Row(slot));
+                _slotOf[movedId] = slot;
+            }
+
+            _count = last;
+            return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter = null)
+    {
+        CheckDimension(query.Length);
+        k = Math.Min(k, results.Length);
+        if (k <= 0)
+        {
+            return 0;
+        }
+
+        _lock.EnterReadLock();
+        try
+        {
+            int n = _count;
+            if (n == 0)
+            {
+                return 0;
+            }
+
+            float[] distances = ArrayPool<float>.Shared.Rent(n);
+            try
+            {
+                for (int chunk = 0, first = 0; first < n; chunk++, first += ChunkRows)
+                {
+                    int rows = Math.Min(ChunkRows, n - first);
+                    Distance.ComputeMany(Metric, query, _chunks[chunk].AsSpan(0, rows * Dimension), distances.AsSpan(first, rows));
+                }
+
+                return filter is null ? TopK(distances, n, k, results) : FilteredInOrder(distances, n, k, results, filter);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(distances);
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public void Rebuild(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors)
+    {
+        if ((long)ids.Length * Dimension != vectors.Length)
+        {
+            throw new ArgumentException($"{ids.Length} ids need {(long)ids.Length * Dimension} floats; got {vectors.Length}.", nameof(vectors));
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            _slotOf.Clear();
+            _count = 0;
+            EnsureCapacity(ids.Length);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                if (_slotOf.TryAdd(ids[i], _count))
+                {
+                    _ids[_count] = ids[i];
+                    vectors.Slice(i * Dimension, Dimension).CopyTo(Row(_count));
+                    _count++;
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    /// <summary>Unfiltered: a bounded max-heap of the k nearest, then sorted nearest first.</summary>
+    private int TopK(float[] distances, int n, int k, Span<VectorSearchHit> results)
+    {
+        int size = 0;
+        for (int i = 0; i < n; i++)
+        {
+            float d = distances[i];
+            if (size < k)
+            {
+                results[size] = new VectorSearchHit(_ids[i], d);
+                SiftUp(results, size++);
+            }
+            else if (d < results[0].Distance)
+            {
+                results[0] = new VectorSearchHit(_ids[i], d);
+                SiftDown(results, 0, size);
+            }
+        }
+
+        // Heap sort in place: repeatedly move the farthest to the end.
+        for (int end = size - 1; end > 0; end--)
+        {
+            (results[0], results[end]) = (results[end], results[0]);
+            SiftDown(results, 0, end);
+        }
+
+        return size;
+    }
+
+    /// <summary>Filtered: order every row by distance, then ask the filter nearest first until k pass.</summary>
+    private int FilteredInOrder(float[] distances, int n, int k, Span<VectorSearchHit> results, IVectorIdFilter filter)
+    {
+        int[] order = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+
+            Array.Sort(distances, order, 0, n);
+            int found = 0;
+            for (int i = 0; i < n && found < k; i++)
+            {
+                long id = _ids[order[i]];
+                if (filter.Matches(id))
+                {
+                    results[found++] = new VectorSearchHit(id, distances[i]);
+                }
+            }
+
+            return found;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    private static void SiftUp(Span<VectorSearchHit> heap, int index)
+    {
+        while (index > 0)
+        {
+            int parent = (index - 1) >> 1;
+            if (heap[parent].Distance >= heap[index].Distance)
+            {
+                return;
+            }
+
+            (heap[parent], heap[index]) = (heap[index], heap[parent]);
+            index = parent;
+        }
+    }
+
+    private static void SiftDown(Span<VectorSearchHit> heap, int index, int size)
+    {
+        while (true)
+        {
+            int left = (2 * index) + 1;
+            if (left >= size)
+            {
+                return;
+            }
+
+            int largest = left + 1 < size && heap[left + 1].Distance > heap[left].Distance ? left + 1 : left;
+            if (heap[index].Distance >= heap[largest].Distance)
+            {
+                return;
+            }
+
+            (heap[index], heap[largest]) = (heap[largest], heap[index]);
+            index = largest;
+        }
+    }
+
+    private Span<float> Row(int slot) => _chunks[slot >> ChunkBits].AsSpan((slot & ChunkMask) * Dimension, Dimension);
+
+    private void EnsureCapacity(int rows)
+    {
+        while (_chunks.Count * ChunkRows < rows)
+        {
+            _chunks.Add(new float[ChunkRows * Dimension]);
+        }
+
+        if (rows > _ids.Length)
+        {
+            Array.Resize(ref _ids, Math.Max(rows, _ids.Length * 2));
+        }
+    }
+
+    private void CheckDimension(int length)
+    {
+        if (length != Dimension)
+        {
+            throw new ArgumentException($"The vector has dimension {length}; the index holds dimension {Dimension}.");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics.CodeAnalysis;
+using AgentDb.Kernels;
+
+namespace AgentDb.Storage;
+
+/// <summary>
+/// Durable records grouped in collections, plus the LSN of the last log entry applied, always written in the same atomic
+/// batch as the data it describes. The write-ahead log is the source of truth; the store is its materialised state.
+/// </summary>
+/// <remarks>
+/// Threading: the apply methods (<see cref="CreateCollection"/>, <see cref="DropCollection"/>, <see cref="ApplyWrites"/>)
+/// are called by one thread at a time, in LSN order. Reads may run concurrently with <see cref="ApplyWrites"/>, but the
+/// caller must keep reads of a collection away from its <see cref="DropCollection"/>.
+/// </remarks>
+internal interface IRecordStore : IDisposable
+{
+    /// <summary>The LSN of the last log entry applied (0 for a new store).</summary>
+    long AppliedLsn { get; }
+
+    /// <summary>The collections that exist, by id.</summary>
+    IReadOnlyCollection<CollectionDescriptor> Collections { get; }
+
+    /// <summary>Creates a collection's column family and descriptor; records <paramref name="lsn"/> as applied.</summary>
+    CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs);
+
+    /// <summary>Removes a collection and all its records; records <paramref name="lsn"/> as applied. False when unknown.</summary>
+    bool DropCollection(long lsn, long collectionId);
+
+    /// <summary>
+    /// Applies all writes of one log entry in one atomic batch together with <paramref name="lsn"/> as the applied LSN.
+    /// Writes to collections that no longer exist are skipped. <paramref name="outcomes"/> receives one outcome per write.
+    /// </summary>
+    void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
+
+    /// <summary>Records only that <paramref name="lsn"/> was applied (an entry with nothing to store).</summary>
+    void MarkApplied(long lsn);
+
+    /// <summary>Reads one record by id.</summary>
+    bool TryGet(CollectionDescriptor collection, ReadOnlySpan<byte> idUtf8, [NotNullWhen(true)] out StoredRecord? record);
+
+    /// <summary>Reads one record by its internal id (a vector index hit).</summary>
+    bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record);
+
+    /// <summary>
+    /// Appends to <paramref name="results"/> up to <paramref name="limit"/> records with ids in
+    /// [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>) in byte order; an empty upper bound is open.
+    /// </summary>
+    void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results);
+
+    /// <summary>Calls <paramref name="visitor"/> with every stored vector of the collection.</summary>
+    void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
+        where TVisitor : struct, IVectorVisitor;
+
+    /// <summary>Makes everything applied so far durable in the store's own files (memtables flushed).</summary>
+    void Flush();
+
+    /// <summary>Writes a consistent point-in-time copy of the store (hard links where possible) to a new directory.</summary>
+    void CreateCheckpoint(string directory);
+
+    /// <summary>Bytes used by the store's files.</summary>
+    long SizeOnDisk();
+}

@@ -1,0 +1,488 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using AgentDb.Kernels;
+using RocksDbSharp;
+
+namespace AgentDb.Storage;
+
+/// <summary>
+/// <see cref="IRecordStore"/> over RocksDB. Column families: <c>default</c> (unused), <c>meta</c> (format, applied LSN,
+/// collection descriptors) and one <c>c{collectionId}</c> per collection (see <see cref="StorageKeys"/> and
+/// <see cref="RecordValueCodec"/> for the layouts).
+/// </summary>
+/// <remarks>
+/// With <see cref="RecordStoreOptions.DisableWal"/> (the database's default) RocksDB's own WAL is off and atomic flush is
+/// on, so a flush persists all column families together and the applied LSN never runs ahead of the data; whatever was
+/// only in memtables at a crash is replayed from the FASTER log, which is truncated only below a completed flush. With
+/// the WAL on it is unsynced and only keeps batches atomic across column families.
+/// </remarks>
+internal sealed class RocksDbRecordStore : IRecordStore
+{
+    private const string MetaColumnFamily = "meta";
+    private const uint FormatMagic = 0x53424441; // "ADBS"
+    private const ushort FormatVersion = 1;
+    private const int DescriptorHeaderSize = 32;
+
+    private static readonly HeaderReader s_headerReader = new();
+
+    private readonly string _path;
+    private readonly RocksDb _db;
+    private readonly ColumnFamilyHandle _meta;
+    private readonly WriteOptions _writeOptions;
+    private readonly Dictionary<long, CollectionDescriptor> _collections = new();
+    private readonly WriteBatch _batch = new();
+    private readonly Dictionary<long, CollectionDescriptor> _touched = new();
+    private byte[] _valueScratch = new byte[4096];
+    private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
+    private long _appliedLsn;
+    private bool _disposed;
+
+    private RocksDbRecordStore(string path, RocksDb db, ColumnFamilyHandle meta, WriteOptions writeOptions)
+    {
+        _path = path;
+        _db = db;
+        _meta = meta;
+        _writeOptions = writeOptions;
+    }
+
+    public long AppliedLsn => Volatile.Read(ref _appliedLsn);
+
+    public IReadOnlyCollection<CollectionDescriptor> Collections => _collections.Values;
+
+    /// <summary>Opens (creating when absent) the store in <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">The directory holds a store of another format version.</exception>
+    public static RocksDbRecordStore Open(string path, RecordStoreOptions? options = null)
+    {
+        options ??= new RecordStoreOptions();
+        Directory.CreateDirectory(path);
+        var dbOptions = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetCreateMissingColumnFamilies(true)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
+            .SetKeepLogFileNum(2)
+            .SetMaxTotalWalSize(256UL << 20);
+        if (options.DisableWal)
+        {
+            Native.Instance.rocksdb_options_set_atomic_flush(dbOptions.Handle, 1);
+        }
+
+        ColumnFamilyOptions columnOptions = CreateColumnOptions(options);
+        var families = new ColumnFamilies(columnOptions);
+        bool hasMeta = false;
+        if (RocksDb.TryListColumnFamilies(dbOptions, path, out string[] existing))
+        {
+            foreach (string name in existing)
+            {
+                if (name == ColumnFamilies.DefaultName)
+                {
+                    continue;
+                }
+
+                hasMeta |= name == MetaColumnFamily;
+                families.Add(name, columnOptions);
+            }
+        }
+
+        if (!hasMeta)
+        {
+            families.Add(MetaColumnFamily, columnOptions);
+        }
+
+        RocksDb db = RocksDb.Open(dbOptions, path, families);
+        var writeOptions = new WriteOptions().SetSync(false);
+        if (options.DisableWal)
+        {
+            writeOptions.DisableWal(1);
+        }
+
+        var store = new RocksDbRecordStore(path, db, db.GetColumnFamily(MetaColumnFamily), writeOptions);
+        try
+        {
+            store.Load(existing: existing ?? []);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+
+        return store;
+    }
+
+    public CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs)
+    {
+        string familyName = CollectionDescriptor.ColumnFamilyName(lsn);
+        if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
+        {
+            handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
+        }
+
+        var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, handle);
+        _batch.Clear();
+        PutDescriptor(descriptor, descriptor.LastInternalId, descriptor.RecordCount);
+        PutAppliedLsn(lsn);
+        _db.Write(_batch, _writeOptions);
+        _collections[descriptor.Id] = descriptor;
+        Volatile.Write(ref _appliedLsn, lsn);
+        return descriptor;
+    }
+
+    public bool DropCollection(long lsn, long collectionId)
+    {
+        _batch.Clear();
+        bool found = _collections.TryGetValue(collectionId, out CollectionDescriptor? descriptor);
+        if (found)
+        {
+            Span<byte> key = stackalloc byte[9];
+            StorageKeys.WriteCollectionKey(key, collectionId);
+            _batch.Delete(key, _meta);
+        }
+
+        PutAppliedLsn(lsn);
+        _db.Write(_batch, _writeOptions); // the descriptor goes first: a column family without one is dropped on open
+        Volatile.Write(ref _appliedLsn, lsn);
+        if (found)
+        {
+            _collections.Remove(collectionId);
+            _db.DropColumnFamily(CollectionDescriptor.ColumnFamilyName(descriptor!.Id));
+        }
+
+        return found;
+    }
+
+    public void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes)
+    {
+        _batch.Clear();
+        _touched.Clear();
+        Span<byte> internalKey = stackalloc byte[9];
+        for (int i = 0; i < writes.Length; i++)
+        {
+            ref readonly RecordWrite write = ref writes[i];
+            if (!_collections.TryGetValue(write.CollectionId, out CollectionDescriptor? collection))
+            {
+                outcomes[i] = default;
+                continue;
+            }
+
+            if (_touched.TryAdd(collection.Id, collection))
+            {
+                collection.PendingLastInternalId = collection.LastInternalId;
+                collection.PendingRecordCount = collection.RecordCount;
+            }
+
+            ReadOnlySpan<byte> id = write.Id.Span;
+            int keyLength = StorageKeys.WriteRecordKey(_keyScratch, id);
+            ReadOnlySpan<byte> recordKey = _keyScratch.AsSpan(0, keyLength);
+            RecordHeader existing = _db.Get(recordKey, s_headerReader, collection.ColumnFamily);
+            if (write.Kind == RecordWriteKind.Delete)
+            {
+                if (existing.Found)
+                {
+                    _batch.Delete(recordKey, collection.ColumnFamily);
+                    StorageKeys.WriteInternalIdKey(internalKey, existing.InternalId);
+                    _batch.Delete(internalKey, collection.ColumnFamily);
+                    collection.PendingRecordCount--;
+                }
+
+                outcomes[i] = new RecordWriteOutcome(true, existing.Found, existing.InternalId, false);
+                continue;
+            }
+
+            long internalId = existing.Found ? existing.InternalId : ++collection.PendingLastInternalId;
+            long created = existing.Found ? existing.CreatedUnixMs : timestampUnixMs;
+            ReadOnlySpan<byte> payload = write.Payload.Span;
+            ReadOnlySpan<byte> vector = write.Vector.Span;
+            int valueLength = RecordValueCodec.EncodedLength(payload.Length, vector.Length);
+            if (_valueScratch.Length < valueLength)
+            {
+                _valueScratch = new byte[Math.Max(valueLength, _valueScratch.Length * 2)];
+            }
+
+            RecordValueCodec.Encode(_valueScratch, payload, vector, internalId, created, timestampUnixMs, lsn);
+            _batch.Put(recordKey, _valueScratch.AsSpan(0, valueLength), collection.ColumnFamily);
+            if (!existing.Found)
+            {
+                StorageKeys.WriteInternalIdKey(internalKey, internalId);
+                _batch.Put(internalKey, id, collection.ColumnFamily);
+                collection.PendingRecordCount++;
+            }
+
+            outcomes[i] = new RecordWriteOutcome(true, existing.Found, internalId, !vector.IsEmpty);
+        }
+
+        foreach (CollectionDescriptor collection in _touched.Values)
+        {
+            PutDescriptor(collection, collection.PendingLastInternalId, collection.PendingRecordCount);
+        }
+
+        PutAppliedLsn(lsn);
+        _db.Write(_batch, _writeOptions);
+        foreach (CollectionDescriptor collection in _touched.Values)
+        {
+            collection.LastInternalId = collection.PendingLastInternalId;
+            collection.RecordCount = collection.PendingRecordCount;
+        }
+
+        Volatile.Write(ref _appliedLsn, lsn);
+    }
+
+    public void MarkApplied(long lsn)
+    {
+        _batch.Clear();
+        PutAppliedLsn(lsn);
+        _db.Write(_batch, _writeOptions);
+        Volatile.Write(ref _appliedLsn, lsn);
+    }
+
+    public bool TryGet(CollectionDescriptor collection, ReadOnlySpan<byte> idUtf8, [NotNullWhen(true)] out StoredRecord? record)
+    {
+        Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
+        int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
+        byte[]? value = _db.Get(key[..keyLength], collection.ColumnFamily);
+        if (value is null)
+        {
+            record = null;
+            return false;
+        }
+
+        record = RecordValueCodec.ToRecord(idUtf8, value);
+        return true;
+    }
+
+    public bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record)
+    {
+        Span<byte> key = stackalloc byte[9];
+        StorageKeys.WriteInternalIdKey(key, internalId);
+        byte[]? id = _db.Get(key, collection.ColumnFamily);
+        if (id is null)
+        {
+            record = null;
+            return false;
+        }
+
+        return TryGet(collection, id, out record);
+    }
+
+    public void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results)
+    {
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        byte[] lower = new byte[1 + fromInclusive.Length];
+        StorageKeys.WriteRecordKey(lower, fromInclusive);
+        byte[] upper;
+        if (toExclusive.IsEmpty)
+        {
+            upper = [StorageKeys.RecordPrefix + 1];
+        }
+        else
+        {
+            upper = new byte[1 + toExclusive.Length];
+            StorageKeys.WriteRecordKey(upper, toExclusive);
+        }
+
+        var readOptions = new ReadOptions().SetIterateUpperBound(upper);
+        using Iterator iterator = _db.NewIterator(collection.ColumnFamily, readOptions);
+        int added = 0;
+        for (iterator.Seek(lower); iterator.Valid() && added < limit; iterator.Next())
+        {
+            ReadOnlySpan<byte> key = iterator.GetKeySpan();
+            results.Add(RecordValueCodec.ToRecord(key[1..], iterator.GetValueSpan()));
+            added++;
+        }
+    }
+
+    public void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
+        where TVisitor : struct, IVectorVisitor
+    {
+        var readOptions = new ReadOptions().SetIterateUpperBound([StorageKeys.RecordPrefix + 1]).SetFillCache(false);
+        using Iterator iterator = _db.NewIterator(collection.ColumnFamily, readOptions);
+        for (iterator.Seek([StorageKeys.RecordPrefix]); iterator.Valid(); iterator.Next())
+        {
+            ReadOnlySpan<byte> value = iterator.GetValueSpan();
+            RecordHeader header = RecordValueCodec.ReadHeader(value);
+            if (header.Dimension > 0)
+            {
+                visitor.Visit(header.InternalId, RecordValueCodec.Vector(value, header));
+            }
+        }
+    }
+
+    public void Flush()
+    {
+        var handles = new IntPtr[_collections.Count + 1];
+        handles[0] = _meta.Handle;
+        int i = 1;
+        foreach (CollectionDescriptor collection in _collections.Values)
+        {
+            handles[i++] = collection.ColumnFamily.Handle;
+        }
+
+        var flushOptions = new FlushOptions().SetWaitForFlush(true);
+        Native.Instance.rocksdb_flush_cfs(_db.Handle, flushOptions.Handle, handles, handles.Length);
+    }
+
+    public void CreateCheckpoint(string directory)
+    {
+        Flush();
+        using Checkpoint checkpoint = _db.Checkpoint();
+        checkpoint.Save(directory, 0);
+    }
+
+    public long SizeOnDisk() => DirectorySize(_path);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            Flush(); // with the RocksDB WAL off, this is what keeps the applied state across a clean close
+        }
+        finally
+        {
+            _batch.Dispose();
+            _db.Dispose();
+        }
+    }
+
+    internal static long DirectorySize(string path)
+    {
+        long total = 0;
+        foreach (string file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                total += new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                // deleted by a compaction while we walked
+            }
+        }
+
+        return total;
+    }
+
+    private static ColumnFamilyOptions CreateColumnOptions(RecordStoreOptions options)
+    {
+        var table = new BlockBasedTableOptions()
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetBlockCache(SharedCache.Instance)
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetPinL0FilterAndIndexBlocksInCache(true);
+        return new ColumnFamilyOptions()
+            .SetBlockBasedTableFactory(table)
+            .SetWriteBufferSize((ulong)options.WriteBufferBytes)
+            .SetLevelCompactionDynamicLevelBytes(true);
+    }
+
+    private void Load(string[] existing)
+    {
+        byte[]? format = _db.Get(StorageKeys.FormatKey, _meta);
+        if (format is null)
+        {
+            byte[] value = new byte[6];
+            BinaryPrimitives.WriteUInt32LittleEndian(value, FormatMagic);
+            BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(4), FormatVersion);
+            _db.Put(StorageKeys.FormatKey, value, _meta);
+        }
+        else if (format.Length != 6 || BinaryPrimitives.ReadUInt32LittleEndian(format) != FormatMagic
+            || BinaryPrimitives.ReadUInt16LittleEndian(format.AsSpan(4)) != FormatVersion)
+        {
+            throw new InvalidDataException($"The record store in '{_path}' has an unknown format (expected 'ADBS' version {FormatVersion}).");
+        }
+
+        byte[]? applied = _db.Get(StorageKeys.AppliedLsnKey, _meta);
+        _appliedLsn = applied is { Length: 8 } ? BinaryPrimitives.ReadInt64LittleEndian(applied) : 0;
+
+        var collectionBounds = new ReadOptions().SetIterateUpperBound([StorageKeys.CollectionPrefix + 1]);
+        using (Iterator iterator = _db.NewIterator(_meta, collectionBounds))
+        {
+            for (iterator.Seek([StorageKeys.CollectionPrefix]); iterator.Valid(); iterator.Next())
+            {
+                long id = BinaryPrimitives.ReadInt64BigEndian(iterator.GetKeySpan()[1..]);
+                CollectionDescriptor descriptor = ReadDescriptor(id, iterator.GetValueSpan());
+                _collections.Add(id, descriptor);
+            }
+        }
+
+        // A column family whose descriptor is gone belongs to a drop (or create) interrupted by a crash.
+        foreach (string name in existing)
+        {
+            if (name.Length > 1 && name[0] == 'c' && long.TryParse(name.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id)
+                && !_collections.ContainsKey(id))
+            {
+                _db.DropColumnFamily(name);
+            }
+        }
+    }
+
+    private CollectionDescriptor ReadDescriptor(long id, ReadOnlySpan<byte> value)
+    {
+        if (value.Length < DescriptorHeaderSize || value[0] != 1)
+        {
+            throw new InvalidDataException($"The descriptor of collection {id} in '{_path}' is damaged or of an unknown version.");
+        }
+
+        var metric = (DistanceMetric)value[1];
+        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(value[2..]);
+        int dimension = BinaryPrimitives.ReadInt32LittleEndian(value[4..]);
+        long created = BinaryPrimitives.ReadInt64LittleEndian(value[8..]);
+        long lastInternalId = BinaryPrimitives.ReadInt64LittleEndian(value[16..]);
+        long count = BinaryPrimitives.ReadInt64LittleEndian(value[24..]);
+        string name = Encoding.UTF8.GetString(value.Slice(DescriptorHeaderSize, nameLength));
+        string familyName = CollectionDescriptor.ColumnFamilyName(id);
+        if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
+        {
+            handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
+        }
+
+        return new CollectionDescriptor(id, name, dimension, metric, created, handle)
+        {
+            LastInternalId = lastInternalId,
+            RecordCount = count,
+        };
+    }
+
+    private void PutDescriptor(CollectionDescriptor collection, long lastInternalId, long count)
+    {
+        int nameLength = Encoding.UTF8.GetByteCount(collection.Name);
+        Span<byte> value = stackalloc byte[DescriptorHeaderSize + nameLength];
+        value[0] = 1;
+        value[1] = (byte)collection.Metric;
+        BinaryPrimitives.WriteUInt16LittleEndian(value[2..], (ushort)nameLength);
+        BinaryPrimitives.WriteInt32LittleEndian(value[4..], collection.Dimension);
+        BinaryPrimitives.WriteInt64LittleEndian(value[8..], collection.CreatedUnixMs);
+        BinaryPrimitives.WriteInt64LittleEndian(value[16..], lastInternalId);
+        BinaryPrimitives.WriteInt64LittleEndian(value[24..], count);
+        Encoding.UTF8.GetBytes(collection.Name, value[DescriptorHeaderSize..]);
+        Span<byte> key = stackalloc byte[9];
+        StorageKeys.WriteCollectionKey(key, collection.Id);
+        _batch.Put(key, value, _meta);
+    }
+
+    private void PutAppliedLsn(long lsn)
+    {
+        Span<byte> value = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(value, lsn);
+        _batch.Put(StorageKeys.AppliedLsnKey, value, _meta);
+    }
+
+    private sealed class HeaderReader : ISpanDeserializer<RecordHeader>
+    {
+        public RecordHeader Deserialize(ReadOnlySpan<byte> buffer) => RecordValueCodec.ReadHeader(buffer);
+    }
+
+    private static class SharedCache
+    {
+        public static readonly Cache Instance = Cache.CreateLru(64UL << 20);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using AgentDb;
+using AgentDb.Kernels;
+using AgentDb.Log;
+using MessagePack;
+
+// Usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1> [sync|none]
+// Writes single upserts and 5-record batches to collection "crash" (dimension 8, L2) in Sync (default) or None mode until killed,
+// printing "S <id>" after each acknowledged upsert and "B <batchId>" after each acknowledged batch (ids <batchId>-0..4).
+// Stops by itself after 60 s or 200 000 writes so a forgotten child cannot run on.
+if (args.Length is < 3 or > 4)
+{
+    Console.Error.WriteLine("usage: AgentDb.CrashWriter <databaseDirectory> <idPrefix> <disableRecordStoreWal 0|1> [sync|none]");
+    return 2;
+}
+
+string path = args[0];
+string prefix = args[1];
+var options = new AgentDatabaseOptions
+{
+    Durability = args.Length == 4 && args[3] == "none" ? DurabilityMode.None : DurabilityMode.Sync,
+    RecordStoreWal = args[2] != "1",
+    LogPageSizeBits = 20,
+    LogMemorySizeBits = 22,
+    MaxPayloadBytes = 64 * 1024,
+    Warning = message => Console.Error.WriteLine("WARN " + message),
+};
+
+using var db = AgentDatabase.Open(path, options);
+if (!db.ListCollections().Any(c => c.Name == "crash"))
+{
+    db.CreateCollection("crash", CrashVectors.Dimension, DistanceMetric.L2Squared);
+}
+
+var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+output.WriteLine("READY");
+var clock = Stopwatch.StartNew();
+var batch = new RecordBatch();
+for (int i = 0; i < 200_000 && clock.Elapsed < TimeSpan.FromSeconds(60); i++)
+{
+    if (i % 4 == 3)
+    {
+        string batchId = $"{prefix}b{i}";
+        batch.Clear();
+        for (int j = 0; j < CrashVectors.BatchSize; j++)
+        {
+            string id = $"{batchId}-{j}";
+            batch.Upsert("crash", id, MessagePackSerializer.Serialize(new Dictionary<string, object> { ["batch"] = batchId, ["size"] = CrashVectors.BatchSize }), CrashVectors.For(id));
+        }
+
+        db.Batch(batch);
+        output.WriteLine("B " + batchId);
+    }
+    else
+    {
+        string id = $"{prefix}s{i}";
+        db.Upsert("crash", id, MessagePackSerializer.Serialize(new Dictionary<string, object> { ["single"] = id }), CrashVectors.For(id));
+        output.WriteLine("S " + id);
+    }
+}
+
+return 0;
+
+internal static class CrashVectors
+{
+    public const int Dimension = 8;
+    public const int BatchSize = 5;
+
+    /// <summary>A deterministic vector per id (64-bit FNV-1a, then SplitMix64), so the test can recompute it in another process.</summary>
+    public static float[] For(string id)
+    {
+        ulong state = 14695981039346656037;
+        foreach (char c in id)
+        {
+            state = (state ^ c) * 1099511628211;
+        }
+
+        float[] vector = new float[Dimension];
+        for (int i = 0; i < vector.Length; i++)
+        {
+            state += 0x9E3779B97F4A7C15;
+            ulong z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+            z ^= z >> 31;
+            vector[i] = (z >> 40) / (float)(1 << 24);
+        }
+
+        return vector;
+    }
+}
