@@ -290,9 +290,18 @@ internal sealed class RocksDbRecordStore : IRecordStore
         for (iterator.Seek(lower); iterator.Valid() && added < limit; iterator.Next())
         {
             ReadOnlySpan<byte> key = iterator.GetKeySpan();
+            if (key.IsEmpty || key[0] != StorageKeys.RecordPrefix || (!toExclusive.IsEmpty && key.SequenceCompareTo(upper) >= 0))
+            {
+                break;   // the bound in native memory is a hint; the key space is checked here too
+            }
+
             results.Add(RecordValueCodec.ToRecord(key[1..], iterator.GetValueSpan()));
             added++;
         }
+
+        // ReadOptions owns the native copy of the upper bound and frees it when finalised: keep it alive while the
+        // iterator uses it (a crash soak caught the iterator running past a freed bound into the id-map keys).
+        GC.KeepAlive(readOptions);
     }
 
     public void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
@@ -302,6 +311,12 @@ internal sealed class RocksDbRecordStore : IRecordStore
         using Iterator iterator = _db.NewIterator(collection.ColumnFamily, readOptions);
         for (iterator.Seek([StorageKeys.RecordPrefix]); iterator.Valid(); iterator.Next())
         {
+            ReadOnlySpan<byte> key = iterator.GetKeySpan();
+            if (key.IsEmpty || key[0] != StorageKeys.RecordPrefix)
+            {
+                break;
+            }
+
             ReadOnlySpan<byte> value = iterator.GetValueSpan();
             RecordHeader header = RecordValueCodec.ReadHeader(value);
             if (header.Dimension > 0)
@@ -309,6 +324,8 @@ internal sealed class RocksDbRecordStore : IRecordStore
                 visitor.Visit(header.InternalId, RecordValueCodec.Vector(value, header));
             }
         }
+
+        GC.KeepAlive(readOptions);   // see Scan: the options own the native upper bound
     }
 
     public void Flush()
@@ -408,11 +425,18 @@ internal sealed class RocksDbRecordStore : IRecordStore
         {
             for (iterator.Seek([StorageKeys.CollectionPrefix]); iterator.Valid(); iterator.Next())
             {
+                if (iterator.GetKeySpan() is not [StorageKeys.CollectionPrefix, ..])
+                {
+                    break;
+                }
+
                 long id = BinaryPrimitives.ReadInt64BigEndian(iterator.GetKeySpan()[1..]);
                 CollectionDescriptor descriptor = ReadDescriptor(id, iterator.GetValueSpan());
                 _collections.Add(id, descriptor);
             }
         }
+
+        GC.KeepAlive(collectionBounds);
 
         // A column family whose descriptor is gone belongs to a drop (or create) interrupted by a crash.
         foreach (string name in existing)

@@ -31,7 +31,11 @@ public sealed class CrashRecoveryTests
         var random = new Random(20_261_127);
         var total = Stopwatch.StartNew();
         int killedBeforeReady = 0;
-        for (int cycle = 0; cycle < Cycles && total.Elapsed < TimeSpan.FromSeconds(70); cycle++)
+        // bench/crash-soak.sh raises both bounds for a long soak; the suite runs the defaults.
+        int cycles = PositiveFromEnvironment("AGENTDB_CRASH_CYCLES", Cycles);
+        TimeSpan budget = TimeSpan.FromSeconds(PositiveFromEnvironment("AGENTDB_CRASH_SECONDS", 70));
+        int cycle = 0;
+        for (; cycle < cycles && total.Elapsed < budget; cycle++)
         {
             bool early = random.Next(5) == 0; // one cycle in five dies while opening or replaying
             int delayMs = early ? random.Next(0, 250) : random.Next(50, 700);
@@ -57,8 +61,21 @@ public sealed class CrashRecoveryTests
         }
 
         VerifyDatabase(dir.Path, singles, batches, searchAll: true);
-        _output.WriteLine($"{Cycles} kills ({killedBeforeReady} before READY), {singles.Count} single and {batches.Count} batch acknowledgements verified in {total.Elapsed.TotalSeconds:F1} s.");
+        _output.WriteLine($"{cycle} kills ({killedBeforeReady} before READY), {singles.Count} single and {batches.Count} batch acknowledgements verified in {total.Elapsed.TotalSeconds:F1} s.");
         Assert.True(singles.Count > 0 && batches.Count > 0, "the writer acknowledged nothing");
+        Assert.True(cycle >= Math.Min(cycles, Cycles), $"only {cycle} kill cycles ran within {budget}; the suite promises at least {Cycles}");
+    }
+
+    private static int PositiveFromEnvironment(string name, int fallback)
+    {
+        string? text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        Assert.True(int.TryParse(text, out int value) && value > 0, $"{name}='{text}' is not a positive whole number");
+        return value;
     }
 
     /// <summary>
