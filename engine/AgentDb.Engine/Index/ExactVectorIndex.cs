@@ -156,6 +156,25 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
         }
     }
 
+    /// <summary>A copy of every (id, vector) pair, row i of <paramref name="vectors"/> belonging to ids[i].</summary>
+    public void Snapshot(out long[] ids, out float[] vectors)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ids = _ids.AsSpan(0, _count).ToArray();
+            vectors = new float[(long)_count * Dimension];
+            for (int slot = 0; slot < _count; slot++)
+            {
+                Row(slot).CopyTo(vectors.AsSpan(slot * Dimension, Dimension));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     public void Dispose() => _lock.Dispose();
 
     /// <summary>Unfiltered: a bounded max-heap of the k nearest, then sorted nearest first.</summary>
