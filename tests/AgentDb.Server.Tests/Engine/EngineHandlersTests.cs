@@ -76,6 +76,19 @@ public sealed class EngineHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upsert_WithoutVector_KeepsTheStoredVector()
+    {
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
+        await Client.UpsertAsync("docs", "a", new float[] { 3, 4 }, s_tagA);
+
+        Assert.False((await Client.UpsertAsync("docs", "a", default, s_tagB)).Created);
+
+        var got = await Client.GetAsync("docs", "a", includeVector: true);
+        Assert.Equal([3f, 4f], got.Vector.ToArray());
+        Assert.Equal(s_tagB, got.Payload.ToArray());
+    }
+
+    [Fact]
     public async Task Metrics_MapBetweenWireAndEngine()
     {
         await Client.CreateCollectionAsync("dot", 2, VectorMetric.Dot);
