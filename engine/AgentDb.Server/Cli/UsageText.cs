@@ -33,8 +33,8 @@ internal static class UsageText
                            added to the config file's. With no keys at all, authentication is off.
 
         Command-line options override environment variables, which override the defaults.
-        The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT ...
-        This build has no storage engine: operations other than HELLO and PING answer NOT_IMPLEMENTED.
+        The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT
+        The data operations are served by the embedded database in DIR/db.
 
         Exit codes: 0 success, 1 run-time failure (e.g. data directory in use, port taken),
         2 invalid arguments, environment variables or config file.

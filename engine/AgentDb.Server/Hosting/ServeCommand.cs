@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AgentDb.Server.Engine;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
 using AgentDb.Server.Network.Handlers;
@@ -9,21 +10,20 @@ namespace AgentDb.Server.Hosting;
 /// <summary>
 /// <c>agentdb serve</c>: reads the configuration, locks the data directory, serves the protocol and the HTTP ops
 /// endpoints until asked to stop, then stops gracefully (stop accepting, answer requests in flight, close).
-/// The storage engine plugs in through <see cref="RequestHandlerRegistry"/>; until it does, operations other than
-/// HELLO and PING answer NOT_IMPLEMENTED.
+/// The embedded <see cref="AgentDatabase"/> at <c>&lt;data dir&gt;/db</c> serves the data operations; it is opened
+/// before listening and disposed (everything committed) after the listener stops.
 /// </summary>
 internal static class ServeCommand
 {
-    /// <summary>The note at the end of the ready line while no storage engine is plugged in.</summary>
-    public const string NoEngineNote =
-        "(storage engine not yet available: operations other than HELLO and PING answer NOT_IMPLEMENTED)";
+    /// <summary>The engine's directory inside the data directory.</summary>
+    public const string DatabaseDirectoryName = "db";
 
     /// <summary>Runs the server until <paramref name="stopRequested"/>.</summary>
     /// <param name="options">Validated settings.</param>
     /// <param name="stdout">Receives the "agentdb ready" and "agentdb stopped" lines.</param>
     /// <param name="stderr">Receives warnings and errors.</param>
     /// <param name="stopRequested">Cancelled to stop the server.</param>
-    /// <param name="handlers">Who executes operations; null for the no-engine registry.</param>
+    /// <param name="handlers">Who executes operations; null to open the embedded database and serve from it.</param>
     /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
     /// config file; <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
     /// bound.</returns>
@@ -63,59 +63,101 @@ internal static class ServeCommand
             return ExitCode.Failure;
         }
 
+        int exitCode;
         using (held)
         {
-            IPAddress address;
-            try
-            {
-                address = await ResolveAsync(options.Host, stopRequested).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ArgumentException)
-            {
-                stderr.WriteLine($"agentdb: error: cannot resolve host {options.Host}: {e.Message}");
-                return ExitCode.Failure;
-            }
+            exitCode = await RunLockedAsync(options, stdout, stderr, stopRequested, handlers, keys, config, dataDirectory)
+                .ConfigureAwait(false);
+        }
+        if (exitCode == ExitCode.Success)
+        {
+            // Printed after the database is disposed and the lock released: whoever reads this line may open the directory.
+            stdout.WriteLine("agentdb stopped");
+        }
+        return exitCode;
+    }
 
-            var store = new ApiKeyStore(keys);
-            if (!store.IsEnabled)
-            {
-                stderr.WriteLine(
-                    "agentdb: warning: no API keys configured (config file apiKeys or AGENTDB_API_KEYS): " +
-                    "authentication is disabled and every client is admin");
-            }
-            var settings = new SessionSettings(
-                handlers ?? RequestHandlerRegistry.WithoutEngine(), store, config.Limits, new ServerMetrics(),
-                $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
-
-            NetworkHost host;
-            try
-            {
-                host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested)
-                    .ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                stderr.WriteLine(
-                    $"agentdb: error: cannot listen on {options.Host} ports {options.Port} and {options.HttpPort}: {e.Message}");
-                return ExitCode.Failure;
-            }
-            catch (OperationCanceledException)
-            {
-                stdout.WriteLine("agentdb stopped");
-                return ExitCode.Success;
-            }
-
-            await using (host.ConfigureAwait(false))
-            {
-                stdout.WriteLine(
-                    $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint} {NoEngineNote}");
-                await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                await host.StopAsync().ConfigureAwait(false);
-            }
+    private static async Task<int> RunLockedAsync(
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, string dataDirectory)
+    {
+        IPAddress address;
+        try
+        {
+            address = await ResolveAsync(options.Host, stopRequested).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            stderr.WriteLine($"agentdb: error: cannot resolve host {options.Host}: {e.Message}");
+            return ExitCode.Failure;
         }
 
-        // Printed after the lock is released: whoever reads this line may open the directory.
-        stdout.WriteLine("agentdb stopped");
+        AgentDatabase? database = null;
+        if (handlers is null)
+        {
+            var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
+            try
+            {
+                database = AgentDatabase.Open(databaseDirectory);
+            }
+            catch (DatabaseLockedException e)
+            {
+                stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
+                return ExitCode.Failure;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
+                return ExitCode.Failure;
+            }
+            handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+        }
+        using (database)
+        {
+            return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> ServeAsync(
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, IPAddress address, string dataDirectory)
+    {
+        var store = new ApiKeyStore(keys);
+        if (!store.IsEnabled)
+        {
+            stderr.WriteLine(
+                "agentdb: warning: no API keys configured (config file apiKeys or AGENTDB_API_KEYS): " +
+                "authentication is disabled and every client is admin");
+        }
+        var settings = new SessionSettings(
+            handlers, store, config.Limits, new ServerMetrics(),
+            $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
+
+        NetworkHost host;
+        try
+        {
+            host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested)
+                .ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine(
+                $"agentdb: error: cannot listen on {options.Host} ports {options.Port} and {options.HttpPort}: {e.Message}");
+            return ExitCode.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCode.Success;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            stdout.WriteLine(
+                $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint}");
+            await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await host.StopAsync().ConfigureAwait(false);
+        }
         return ExitCode.Success;
     }
 

@@ -31,8 +31,8 @@ public sealed partial class ServeCommandTests
 
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Matches(
-            $"^agentdb ready: data={Regex.Escape(dataDirectory)} protocol=127\\.0\\.0\\.1:[1-9][0-9]* http=127\\.0\\.0\\.1:[1-9][0-9]* " +
-            $"{Regex.Escape(ServeCommand.NoEngineNote)}\nagentdb stopped\n$",
+            $"^agentdb ready: data={Regex.Escape(dataDirectory)} protocol=127\\.0\\.0\\.1:[1-9][0-9]* http=127\\.0\\.0\\.1:[1-9][0-9]*\n" +
+            "agentdb stopped\n$",
             stdout.ToString().ReplaceLineEndings("\n"));
         Assert.Equal(NoKeysWarning, stderr.ToString().TrimEnd());
         Assert.True(DataDirectoryLock.TryAcquire(dataDirectory, out var after));

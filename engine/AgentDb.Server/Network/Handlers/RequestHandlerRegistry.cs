@@ -13,10 +13,10 @@ internal sealed class RequestHandlerRegistry
 
     public RequestHandlerRegistry(IRequestHandler fallback) => _fallback = fallback;
 
-    /// <summary>A registry where every operation answers NOT_IMPLEMENTED: what <c>agentdb serve</c> has until the
-    /// storage engine is plugged in.</summary>
+    /// <summary>A registry where every operation answers NOT_IMPLEMENTED until handlers are registered
+    /// (<c>agentdb serve</c> registers the engine's, see <c>Engine/EngineHandlers</c>).</summary>
     public static RequestHandlerRegistry WithoutEngine() =>
-        new(new UnavailableOperationHandler("the storage engine is not plugged into the server yet"));
+        new(new UnavailableOperationHandler("no handler is registered for it"));
 
     /// <summary>Serves <paramref name="opcode"/> with <paramref name="handler"/>.</summary>
     /// <exception cref="ArgumentException">The opcode is HELLO or PING (the session's own), or not defined.</exception>

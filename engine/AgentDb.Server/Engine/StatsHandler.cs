@@ -1,0 +1,44 @@
+using AgentDb.Server.Network.Handlers;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Engine;
+
+/// <summary>STATS: for the server, <c>records</c>, <c>collections</c>, disk and log sizes and LSNs; for one collection,
+/// <c>records</c> and its index figures (NOT_FOUND when it does not exist).</summary>
+internal sealed class StatsHandler(AgentDatabase database)
+    : EngineOperation<StatsRequest, StatsResponse>(database)
+{
+    protected override ValueTask<StatsResponse> ExecuteAsync(StatsRequest message, CancellationToken cancellationToken)
+    {
+        var stats = Database.GetStats();
+        if (message.Collection is null)
+        {
+            return ValueTask.FromResult(new StatsResponse(
+            [
+                new("records", stats.Records),
+                new("collections", stats.Collections.Count),
+                new("disk.bytes", stats.BytesOnDisk),
+                new("store.bytes", stats.RecordStoreBytes),
+                new("log.bytes", stats.LogBytes),
+                new("lsn.appended", stats.AppendedLsn),
+                new("lsn.committed", stats.CommittedLsn),
+                new("lsn.applied", stats.AppliedLsn),
+                new("lsn.first", stats.FirstLogLsn),
+            ]));
+        }
+        foreach (var collection in stats.Collections)
+        {
+            if (collection.Name == message.Collection)
+            {
+                return ValueTask.FromResult(new StatsResponse(
+                [
+                    new("records", collection.Records),
+                    new("dimension", collection.Dimension),
+                    new("index.vectors", collection.IndexedVectors),
+                    new("index.bytes", collection.IndexMemoryBytes),
+                ]));
+            }
+        }
+        throw new RequestException(ErrorCode.NotFound, $"collection '{message.Collection}' does not exist");
+    }
+}
