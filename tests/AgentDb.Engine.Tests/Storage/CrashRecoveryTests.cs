@@ -115,7 +115,7 @@ public sealed class CrashRecoveryTests
             }
 
             long before = db.GetStats().AppliedLsn;
-            Assert.True(db.Upsert("crash", $"probe-{cycle}", [0x80], VectorFor($"probe-{cycle}")) > before);
+            Assert.True(db.Upsert("crash", $"probe-{cycle}", [0x80], CrashVectors.For($"probe-{cycle}")) > before);
         }
 
         VerifyDatabase(dir.Path, [], [], searchAll: true);
@@ -216,7 +216,7 @@ public sealed class CrashRecoveryTests
         {
             StoredRecord? record = db.Get("crash", id);
             Assert.True(record is not null, $"acknowledged upsert '{id}' was lost");
-            Assert.Equal(VectorFor(id), record.Vector);
+            Assert.Equal(CrashVectors.For(id), record.Vector);
         }
 
         foreach (string batch in batches)
@@ -269,28 +269,5 @@ public sealed class CrashRecoveryTests
                 Assert.Equal(record.Vector, hit.Record.Vector); // the record itself, or one with an identical vector
             }
         }
-    }
-
-    /// <summary>The CrashWriter's vector for an id (the same 64-bit FNV-1a and SplitMix64).</summary>
-    private static float[] VectorFor(string id)
-    {
-        ulong state = 14695981039346656037;
-        foreach (char c in id)
-        {
-            state = (state ^ c) * 1099511628211;
-        }
-
-        float[] vector = new float[Dimension];
-        for (int i = 0; i < vector.Length; i++)
-        {
-            state += 0x9E3779B97F4A7C15;
-            ulong z = state;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-            z ^= z >> 31;
-            vector[i] = (z >> 40) / (float)(1 << 24);
-        }
-
-        return vector;
     }
 }
