@@ -130,18 +130,13 @@ public static class Distance
         switch (metric)
         {
             case DistanceMetric.Cosine:
-                CosineDistanceManyUnchecked(query, vectors, distances);
+                ManyUnchecked<FullCosineDistance>(query, vectors, distances);
                 break;
             case DistanceMetric.L2Squared:
-                L2SquaredManyUnchecked(query, vectors, distances);
+                ManyUnchecked<L2SquaredDistance>(query, vectors, distances);
                 break;
             case DistanceMetric.Dot:
-                DotManyUnchecked(query, vectors, distances);
-                for (int i = 0; i < distances.Length; i++)
-                {
-                    distances[i] = -distances[i];
-                }
-
+                ManyUnchecked<NegativeDotDistance>(query, vectors, distances);
                 break;
             default:
                 ThrowUnknownMetric(metric);
@@ -154,7 +149,7 @@ public static class Distance
     public static void DotMany(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
     {
         CheckMany(query.Length, vectors.Length, results.Length);
-        DotManyUnchecked(query, vectors, results);
+        ManyUnchecked<DotProduct>(query, vectors, results);
     }
 
     /// <summary>Squared Euclidean distances of one query to many rows: see <see cref="ComputeMany"/> for the layout.</summary>
@@ -162,7 +157,7 @@ public static class Distance
     public static void L2SquaredMany(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
     {
         CheckMany(query.Length, vectors.Length, results.Length);
-        L2SquaredManyUnchecked(query, vectors, results);
+        ManyUnchecked<L2SquaredDistance>(query, vectors, results);
     }
 
     /// <summary>Cosine distances of one query to many rows: see <see cref="ComputeMany"/> for the layout.</summary>
@@ -170,7 +165,7 @@ public static class Distance
     public static void CosineDistanceMany(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
     {
         CheckMany(query.Length, vectors.Length, results.Length);
-        CosineDistanceManyUnchecked(query, vectors, results);
+        ManyUnchecked<FullCosineDistance>(query, vectors, results);
     }
 
     /// <summary>
@@ -219,30 +214,15 @@ public static class Distance
         _ => ScalarKernels.CosineDistance(a, b),
     };
 
-    private static void DotManyUnchecked(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
+    /// <summary>The one-to-many loop, once for every kernel: the struct argument compiles to the kernel inlined.</summary>
+    private static void ManyUnchecked<TKernel>(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
+        where TKernel : struct, IVectorDistance
     {
+        TKernel kernel = default;
         int d = query.Length;
         for (int i = 0, offset = 0; i < results.Length; i++, offset += d)
         {
-            results[i] = DotUnchecked(query, vectors.Slice(offset, d));
-        }
-    }
-
-    private static void L2SquaredManyUnchecked(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
-    {
-        int d = query.Length;
-        for (int i = 0, offset = 0; i < results.Length; i++, offset += d)
-        {
-            results[i] = L2SquaredUnchecked(query, vectors.Slice(offset, d));
-        }
-    }
-
-    private static void CosineDistanceManyUnchecked(ReadOnlySpan<float> query, ReadOnlySpan<float> vectors, Span<float> results)
-    {
-        int d = query.Length;
-        for (int i = 0, offset = 0; i < results.Length; i++, offset += d)
-        {
-            results[i] = CosineDistanceUnchecked(query, vectors.Slice(offset, d));
+            results[i] = kernel.Compute(query, vectors.Slice(offset, d));
         }
     }
 
@@ -286,4 +266,16 @@ public static class Distance
     [DoesNotReturn]
     private static float ThrowUnknownMetric(DistanceMetric metric) =>
         throw new ArgumentException($"Unknown distance metric {(byte)metric}.", nameof(metric));
+
+    /// <summary>The plain inner product (a similarity, not a distance), for <see cref="DotMany"/>.</summary>
+    private readonly struct DotProduct : IVectorDistance
+    {
+        public float Compute(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => DotUnchecked(a, b);
+    }
+
+    /// <summary>Cosine distance computing both norms (the inputs need not be normalised).</summary>
+    private readonly struct FullCosineDistance : IVectorDistance
+    {
+        public float Compute(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => CosineDistanceUnchecked(a, b);
+    }
 }
