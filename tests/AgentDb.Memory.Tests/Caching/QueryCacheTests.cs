@@ -1,0 +1,144 @@
+using AgentDb.Memory.Caching;
+
+namespace AgentDb.Memory.Tests.Caching;
+
+public sealed class QueryCacheTests
+{
+    private static QueryKey Key(string text)
+    {
+        var builder = new QueryKeyBuilder("test");
+        try
+        {
+            builder.Add(text);
+            return builder.Build();
+        }
+        finally
+        {
+            builder.Dispose();
+        }
+    }
+
+    [Fact]
+    public void SecondLookupIsAHitAndComputesOnce()
+    {
+        var cache = new QueryCache();
+        int computed = 0;
+        string first = cache.GetOrCompute(MemoryScope.Reflexion, Key("q"), 0, _ => { computed++; return "r1"; });
+        string second = cache.GetOrCompute(MemoryScope.Reflexion, Key("q"), 0, _ => { computed++; return "r2"; });
+        Assert.Equal("r1", first);
+        Assert.Equal("r1", second);
+        Assert.Equal(1, computed);
+        Assert.Equal(1, cache.Hits);
+        Assert.Equal(1, cache.Misses);
+    }
+
+    [Fact]
+    public void WriteToScopeInvalidatesButOtherScopesDoNot()
+    {
+        var cache = new QueryCache();
+        int computed = 0;
+        cache.GetOrCompute(MemoryScope.Reflexion | MemoryScope.Causal, Key("q"), 0, _ => { computed++; return "x"; });
+        cache.Invalidate(MemoryScope.Skills);
+        cache.GetOrCompute(MemoryScope.Reflexion | MemoryScope.Causal, Key("q"), 0, _ => { computed++; return "x"; });
+        Assert.Equal(1, computed);
+        cache.Invalidate(MemoryScope.Causal);
+        cache.GetOrCompute(MemoryScope.Reflexion | MemoryScope.Causal, Key("q"), 0, _ => { computed++; return "x"; });
+        Assert.Equal(2, computed);
+    }
+
+    [Fact]
+    public void ExpiredEntryIsRecomputed()
+    {
+        var cache = new QueryCache(new QueryCacheOptions { TimeToLive = TimeSpan.FromMilliseconds(30) });
+        int computed = 0;
+        cache.GetOrCompute(MemoryScope.Graph, Key("q"), 0, _ => { computed++; return "x"; });
+        Thread.Sleep(80);
+        cache.GetOrCompute(MemoryScope.Graph, Key("q"), 0, _ => { computed++; return "x"; });
+        Assert.Equal(2, computed);
+    }
+
+    [Fact]
+    public void DifferentParametersAreDifferentKeys()
+    {
+        var a = new QueryKeyBuilder("op");
+        a.Add("ab");
+        a.Add("c");
+        var b = new QueryKeyBuilder("op");
+        b.Add("a");
+        b.Add("bc");
+        Assert.NotEqual(a.Build(), b.Build());
+        a.Dispose();
+        b.Dispose();
+        Assert.Equal(Key("same"), Key("same"));
+    }
+
+    [Fact]
+    public void OldestEntriesAreEvictedBeyondTheLimit()
+    {
+        var cache = new QueryCache(new QueryCacheOptions { MaxEntries = 3 });
+        for (int i = 0; i < 10; i++)
+        {
+            cache.GetOrCompute(MemoryScope.Skills, Key($"q{i}"), i, s => s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(3, cache.Count);
+        int computed = 0;
+        cache.GetOrCompute(MemoryScope.Skills, Key("q9"), 0, _ => { computed++; return "x"; });
+        cache.GetOrCompute(MemoryScope.Skills, Key("q0"), 0, _ => { computed++; return "x"; });
+        Assert.Equal(1, computed);
+    }
+
+    [Fact]
+    public void BadOptionsAreRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QueryCache(new QueryCacheOptions { TimeToLive = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new QueryCache(new QueryCacheOptions { MaxEntries = 0 }));
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesNeverLeaveAStaleResultServedAfterTheirAck()
+    {
+        // A "store" of one counter: the writer bumps it then invalidates (its ack); readers compute through the cache.
+        // After every acknowledged write, a read must see at least that value.
+        var cache = new QueryCache();
+        long stored = 0;
+        long acknowledged = 0;
+        int violations = 0;
+        long reads = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var writer = Task.Run(() =>
+        {
+            // Keep writing until the readers have done enough reads (or time runs out), so the two really overlap.
+            for (int i = 0; Interlocked.Read(ref reads) < 50_000 && !stop.IsCancellationRequested; i++)
+            {
+                Interlocked.Increment(ref stored);
+                cache.Invalidate(MemoryScope.Reflexion);
+                Interlocked.Exchange(ref acknowledged, i + 1);
+            }
+
+            stop.Cancel();
+        });
+        var readers = new Task[2];
+        for (int r = 0; r < readers.Length; r++)
+        {
+            readers[r] = Task.Run(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    long ackedBefore = Interlocked.Read(ref acknowledged);
+                    object result = cache.GetOrCompute(MemoryScope.Reflexion, Key("count"), 0, _ => (object)Interlocked.Read(ref stored));
+                    Interlocked.Increment(ref reads);
+                    if ((long)result < ackedBefore)
+                    {
+                        Interlocked.Increment(ref violations);
+                    }
+                }
+            });
+        }
+
+        await Task.WhenAll([writer, .. readers]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, violations);
+        Assert.True(Interlocked.Read(ref reads) > 1_000, $"only {reads} reads overlapped the writes");
+        Assert.True(cache.Hits > 0 && cache.Misses > 1, $"hits {cache.Hits}, misses {cache.Misses}");
+    }
+}
