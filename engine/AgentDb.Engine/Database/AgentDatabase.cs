@@ -801,7 +801,7 @@ public sealed class AgentDatabase : IDisposable
                 try
                 {
                     CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp);
-                    var state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(dimension, metric));
+                    var state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(dimension, metric, _options.HnswThreshold));
                     _byName[name] = state;
                     _byId[descriptor.Id] = state;
                 }
@@ -898,7 +898,7 @@ public sealed class AgentDatabase : IDisposable
         {
             if (!_byId.TryGetValue(descriptor.Id, out CollectionState? state))
             {
-                state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(descriptor.Dimension, descriptor.Metric));
+                state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(descriptor.Dimension, descriptor.Metric, _options.HnswThreshold));
                 _byId[descriptor.Id] = state;
                 _byName[descriptor.Name] = state;
             }

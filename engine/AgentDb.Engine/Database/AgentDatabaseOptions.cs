@@ -34,6 +34,12 @@ public sealed class AgentDatabaseOptions
     /// <summary>log2 of the in-memory log buffer (default 24: 16 MiB).</summary>
     public int LogMemorySizeBits { get; init; } = 24;
 
+    /// <summary>
+    /// Vectors at which a collection's index moves from the exact scan to HNSW (default 20,000). Internal: the storage
+    /// benchmark raises it to measure ingest without the graph build.
+    /// </summary>
+    internal int HnswThreshold { get; init; } = Index.TieredVectorIndex.DefaultHnswThreshold;
+
     /// <summary>Receives warnings, such as a torn log tail cut at open. Null discards them.</summary>
     public Action<string>? Warning { get; init; }
 }
