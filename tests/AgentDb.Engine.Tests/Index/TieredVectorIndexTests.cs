@@ -11,7 +11,8 @@ public sealed class TieredVectorIndexTests
     public void BelowTheThreshold_IsExact_AndFindsEveryVectorItself()
     {
         float[] data = VectorData.Clustered(900, Dim, 10, seed: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.Cosine, hnswThreshold: 1_000);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.Cosine, hnswThreshold: 1_000, directory.File("graph"));
         for (int i = 0; i < 900; i++)
         {
             index.Upsert(i + 1, VectorData.Row(data, Dim, i));
@@ -34,7 +35,8 @@ public sealed class TieredVectorIndexTests
         const int count = 3_000;
         float[] data = VectorData.Clustered(count, Dim, 20, seed: 2);
         long[] ids = VectorData.Ids(count, first: 1);
-        using var index = new TieredVectorIndex(Dim, metric, hnswThreshold: 1_000);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, metric, hnswThreshold: 1_000, directory.File("graph"));
         for (int i = 0; i < count; i++)
         {
             index.Upsert(ids[i], VectorData.Row(data, Dim, i));
@@ -52,7 +54,8 @@ public sealed class TieredVectorIndexTests
         const int count = 2_000;
         float[] data = VectorData.Clustered(count, Dim, 20, seed: 3);
         long[] ids = VectorData.Ids(count, first: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 500);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 500, directory.File("graph"));
         index.Rebuild(ids, data);
         Assert.True(index.UsesHnsw);
 
@@ -89,7 +92,8 @@ public sealed class TieredVectorIndexTests
     {
         float[] data = VectorData.Clustered(600, Dim, 5, seed: 4);
         long[] ids = VectorData.Ids(600, first: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.Dot, hnswThreshold: 500);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.Dot, hnswThreshold: 500, directory.File("graph"));
         index.Rebuild(ids, data);
         Assert.True(index.UsesHnsw);
         index.Rebuild(ids.AsSpan(0, 100), data.AsSpan(0, 100 * Dim));
