@@ -31,6 +31,9 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>The search breadth used by the HNSW tier (at least k).</summary>
     public const int SearchEf = 64;
 
+    /// <summary>The widest candidate list a filtered search post-filters before walking the graph with the filter.</summary>
+    public const int PostFilterMaxEf = 1024;
+
     /// <summary>More segments than this are merged into one at the next checkpoint.</summary>
     public const int MaxSegments = 8;
 
@@ -132,16 +135,78 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
             graph = Volatile.Read(ref _graph)!;   // the exact tier is cleared only after the graph is published
         }
 
+        if (filter is not null)
+        {
+            return SearchFiltered(graph, query, k, results, filter);
+        }
+
         SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(k);
         try
         {
-            int found = graph.Search(query, k, hits, Math.Max(k, SearchEf), filter is null ? null : new FilterAdapter(filter));
+            int found = graph.Search(query, k, hits, Math.Max(k, SearchEf));
             for (int i = 0; i < found; i++)
             {
                 results[i] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
             }
 
             return found;
+        }
+        finally
+        {
+            ArrayPool<SearchHit>.Shared.Return(hits);
+        }
+    }
+
+    /// <summary>
+    /// A filtered search in the graph tier, where asking the filter is the expensive part (a record read and a payload
+    /// parse). First as a post-filter, as Qdrant and hnswlib do for permissive filters: an unfiltered search for
+    /// <c>ef</c> candidates, the filter asked nearest first until k pass, <c>ef</c> widened fourfold while too few pass
+    /// (up to <see cref="PostFilterMaxEf"/>). When the pass rate seen says widening will not reach k, the graph is walked
+    /// with the filter (non-matches as waypoints), reusing every decision already made. Each id's filter decision is
+    /// made at most once per query.
+    /// </summary>
+    private static int SearchFiltered(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter filter)
+    {
+        var decisions = new DecisionCache(filter);
+        int ef = Math.Max(k, SearchEf);
+        SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(Math.Max(PostFilterMaxEf, k));
+        try
+        {
+            while (true)
+            {
+                int found = graph.Search(query, ef, hits, ef);
+                int accepted = 0;
+                int asked = 0;
+                for (int i = 0; i < found && accepted < k; i++)
+                {
+                    asked++;
+                    if (decisions.Matches(hits[i].Id))
+                    {
+                        results[accepted++] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
+                    }
+                }
+
+                if (accepted == k || found < ef)
+                {
+                    return accepted; // k passed, or every reachable point was a candidate
+                }
+
+                int next = ef * 4;
+                if (next > PostFilterMaxEf || (long)accepted * next < (long)k * asked)
+                {
+                    break; // at the pass rate seen, a wider candidate list would still come up short
+                }
+
+                ef = next;
+            }
+
+            int walked = graph.Search(query, k, hits, Math.Max(k, SearchEf), decisions);
+            for (int i = 0; i < walked; i++)
+            {
+                results[i] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
+            }
+
+            return walked;
         }
         finally
         {
@@ -371,9 +436,20 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         }
     }
 
-    /// <summary>The storage layer's filter seen as the graph's filter.</summary>
-    private sealed class FilterAdapter(IVectorIdFilter filter) : IIdFilter
+    /// <summary>The storage layer's filter seen as the graph's filter, asking it at most once per id (one query's lifetime).</summary>
+    private sealed class DecisionCache(IVectorIdFilter filter) : IIdFilter
     {
-        public bool Matches(long id) => filter.Matches(id);
+        private readonly Dictionary<long, bool> _decisions = new();
+
+        public bool Matches(long id)
+        {
+            if (!_decisions.TryGetValue(id, out bool matches))
+            {
+                matches = filter.Matches(id);
+                _decisions.Add(id, matches);
+            }
+
+            return matches;
+        }
     }
 }
