@@ -2,10 +2,16 @@ using AgentDb.Bench.Storage;
 using BenchmarkDotNet.Running;
 
 // "storage": the timed storage ingest/read harness (see Storage/StorageBenchmark.cs).
+// "reopen": open time with index segments against a rebuild (see Storage/ReopenBenchmark.cs).
 // Anything else: every BenchmarkDotNet class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
 if (args.Length > 0 && args[0] == "storage")
 {
     return StorageBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "reopen")
+{
+    return ReopenBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -35,10 +35,10 @@ public sealed class AgentDatabaseOptions
     public int LogMemorySizeBits { get; init; } = 24;
 
     /// <summary>
-    /// Vectors at which a collection's index moves from the exact scan to HNSW (default 20,000). Internal: the storage
-    /// benchmark raises it to measure ingest without the graph build.
+    /// Vectors at which a collection's index moves from the exact scan (every stored vector found) to HNSW segments
+    /// (approximate, persisted at checkpoints). Default 20,000; at least 1.
     /// </summary>
-    internal int HnswThreshold { get; init; } = Index.TieredVectorIndex.DefaultHnswThreshold;
+    public int HnswThreshold { get; init; } = Index.TieredVectorIndex.DefaultHnswThreshold;
 
     /// <summary>Receives warnings, such as a torn log tail cut at open. Null discards them.</summary>
     public Action<string>? Warning { get; init; }

@@ -321,7 +321,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             RecordHeader header = RecordValueCodec.ReadHeader(value);
             if (header.Dimension > 0)
             {
-                visitor.Visit(header.InternalId, RecordValueCodec.Vector(value, header));
+                visitor.Visit(header.InternalId, header.Lsn, RecordValueCodec.Vector(value, header));
             }
         }
 
