@@ -208,6 +208,11 @@ public sealed class CausalChainTests
 
         f.Causal.AddEdge("b", "c", "m", 1, 0.8);
         Assert.False(certificate.Verify(f.Stores).IsValid);
+
+        CausalChain none = f.Causal.GetCausalChain("c", "a", new CausalChainOptions { WithCertificate = true });
+        Assert.False(none.Found);
+        Assert.Empty(none.Certificate!.Items); // certifies that nothing was returned
+        Assert.True(none.Certificate.Verify(f.Stores).IsValid);
     }
 
     [Fact]
