@@ -17,8 +17,11 @@ namespace AgentDb.Bench.Memory;
 /// random pairs (mostly unreachable: the whole depth-4 neighbourhood is searched) and for pairs joined by a random walk
 /// of 1–4 edges; baseline: the same best-first search over an in-memory adjacency list built from the same edges;</item>
 /// <item>causal recall at 10,000 episodes (384 dimensions, cosine) with 2 outgoing edges each, K = 10 and a candidate
-/// pool of 40; baseline: the bare vector search for the same 40 candidates.</item>
+/// pool of 40; baselines: the bare vector search for the same 40 candidates, and 40 bare prefix scans (the engine's
+/// floor for reading the candidates' edges).</item>
 /// </list>
+/// Operations of one table run interleaved in 200 ms slices, so a noisy neighbour slows them alike; each row also
+/// reports process CPU time per query (all threads, GC included), which moves less than wall time on a shared machine.
 /// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- causal [--root DIR] [--quick] [--shards N]</c>.
 /// </summary>
 internal static class CausalBenchmark
@@ -126,8 +129,8 @@ internal static class CausalBenchmark
             stores.Store(MemoryKind.Causal).Checkpoint();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"# Chain graph: {edgeCount:N0} edges over {nodeCount:N0} memories (mean out-degree {edgeCount / (double)nodeCount:F1}), confidence U(0.05, 1); ingest {edgeCount / ingestSeconds:N0} edges/s (batches of 1,000 edges = 3,000 records)"));
-            Console.WriteLine("| workload | search | queries | queries/s | p50 µs | p99 µs | found | mean expanded nodes |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| workload | search | queries | queries/s | process CPU µs/query | p50 µs | p99 µs | found | mean expanded nodes |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
 
             var pairs = new Random(7);
             var randomPairs = new (int, int)[4096];
@@ -166,16 +169,21 @@ internal static class CausalBenchmark
             Console.WriteLine($"# The store's search and the in-memory baseline agree (found, strength) on {agreed} pairs.");
             foreach ((string name, (int, int)[] set) in new[] { ("random pairs", randomPairs), ("pairs joined by a 1–4 edge walk", walkPairs) })
             {
-                Measure(name, "CausalMemory.GetCausalChain (RocksDB prefix scans)", duration, set, p =>
+                var subject = new Operation(name + " | CausalMemory.GetCausalChain (RocksDB prefix scans)", i =>
                 {
-                    CausalChain chain = causal.GetCausalChain(Node(p.Item1), Node(p.Item2), options);
+                    (int a, int b) = set[i % set.Length];
+                    CausalChain chain = causal.GetCausalChain(Node(a), Node(b), options);
                     return (chain.Found, chain.ExpandedNodes);
                 });
-                Measure(name, "baseline: same search, in-memory adjacency lists", duration, set, p =>
+                var baseline = new Operation(name + " | baseline: same search, in-memory adjacency lists", i =>
                 {
-                    (bool found, int expanded, _) = InMemoryChain(adjacency, p.Item1, p.Item2, 4);
+                    (int a, int b) = set[i % set.Length];
+                    (bool found, int expanded, _) = InMemoryChain(adjacency, a, b, 4);
                     return (found, expanded);
                 });
+                MeasureInterleaved(duration, subject, baseline);
+                Console.WriteLine(subject.Row(withStatistics: true));
+                Console.WriteLine(baseline.Row(withStatistics: true));
             }
         }
     }
@@ -255,81 +263,72 @@ internal static class CausalBenchmark
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"# Causal recall: {episodes:N0} episodes × {Dimension} dims (cosine, exact scan tier) in {shards} reflexion shard(s), {episodes * 2:N0} causal edges, K = 10, candidate pool 40, α = 1, β = 0.5"));
-            Console.WriteLine("| operation | queries | queries/s | p50 µs | p99 µs |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Console.WriteLine("| operation | queries | queries/s | process CPU µs/query | p50 µs | p99 µs |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
             var options = new CausalRecallOptions { K = 10 };
-            MeasureRecall("CausalMemory.CausalRecall (caller vector)", duration, queries, q => causal.CausalRecall(q, options).Items.Count);
-            MeasureRecall("baseline: AgentDatabase.Search k = 40 over every shard", duration, queries, q =>
+            var recall = new Operation("CausalMemory.CausalRecall (caller vector)", i => (true, causal.CausalRecall(queries[i % queries.Length], options).Items.Count));
+            var search = new Operation("baseline: AgentDatabase.Search k = 40 over every shard", i =>
             {
                 int found = 0;
                 for (int s = 0; s < stores.ShardCount(MemoryKind.Reflexion); s++)
                 {
-                    found += stores.Shard(MemoryKind.Reflexion, s).Search(CausalMemory.EpisodesCollection, q, 40).Count;
+                    found += stores.Shard(MemoryKind.Reflexion, s).Search(CausalMemory.EpisodesCollection, queries[i % queries.Length], 40).Count;
                 }
 
-                return found;
+                return (true, found);
             });
 
-            var cached = new QueryCache();
-            var cachedCausal = new CausalMemory(new MemoryContext(stores, new NoEmbedder(), cached));
-            MeasureRecall("CausalRecall, query cache on, 256 distinct queries repeating", duration, queries, q => cachedCausal.CausalRecall(q, options).Items.Count);
-        }
-    }
-
-    private static void Measure(string name, string search, TimeSpan duration, (int, int)[] set, Func<(int, int), (bool Found, int Expanded)> query)
-    {
-        for (int i = 0; i < 64; i++)
-        {
-            query(set[i]); // warm-up
-        }
-
-        var latencies = new List<double>();
-        long found = 0;
-        long expanded = 0;
-        int count = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
-        {
-            long began = Stopwatch.GetTimestamp();
-            (bool hit, int nodes) = query(set[count % set.Length]);
-            latencies.Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
-            found += hit ? 1 : 0;
-            expanded += nodes;
-            count++;
-        }
-
-        double seconds = clock.Elapsed.TotalSeconds;
-        latencies.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {search} | {count:N0} | {count / seconds:N0} | {Percentile(latencies, 0.50):F0} | {Percentile(latencies, 0.99):F0} | {100.0 * found / count:F1} % | {expanded / (double)count:F1} |"));
-    }
-
-    private static void MeasureRecall(string name, TimeSpan duration, float[][] queries, Func<float[], int> query)
-    {
-        for (int i = 0; i < 32; i++)
-        {
-            query(queries[i]); // warm-up
-        }
-
-        var latencies = new List<double>();
-        int count = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
-        {
-            long began = Stopwatch.GetTimestamp();
-            if (query(queries[count % queries.Length]) == 0)
+            AgentDatabase causalStore = stores.Store(MemoryKind.Causal);
+            var prefixes = new string[episodes];
+            for (int i = 0; i < episodes; i++)
             {
-                throw new InvalidOperationException("a query returned nothing");
+                prefixes[i] = CausalEdgeCodec.NodePrefix(Node(i));
             }
 
-            latencies.Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
-            count++;
+            random.Shuffle(prefixes); // candidates are scattered over the key space, not neighbours
+
+            var scans = new Operation("engine floor: 40 × AgentDatabase.ScanPrefix of random memories (2 edge records each), nothing decoded", i =>
+            {
+                int records = 0;
+                for (int c = 0; c < 40; c++)
+                {
+                    records += causalStore.ScanPrefix(CausalMemory.OutgoingCollection, prefixes[((i * 40) + c) % prefixes.Length], 1024).Count;
+                }
+
+                return (true, records);
+            });
+            var cachedCausal = new CausalMemory(new MemoryContext(stores, new NoEmbedder(), new QueryCache()));
+            var cached = new Operation("CausalRecall, query cache on, 256 distinct queries repeating", i => (true, cachedCausal.CausalRecall(queries[i % queries.Length], options).Items.Count));
+            MeasureInterleaved(duration, recall, search, scans, cached);
+            Console.WriteLine(recall.Row(withStatistics: false));
+            Console.WriteLine(search.Row(withStatistics: false));
+            Console.WriteLine(scans.Row(withStatistics: false));
+            Console.WriteLine(cached.Row(withStatistics: false));
+        }
+    }
+
+    /// <summary>
+    /// Runs the operations in turn, 200 ms each, until each has run for <paramref name="duration"/>, so a noisy
+    /// neighbour slows every operation alike and the ratios hold even when absolute figures move.
+    /// </summary>
+    private static void MeasureInterleaved(TimeSpan duration, params Operation[] operations)
+    {
+        foreach (Operation operation in operations)
+        {
+            for (int i = 0; i < 32; i++)
+            {
+                operation.Query(i); // warm-up
+            }
         }
 
-        double seconds = clock.Elapsed.TotalSeconds;
-        latencies.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {count:N0} | {count / seconds:N0} | {Percentile(latencies, 0.50):F0} | {Percentile(latencies, 0.99):F0} |"));
+        var slice = TimeSpan.FromMilliseconds(200);
+        while (operations[^1].Elapsed < duration)
+        {
+            foreach (Operation operation in operations)
+            {
+                operation.RunFor(slice);
+            }
+        }
     }
 
     /// <summary>The algorithm of <c>CausalChainSearch</c> over in-memory lists: what the store's scans cost on top.</summary>
@@ -382,6 +381,49 @@ internal static class CausalBenchmark
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>One measured operation: its count, time, latencies and (for chains) found/expanded statistics.</summary>
+    private sealed class Operation(string name, Func<int, (bool Found, int Expanded)> query)
+    {
+        private readonly List<double> _latencies = new();
+        private long _found;
+        private long _expanded;
+        private TimeSpan _cpu;
+
+        public Func<int, (bool Found, int Expanded)> Query { get; } = query;
+
+        public TimeSpan Elapsed { get; private set; }
+
+        public int Count { get; private set; }
+
+        public void RunFor(TimeSpan slice)
+        {
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < slice)
+            {
+                long began = Stopwatch.GetTimestamp();
+                (bool found, int expanded) = Query(Count);
+                _latencies.Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+                _found += found ? 1 : 0;
+                _expanded += expanded;
+                Count++;
+            }
+
+            Elapsed += clock.Elapsed;
+            _cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        }
+
+        public string Row(bool withStatistics)
+        {
+            _latencies.Sort();
+            string row = string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {Count:N0} | {Count / Elapsed.TotalSeconds:N0} | {_cpu.TotalMicroseconds / Count:F0} | {Percentile(_latencies, 0.50):F0} | {Percentile(_latencies, 0.99):F0} |");
+            return withStatistics
+                ? row + string.Create(CultureInfo.InvariantCulture, $" {100.0 * _found / Count:F1} % | {_expanded / (double)Count:F1} |")
+                : row;
+        }
+    }
 
     /// <summary>The benchmark queries with vectors only; an embedder is required by the context but never called.</summary>
     private sealed class NoEmbedder : IEmbedder
