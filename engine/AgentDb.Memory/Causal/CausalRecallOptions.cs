@@ -24,7 +24,8 @@ public sealed record CausalRecallOptions
     /// <summary>
     /// Candidates = the <c>K × CandidateFactor</c> nearest episodes (capped at <see cref="AgentDatabase.MaxSearchResults"/>)
     /// across every reflexion shard (default 4, 1 to <see cref="MaxCandidateFactor"/>). A memory outside that pool is
-    /// not returned however large its uplift.
+    /// not returned however large its uplift. Candidates at exactly equal distance on the pool's edge are the store's
+    /// choice, so a sharded and an unsharded layout can differ there and only there.
     /// </summary>
     public int CandidateFactor { get; init; } = 4;
 
