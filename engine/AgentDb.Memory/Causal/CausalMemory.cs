@@ -1,6 +1,7 @@
 using System.Text;
 using AgentDb.Memory.Caching;
 using AgentDb.Memory.Provenance;
+using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Stores;
 
 namespace AgentDb.Memory.Causal;
@@ -39,7 +40,7 @@ public sealed class CausalMemory
     public const string IncomingCollection = "mem.causal.in";
 
     /// <summary>The reflexion episodes collection causal recall searches (in every reflexion shard).</summary>
-    public const string EpisodesCollection = "mem.episodes";
+    public const string EpisodesCollection = ReflexionMemory.Collection;
 
     /// <summary>
     /// The longest memory id an edge may name, in UTF-8 bytes (475): an adjacency key is a 3-character length prefix, the

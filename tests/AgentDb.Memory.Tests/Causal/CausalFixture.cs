@@ -30,6 +30,8 @@ internal sealed class CausalFixture : IDisposable
 
     public CausalMemory Causal { get; private set; } = null!;
 
+    public MemoryContext Context { get; private set; } = null!;
+
     /// <summary>Closes and reopens the directory (a fresh cache, a fresh controller).</summary>
     public void Reopen()
     {
@@ -86,6 +88,7 @@ internal sealed class CausalFixture : IDisposable
     {
         Stores = MemoryStores.Open(_directory.Path, Layout, "stub", Dimension, new AgentDatabaseOptions { Durability = DurabilityMode.None });
         Cache = new QueryCache();
-        Causal = new CausalMemory(new MemoryContext(Stores, new StubEmbedder(Dimension), Cache));
+        Context = new MemoryContext(Stores, new StubEmbedder(Dimension), Cache);
+        Causal = new CausalMemory(Context);
     }
 }

@@ -1,5 +1,6 @@
 using AgentDb.Memory.Causal;
 using AgentDb.Memory.Provenance;
+using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Stores;
 using AgentDb.Memory.Tests.Support;
 
@@ -207,6 +208,40 @@ public sealed class CausalRecallTests
             Assert.Equal(x.Strength, y.Strength);
             Assert.Equal(EdgeIds(x.Edges), EdgeIds(y.Edges));
         }
+    }
+
+    [Fact]
+    public void RecallsEpisodesStoredByTheReflexionController()
+    {
+        using var f = new CausalFixture(new MemoryStoreLayout { Functional = true, SessionShards = 3 });
+        var reflexion = new ReflexionMemory(f.Context);
+        var ids = new string[6];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = reflexion.StoreEpisode(new Episode
+            {
+                SessionId = "session-" + i,
+                Task = "task " + i,
+                Reward = 0.5,
+                Vector = CausalFixture.WithSimilarity(0.9 - (i * 0.1), 1 + i),
+            });
+        }
+
+        f.Causal.AddEdge(ids[5], "goal", "m", 2.0, 1.0); // the least similar episode, with the largest uplift
+        CausalRecallResult result = f.Causal.CausalRecall(CausalFixture.Axis(0), new CausalRecallOptions { K = 3, UpliftWeight = 1, WithCertificate = true });
+        Assert.Equal([ids[5], ids[0], ids[1]], Ids(result));
+        Assert.Equal(f.Stores.ShardOf(MemoryKind.Reflexion, "session-5"), result.Items[0].Shard);
+        Assert.Equal(ids[5], reflexion.GetEpisode(result.Items[0].MemoryId)!.Id);
+        Assert.True(result.Certificate!.Verify(f.Stores).IsValid);
+
+        // A new episode invalidates a cached recall too (scope Causal | Reflexion).
+        var similarOnly = new CausalRecallOptions { K = 3, UpliftWeight = 0 };
+        CausalRecallResult before = f.Causal.CausalRecall(CausalFixture.Axis(0), similarOnly);
+        Assert.Same(before, f.Causal.CausalRecall(CausalFixture.Axis(0), similarOnly));
+        Assert.Equal(ids[0], before.Items[0].MemoryId);
+        reflexion.StoreEpisode(new Episode { SessionId = "session-9", Task = "closest", Vector = CausalFixture.Axis(0) });
+        CausalRecallResult after = f.Causal.CausalRecall(CausalFixture.Axis(0), similarOnly);
+        Assert.Equal("closest", reflexion.GetEpisode(after.Items[0].MemoryId)!.Task);
     }
 
     [Fact]
