@@ -1,4 +1,5 @@
 using AgentDb.Memory.Caching;
+using AgentDb.Memory.Causal;
 using AgentDb.Memory.Embedding;
 using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Skills;
@@ -29,6 +30,7 @@ public sealed class AgentMemory : IDisposable
         _ownsEmbedder = ownsEmbedder;
         Reflexion = new ReflexionMemory(context);
         Skills = new SkillLibrary(context, Reflexion);
+        Causal = new CausalMemory(context);
     }
 
     /// <summary>Reflexion episodes: store, retrieve relevant, task statistics, critique summaries.</summary>
@@ -36,6 +38,9 @@ public sealed class AgentMemory : IDisposable
 
     /// <summary>The skill library: create, search, record use, consolidate episodes into skills.</summary>
     public SkillLibrary Skills { get; }
+
+    /// <summary>Causal memory: edges between memories, effects, strongest chains, causal recall.</summary>
+    public CausalMemory Causal { get; }
 
     /// <summary>The embedder behind the text APIs.</summary>
     public IEmbedder Embedder => _context.Embedder;

@@ -59,6 +59,17 @@ public sealed class MemoryBatch
         return this;
     }
 
+    /// <summary>Queues a causal edge (see <see cref="Causal.CausalMemory.AddEdge"/>); returns its edge id.</summary>
+    public string AddCausalEdge(string from, string to, string? mechanism, double uplift, double confidence, long sampleSize = 0, IReadOnlyList<string>? evidenceIds = null) =>
+        Stage(() => _memory.Causal.StageAddEdge(_writes, from, to, mechanism, uplift, confidence, sampleSize, evidenceIds));
+
+    /// <summary>Queues the removal of a causal edge.</summary>
+    public MemoryBatch RemoveCausalEdge(string from, string to, string? mechanism)
+    {
+        Stage(() => _memory.Causal.StageRemoveEdge(_writes, from, to, mechanism));
+        return this;
+    }
+
     /// <summary>Writes everything queued as one atomic write and empties the batch.</summary>
     /// <exception cref="InvalidOperationException">The batch spans several stores, or an earlier queuing failed.</exception>
     public void Execute()

@@ -109,3 +109,23 @@ public sealed class AgentMemoryTests
         Assert.Throws<InvalidOperationException>(() => Open(dir, embedder: new StubEmbedder(32)));
     }
 }
+
+public sealed class AgentMemoryCausalTests
+{
+    [Fact]
+    public void ABatchCarriesEpisodesAndTheCausalEdgeBetweenThemAtomically()
+    {
+        using var dir = new TempDirectory("agentdb-mem");
+        using AgentMemory memory = AgentMemory.Open(dir.Path, new AgentMemoryOptions { Embedder = new StubEmbedder() });
+        MemoryBatch batch = memory.CreateBatch();
+        string cause = batch.StoreEpisode(new Episode { SessionId = "s", Task = "add retries", Reward = 0.9, Success = true });
+        string effect = batch.StoreEpisode(new Episode { SessionId = "s", Task = "fewer timeouts", Reward = 0.8, Success = true });
+        string edge = batch.AddCausalEdge(cause, effect, "retry", uplift: 0.4, confidence: 0.9, sampleSize: 12);
+        Assert.Null(memory.Causal.GetEdge(cause, effect, "retry"));
+        batch.Execute();
+
+        Assert.Equal(edge, memory.Causal.GetEdge(cause, effect, "retry")!.Id);
+        AgentDatabase store = memory.Stores.Store(MemoryKind.Causal);
+        Assert.Equal(store.Get(ReflexionMemory.Collection, cause)!.Lsn, store.Get(AgentDb.Memory.Causal.CausalMemory.Collection, edge)!.Lsn);
+    }
+}
