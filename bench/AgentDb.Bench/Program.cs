@@ -1,3 +1,4 @@
+using AgentDb.Bench.Memory;
 using AgentDb.Bench.Storage;
 using BenchmarkDotNet.Running;
 
@@ -6,6 +7,12 @@ using BenchmarkDotNet.Running;
 if (args.Length > 0 && args[0] == "storage")
 {
     return StorageBenchmark.Run(args[1..]);
+}
+
+// "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
+if (args.Length > 0 && args[0] == "graph")
+{
+    return GraphBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.ObjectModel;
+using System.Text;
 using MessagePack;
 
 namespace AgentDb.Memory.Graph;
@@ -143,8 +144,9 @@ internal static class GraphCodec
             int entries = reader.ReadMapHeader();
             for (int e = 0; e < entries; e++)
             {
-                string key = reader.ReadString() ?? string.Empty;
-                if (key == LabelsKey)
+                // Keys compared as UTF-8 spans: only property names become strings.
+                ReadOnlySpan<byte> key = ReadKey(ref reader);
+                if (key.SequenceEqual("labels"u8))
                 {
                     int count = reader.ReadArrayHeader();
                     var array = new string[count];
@@ -155,10 +157,10 @@ internal static class GraphCodec
 
                     labels = Array.AsReadOnly(array);
                 }
-                else if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal))
+                else if (key.StartsWith("p."u8))
                 {
                     properties ??= new Dictionary<string, GraphValue>(StringComparer.Ordinal);
-                    properties[key[PropertyPrefix.Length..]] = ReadValue(ref reader);
+                    properties[Encoding.UTF8.GetString(key[2..])] = ReadValue(ref reader);
                 }
                 else
                 {
@@ -246,11 +248,11 @@ internal static class GraphCodec
             int entries = reader.ReadMapHeader();
             for (int e = 0; e < entries; e++)
             {
-                string key = reader.ReadString() ?? string.Empty;
-                if (key.StartsWith(PropertyPrefix, StringComparison.Ordinal))
+                ReadOnlySpan<byte> key = ReadKey(ref reader);
+                if (key.StartsWith("p."u8))
                 {
                     properties ??= new Dictionary<string, GraphValue>(StringComparer.Ordinal);
-                    properties[key[PropertyPrefix.Length..]] = ReadValue(ref reader);
+                    properties[Encoding.UTF8.GetString(key[2..])] = ReadValue(ref reader);
                 }
                 else
                 {
@@ -298,6 +300,16 @@ internal static class GraphCodec
                     throw new ArgumentException($"The property '{property.Key}' has no value.", nameof(properties));
             }
         }
+    }
+
+    private static ReadOnlySpan<byte> ReadKey(ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType != MessagePackType.String || !reader.TryReadStringSpan(out ReadOnlySpan<byte> key))
+        {
+            throw new InvalidDataException("A map key is not a string.");
+        }
+
+        return key;
     }
 
     private static GraphValue ReadValue(ref MessagePackReader reader)

@@ -334,12 +334,6 @@ public sealed class GraphQueryTests
                 {
                     queue.Enqueue(next);
                 }
-
-                // An edge may join node to itself or be walkable both ways: check the other end too.
-                if (direction == GraphDirection.Both && from == node && to != node && distance.TryAdd(to, distance[node] + 1))
-                {
-                    queue.Enqueue(to);
-                }
             }
         }
 

@@ -297,4 +297,17 @@ public sealed class GraphStoreTests
         Assert.Contains(after.Problems, p => p.Contains("/b:", StringComparison.Ordinal));
         Assert.False(match.Certificate.Verify(f.Stores).IsValid);
     }
+
+    [Fact]
+    public void MalformedStoredRecords_FailWithTheRecordNamed()
+    {
+        using var f = new GraphFixture();
+        f.Store.Upsert(GraphStore.NodesCollection, "bad", [0x81, 0x01, 0x02]); // a map with an integer key
+        f.Store.Upsert(GraphStore.NodesCollection, "cut", [0x81, 0xA6, (byte)'l', (byte)'a']); // truncated
+        f.Store.Upsert(GraphStore.EdgesCollection, "edge", [0x80]); // no type, from or to
+
+        Assert.Contains("'bad'", Assert.Throws<InvalidDataException>(() => f.Graph.GetNode("bad")).Message, StringComparison.Ordinal);
+        Assert.Contains("'cut'", Assert.Throws<InvalidDataException>(() => f.Graph.GetNode("cut")).Message, StringComparison.Ordinal);
+        Assert.Contains("'edge'", Assert.Throws<InvalidDataException>(() => f.Graph.GetEdge("edge")).Message, StringComparison.Ordinal);
+    }
 }
