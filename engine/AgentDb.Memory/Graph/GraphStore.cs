@@ -134,7 +134,7 @@ public sealed class GraphStore
     public string AddEdge(string from, string type, string to, IReadOnlyDictionary<string, GraphValue>? properties = null, string? id = null) =>
         AddEdge(new GraphEdgeInput { From = from, Type = type, To = to, Properties = properties, Id = id });
 
-    /// <summary>Adds several edges in one atomic batch (their ends must exist or be among nothing else); returns their ids in order.</summary>
+    /// <summary>Adds several edges in one atomic batch (their end nodes must already exist); returns their ids in order.</summary>
     /// <exception cref="ArgumentException">As for <see cref="AddEdge(GraphEdgeInput)"/>, or the batch does not fit in one log entry; nothing is written.</exception>
     /// <exception cref="KeyNotFoundException">An end node does not exist; nothing is written.</exception>
     public IReadOnlyList<string> AddEdges(IReadOnlyList<GraphEdgeInput> edges) =>

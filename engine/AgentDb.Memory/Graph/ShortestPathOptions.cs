@@ -9,7 +9,7 @@ public sealed record ShortestPathOptions
     /// <summary>Which way edges may be walked (default <see cref="GraphDirection.Out"/>: from→to only).</summary>
     public GraphDirection Direction { get; init; } = GraphDirection.Out;
 
-    /// <summary>Edge types that may be walked, or null for all.</summary>
+    /// <summary>Edge types that may be walked, or null (or empty) for all.</summary>
     public IReadOnlyList<string>? EdgeTypes { get; init; }
 
     /// <summary>The most distinct nodes discovered (both searches together) before giving up, 1 to <see cref="GraphStore.MaxVisitedLimit"/> (default 100,000).</summary>

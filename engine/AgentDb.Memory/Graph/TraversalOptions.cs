@@ -9,7 +9,7 @@ public sealed record TraversalOptions
     /// <summary>Which edges to follow from each node (default <see cref="GraphDirection.Out"/>).</summary>
     public GraphDirection Direction { get; init; } = GraphDirection.Out;
 
-    /// <summary>Edge types to follow, or null for all.</summary>
+    /// <summary>Edge types to follow, or null (or empty) for all.</summary>
     public IReadOnlyList<string>? EdgeTypes { get; init; }
 
     /// <summary>Conditions a node must meet to be returned (default: none).</summary>
