@@ -27,5 +27,11 @@ if (args.Length > 0 && args[0] == "causal")
     return CausalBenchmark.Run(args[1..]);
 }
 
+// "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
+if (args.Length > 0 && args[0] == "graph")
+{
+    return GraphBenchmark.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

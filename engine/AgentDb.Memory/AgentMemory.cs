@@ -1,6 +1,7 @@
 using AgentDb.Memory.Caching;
 using AgentDb.Memory.Causal;
 using AgentDb.Memory.Embedding;
+using AgentDb.Memory.Graph;
 using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Skills;
 using AgentDb.Memory.Stores;
@@ -31,6 +32,7 @@ public sealed class AgentMemory : IDisposable
         Reflexion = new ReflexionMemory(context);
         Skills = new SkillLibrary(context, Reflexion);
         Causal = new CausalMemory(context);
+        Graph = new GraphStore(context);
     }
 
     /// <summary>Reflexion episodes: store, retrieve relevant, task statistics, critique summaries.</summary>
@@ -41,6 +43,9 @@ public sealed class AgentMemory : IDisposable
 
     /// <summary>Causal memory: edges between memories, effects, strongest chains, causal recall.</summary>
     public CausalMemory Causal { get; }
+
+    /// <summary>The graph store: labelled nodes, typed edges, traversal, shortest paths, pattern matches.</summary>
+    public GraphStore Graph { get; }
 
     /// <summary>The embedder behind the text APIs.</summary>
     public IEmbedder Embedder => _context.Embedder;

@@ -1,3 +1,4 @@
+using AgentDb.Memory.Graph;
 using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Skills;
 
@@ -13,12 +14,16 @@ namespace AgentDb.Memory;
 /// shards, a batch whose operations land in different stores is refused by <see cref="Execute"/> before anything is
 /// written (split it per kind of memory / per session shard). If queuing an operation throws, the batch may hold part of
 /// that operation, so it refuses to execute until <see cref="Clear"/>.
+/// Graph operations are checked (end nodes exist, cascades of node deletes) when the batch executes, under the graph's
+/// write lock, so a concurrent graph write cannot make them stale; their errors therefore surface from
+/// <see cref="Execute"/>, which then writes nothing. Their ids are fixed when they are queued.
 /// </remarks>
 public sealed class MemoryBatch
 {
     private readonly AgentMemory _memory;
     private readonly MemoryContext _context;
     private readonly MemoryWriteSet _writes = new();
+    private readonly List<Action<MemoryWriteSet>> _graph = new();
     private int _operations;
     private bool _poisoned;
 
@@ -70,6 +75,44 @@ public sealed class MemoryBatch
         return this;
     }
 
+    /// <summary>Queues a graph node (refused at execution if its id exists); returns its id (generated now unless given).</summary>
+    public string AddNode(GraphNodeInput node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        GraphNodeInput fixedId = node.Id is null ? node with { Id = GraphIds.New() } : node;
+        return QueueGraph(writes => _memory.Graph.StageAddNode(writes, fixedId), fixedId.Id!);
+    }
+
+    /// <summary>Queues the creation or replacement of a graph node; returns its id.</summary>
+    public string UpsertNode(GraphNodeInput node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        GraphNodeInput fixedId = node.Id is null ? node with { Id = GraphIds.New() } : node;
+        return QueueGraph(writes => _memory.Graph.StageUpsertNode(writes, fixedId), fixedId.Id!);
+    }
+
+    /// <summary>Queues the deletion of a node with all its edges (nothing happens if it does not exist).</summary>
+    public MemoryBatch DeleteNode(string id)
+    {
+        QueueGraph(writes => _memory.Graph.StageDeleteNode(writes, id), id);
+        return this;
+    }
+
+    /// <summary>Queues a graph edge (its end nodes must exist when the batch executes, or be queued before it); returns its id.</summary>
+    public string AddEdge(GraphEdgeInput edge)
+    {
+        ArgumentNullException.ThrowIfNull(edge);
+        GraphEdgeInput fixedId = edge.Id is null ? edge with { Id = GraphIds.New() } : edge;
+        return QueueGraph(writes => _memory.Graph.StageAddEdge(writes, fixedId), fixedId.Id!);
+    }
+
+    /// <summary>Queues the deletion of a graph edge.</summary>
+    public MemoryBatch DeleteEdge(string id)
+    {
+        QueueGraph(writes => _memory.Graph.StageDeleteEdge(writes, id), id);
+        return this;
+    }
+
     /// <summary>Writes everything queued as one atomic write and empties the batch.</summary>
     /// <exception cref="InvalidOperationException">The batch spans several stores, or an earlier queuing failed.</exception>
     public void Execute()
@@ -77,7 +120,17 @@ public sealed class MemoryBatch
         CheckExecutable();
         try
         {
-            _writes.Commit(_context.Cache, requireSingleStore: true);
+            if (_graph.Count == 0)
+            {
+                _writes.Commit(_context.Cache, requireSingleStore: true);
+                return;
+            }
+
+            lock (_memory.Graph.WriteGate)
+            {
+                StageGraph();
+                _writes.Commit(_context.Cache, requireSingleStore: true);
+            }
         }
         finally
         {
@@ -89,6 +142,14 @@ public sealed class MemoryBatch
     /// <exception cref="InvalidOperationException">The batch spans several stores, or an earlier queuing failed.</exception>
     public async ValueTask ExecuteAsync(CancellationToken cancellationToken = default)
     {
+        if (_graph.Count > 0)
+        {
+            // The graph's write lock cannot be held across an await: run the synchronous path.
+            cancellationToken.ThrowIfCancellationRequested();
+            Execute();
+            return;
+        }
+
         CheckExecutable();
         try
         {
@@ -123,6 +184,34 @@ public sealed class MemoryBatch
         }
     }
 
+    private string QueueGraph(Action<MemoryWriteSet> stage, string id)
+    {
+        if (_poisoned)
+        {
+            throw new InvalidOperationException("An earlier operation failed while being queued; call Clear() before reusing this batch.");
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        _graph.Add(stage);
+        _operations++;
+        return id;
+    }
+
+    private void StageGraph()
+    {
+        foreach (Action<MemoryWriteSet> stage in _graph)
+        {
+            stage(_writes);
+        }
+
+        if (_writes.StoreCount > 1)
+        {
+            throw new InvalidOperationException(
+                $"This batch writes to {_writes.StoreCount} stores (functional or session shards); a batch is atomic only within one store. " +
+                "Split it per kind of memory (and per session shard), or use an unsharded layout.");
+        }
+    }
+
     private void CheckExecutable()
     {
         if (_poisoned)
@@ -141,6 +230,7 @@ public sealed class MemoryBatch
     private void Reset()
     {
         _writes.Clear();
+        _graph.Clear();
         _operations = 0;
         _poisoned = false;
     }

@@ -129,3 +129,37 @@ public sealed class AgentMemoryCausalTests
         Assert.Equal(store.Get(ReflexionMemory.Collection, cause)!.Lsn, store.Get(AgentDb.Memory.Causal.CausalMemory.Collection, edge)!.Lsn);
     }
 }
+
+public sealed class AgentMemoryGraphTests
+{
+    [Fact]
+    public void GraphOperationsJoinTheBatchAndAreCheckedAtExecution()
+    {
+        using var dir = new TempDirectory("agentdb-mem");
+        using AgentMemory memory = AgentMemory.Open(dir.Path, new AgentMemoryOptions { Embedder = new StubEmbedder() });
+        MemoryBatch batch = memory.CreateBatch();
+        string agent = batch.AddNode(new AgentDb.Memory.Graph.GraphNodeInput { Labels = ["Agent"] });
+        string tool = batch.AddNode(new AgentDb.Memory.Graph.GraphNodeInput { Id = "tool-1", Labels = ["Tool"] });
+        string edge = batch.AddEdge(new AgentDb.Memory.Graph.GraphEdgeInput { From = agent, Type = "USES", To = tool });
+        string episode = batch.StoreEpisode(new Episode { SessionId = "s", Task = "use the tool" });
+        Assert.Null(memory.Graph.GetNode(agent));
+        batch.Execute();
+        Assert.Equal("tool-1", tool);
+        Assert.NotNull(memory.Graph.GetNode(agent));
+        Assert.Equal(agent, memory.Graph.GetEdge(edge)!.From);
+        Assert.NotNull(memory.Reflexion.GetEpisode(episode));
+
+        // An edge to a node that does not exist fails the whole batch at execution: the episode is not written either.
+        string lost = batch.StoreEpisode(new Episode { SessionId = "s", Task = "never stored" });
+        batch.AddEdge(new AgentDb.Memory.Graph.GraphEdgeInput { From = agent, Type = "USES", To = "missing" });
+        Assert.Throws<KeyNotFoundException>(batch.Execute);
+        Assert.Null(memory.Reflexion.GetEpisode(lost));
+        Assert.Equal(0, batch.Count);
+
+        // Deleting the node in a batch cascades its edges.
+        batch.DeleteNode(agent);
+        batch.Execute();
+        Assert.Null(memory.Graph.GetNode(agent));
+        Assert.Null(memory.Graph.GetEdge(edge));
+    }
+}
