@@ -19,6 +19,7 @@ namespace AgentDb.Bench.Memory;
 /// The inner embedder is the hashing one; it is never called on the measured path (the cache is warmed in setup).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class EmbeddingCacheBenchmarks

@@ -8,6 +8,7 @@ namespace AgentDb.Bench.Memory;
 /// Time per text; texts/s = 1 / time.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class EmbeddingHashingBenchmarks
 {
     private const int Texts = 32;

@@ -8,6 +8,7 @@ namespace AgentDb.Bench.Memory;
 /// text (baseline) against one call for all 32. Time per text; texts/s = 1 / time. No cache in between.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class EmbeddingMiniLmBenchmarks
 {
     private const int Texts = 32;
@@ -19,9 +20,14 @@ public class EmbeddingMiniLmBenchmarks
     [Params(1, 2)]
     public int Threads { get; set; }
 
+    /// <summary>Whether ONNX Runtime's worker threads spin (its default) or block (ours) between parallel sections.</summary>
+    [Params(false, true)]
+    public bool Spinning { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
+        SentenceOnnxModel.AllowSpinning = Spinning;
         _embedder = new MiniLmEmbedder(Threads, maxBatchSize: Texts);
         _embedder.Load();
         _destination = new float[Texts * _embedder.Dimension];

@@ -11,8 +11,9 @@ namespace AgentDb.Memory.Embedding;
 /// <remarks>
 /// The model (about 90 MB) is loaded on first use — the first <see cref="Embed"/> or <see cref="EmbedBatch"/>, or
 /// <see cref="Load"/> — once, even when several threads ask at the same moment; constructing the embedder is free.
-/// Batches are sorted by length and cut into model calls of at most <c>maxBatchSize</c> texts. Texts longer than the
-/// model's 512-token window are truncated. Thread-safe; disposing while embeddings are in flight is not.
+/// A batch is tokenised, sorted by token count and cut into model calls of at most <c>maxBatchSize</c> texts of similar
+/// length (a call is padded to its longest text). Texts longer than the model's 512-token window are truncated.
+/// Thread-safe; disposing while embeddings are in flight is not.
 /// </remarks>
 public sealed class MiniLmEmbedder : IEmbedder
 {

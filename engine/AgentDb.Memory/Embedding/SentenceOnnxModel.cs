@@ -21,6 +21,17 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <summary>Texts per model call when the caller does not say.</summary>
     public const int DefaultMaxBatchSize = 32;
 
+    /// <summary>The tokenizer's window: longer texts are truncated (the package's tokenizer uses 512).</summary>
+    private const int MaxTokens = 512;
+
+    /// <summary>
+    /// A model call takes texts up to this many percent more tokens than its shortest (or <see cref="MinPaddingSlack"/>
+    /// more, whichever is larger): padding waste stays bounded, while short texts still share calls.
+    /// </summary>
+    private const int PaddingSlack = 25;
+
+    private const int MinPaddingSlack = 4;
+
     private const float MaskFloor = 1e-9f;
     private const float NormFloor = 1e-12f;
 
@@ -85,6 +96,12 @@ internal sealed class SentenceOnnxModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether models loaded from now on let ONNX Runtime's worker threads spin (its default) instead of blocking
+    /// between parallel sections. Off: for benchmarks that compare the two.
+    /// </summary>
+    internal static bool AllowSpinning { get; set; }
+
     /// <summary>The length of every vector.</summary>
     public int Dimension { get; }
 
@@ -108,8 +125,9 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>
     /// Embeds <paramref name="texts"/> into the rows of <paramref name="destination"/> (its length is checked by the
-    /// caller). Texts are sorted by length and cut into batches of at most <see cref="MaxBatchSize"/>, since a batch is
-    /// padded to its longest text.
+    /// caller). Every text is tokenised first; texts are then sorted by token count and cut into model calls of at most
+    /// <see cref="MaxBatchSize"/> texts whose lengths are close (see <see cref="PaddingSlack"/>), since a call is padded
+    /// to its longest text: one long text must not make 31 short ones pay for its length.
     /// </summary>
     public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination)
     {
@@ -119,20 +137,26 @@ internal sealed class SentenceOnnxModel : IDisposable
             return;
         }
 
+        var tokens = new (string Token, int VocabularyIndex, long SegmentIndex)[count][];
+        for (int i = 0; i < count; i++)
+        {
+            tokens[i] = _tokenizer.Tokenize(MaxTokens, WithPlainSpaces(texts[i]))[0];
+        }
+
         if (count == 1)
         {
-            EmbedChunk([texts[0]], [0], destination);
+            EmbedChunk(tokens, [0], destination);
             return;
         }
 
-        // Sort by (length, index): a unique key, so the order (and so each batch's padded shape) is the same every run.
+        // Sort by (token count, index): a unique key, so the order (and so each call's shape) is the same every run.
         long[] keys = ArrayPool<long>.Shared.Rent(count);
         int[] order = ArrayPool<int>.Shared.Rent(count);
         try
         {
             for (int i = 0; i < count; i++)
             {
-                keys[i] = ((long)texts[i].Length << 32) | (uint)i;
+                keys[i] = ((long)tokens[i].Length << 32) | (uint)i;
             }
 
             Array.Sort(keys, 0, count);
@@ -141,16 +165,19 @@ internal sealed class SentenceOnnxModel : IDisposable
                 order[i] = (int)(uint)keys[i];
             }
 
-            for (int start = 0; start < count; start += MaxBatchSize)
+            int start = 0;
+            while (start < count)
             {
-                int size = Math.Min(MaxBatchSize, count - start);
-                var chunk = new string[size];
-                for (int i = 0; i < size; i++)
+                int shortest = tokens[order[start]].Length;
+                int limit = shortest + Math.Max(MinPaddingSlack, shortest * PaddingSlack / 100);
+                int end = start + 1;
+                while (end < count && end - start < MaxBatchSize && tokens[order[end]].Length <= limit)
                 {
-                    chunk[i] = texts[order[start + i]];
+                    end++;
                 }
 
-                EmbedChunk(chunk, order.AsSpan(start, size), destination);
+                EmbedChunk(tokens, order.AsSpan(start, end - start), destination);
+                start = end;
             }
         }
         finally
@@ -181,6 +208,13 @@ internal sealed class SentenceOnnxModel : IDisposable
         if (threads > 0)
         {
             options.IntraOpNumThreads = threads;
+        }
+
+        if (!AllowSpinning)
+        {
+            // ONNX Runtime's worker threads spin between parallel sections by default, burning the cores the database's
+            // own work (searches, commits) needs; blocking costs a little latency per call instead.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
 
         InferenceSession session;
@@ -250,23 +284,22 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     private int ProbeDimension()
     {
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run([_tokenizer.Encode("dimension probe")[0]], out _);
+        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, [0], tokens[0].Length);
         long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
         return checked((int)shape[^1]);
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(
-        List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded, out int sequenceLength)
+        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength)
     {
-        int batch = encoded.Count;
-        sequenceLength = encoded[0].InputIds.Length;
-        long[] shape = [batch, sequenceLength];
+        long[] shape = [rows.Length, sequenceLength];
         var values = new OrtValue[_inputs.Length];
         try
         {
             for (int i = 0; i < _inputs.Length; i++)
             {
-                values[i] = _inputs[i].Int64 ? Flatten64(encoded, _inputs[i].Role, shape) : Flatten32(encoded, _inputs[i].Role, shape);
+                values[i] = Tensor(tokens, rows, sequenceLength, _inputs[i], shape);
             }
 
             using var runOptions = new RunOptions();
@@ -281,28 +314,67 @@ internal sealed class SentenceOnnxModel : IDisposable
         }
     }
 
-    private void EmbedChunk(string[] texts, ReadOnlySpan<int> rows, Span<float> destination)
+    /// <summary>One input as a [texts, sequence] tensor, each text's tokens followed by zeros (the padding).</summary>
+    private static OrtValue Tensor(
+        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength, ModelInput input, long[] shape)
     {
-        for (int i = 0; i < texts.Length; i++)
+        var data = new long[rows.Length * sequenceLength];
+        for (int t = 0; t < rows.Length; t++)
         {
-            texts[i] = WithPlainSpaces(texts[i]);
+            (string Token, int VocabularyIndex, long SegmentIndex)[] text = tokens[rows[t]];
+            Span<long> target = data.AsSpan(t * sequenceLength, sequenceLength);
+            for (int j = 0; j < text.Length; j++)
+            {
+                target[j] = input.Role switch
+                {
+                    InputRole.Ids => text[j].VocabularyIndex,
+                    InputRole.Mask => 1,
+                    _ => text[j].SegmentIndex,
+                };
+            }
         }
 
-        List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded = _tokenizer.Encode(texts);
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(encoded, out int sequenceLength);
+        if (input.Int64)
+        {
+            return OrtValue.CreateTensorValueFromMemory(data, shape);
+        }
+
+        var narrow = new int[data.Length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            narrow[i] = checked((int)data[i]);
+        }
+
+        return OrtValue.CreateTensorValueFromMemory(narrow, shape);
+    }
+
+    /// <summary>
+    /// Runs the model once on the texts <paramref name="rows"/> (indexes into <paramref name="tokens"/> and rows of
+    /// <paramref name="destination"/>), padded to the longest of them.
+    /// </summary>
+    private void EmbedChunk((string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, Span<float> destination)
+    {
+        int batch = rows.Length;
+        int sequenceLength = 0;
+        foreach (int row in rows)
+        {
+            sequenceLength = Math.Max(sequenceLength, tokens[row].Length);
+        }
+
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, rows, sequenceLength);
         OrtValue output = outputs[0];
         long[] shape = output.GetTensorTypeAndShape().Shape;
         int dimension = Dimension;
         int expectedRank = _outputIsPooled ? 2 : 3;
-        if (shape.Length != expectedRank || shape[0] != texts.Length || shape[^1] != dimension || (!_outputIsPooled && shape[1] != sequenceLength))
+        if (shape.Length != expectedRank || shape[0] != batch || shape[^1] != dimension || (!_outputIsPooled && shape[1] != sequenceLength))
         {
             throw new InvalidDataException(
-                $"The ONNX model {_source} returned a tensor of shape [{string.Join(", ", shape)}] for {texts.Length} texts of {sequenceLength} tokens; " +
-                $"{(_outputIsPooled ? $"[{texts.Length}, {dimension}]" : $"[{texts.Length}, {sequenceLength}, {dimension}]")} was expected.");
+                $"The ONNX model {_source} returned a tensor of shape [{string.Join(", ", shape)}] for {batch} texts of {sequenceLength} tokens; " +
+                $"{(_outputIsPooled ? $"[{batch}, {dimension}]" : $"[{batch}, {sequenceLength}, {dimension}]")} was expected.");
         }
 
         ReadOnlySpan<float> values = output.GetTensorDataAsSpan<float>();
-        for (int t = 0; t < texts.Length; t++)
+        for (int t = 0; t < batch; t++)
         {
             Span<float> row = destination.Slice(rows[t] * dimension, dimension);
             if (_outputIsPooled)
@@ -311,26 +383,20 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
             else
             {
-                MeanPool(values.Slice(t * sequenceLength * dimension, sequenceLength * dimension), encoded[t].AttentionMask, row);
+                MeanPool(values.Slice(t * sequenceLength * dimension, sequenceLength * dimension), tokens[rows[t]].Length, row);
             }
 
             Normalize(row);
         }
     }
 
-    private static void MeanPool(ReadOnlySpan<float> tokens, long[] mask, Span<float> row)
+    /// <summary>The mean of the first <paramref name="length"/> token vectors (the unpadded ones: attention mask 1).</summary>
+    private static void MeanPool(ReadOnlySpan<float> tokens, int length, Span<float> row)
     {
         int dimension = row.Length;
         row.Clear();
-        float count = 0;
-        for (int j = 0; j < mask.Length; j++)
+        for (int j = 0; j < length; j++)
         {
-            if (mask[j] == 0)
-            {
-                continue;
-            }
-
-            count += mask[j];
             ReadOnlySpan<float> token = tokens.Slice(j * dimension, dimension);
             for (int k = 0; k < dimension; k++)
             {
@@ -338,7 +404,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
         }
 
-        float scale = 1f / MathF.Max(count, MaskFloor);
+        float scale = 1f / MathF.Max(length, MaskFloor);
         for (int k = 0; k < dimension; k++)
         {
             row[k] *= scale;
@@ -393,41 +459,6 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
         });
     }
-
-    private static OrtValue Flatten64(List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded, InputRole role, long[] shape)
-    {
-        int length = (int)shape[1];
-        var data = new long[encoded.Count * length];
-        for (int i = 0; i < encoded.Count; i++)
-        {
-            Select(encoded[i], role).AsSpan().CopyTo(data.AsSpan(i * length, length));
-        }
-
-        return OrtValue.CreateTensorValueFromMemory(data, shape);
-    }
-
-    private static OrtValue Flatten32(List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> encoded, InputRole role, long[] shape)
-    {
-        int length = (int)shape[1];
-        var data = new int[encoded.Count * length];
-        for (int i = 0; i < encoded.Count; i++)
-        {
-            long[] source = Select(encoded[i], role);
-            for (int j = 0; j < length; j++)
-            {
-                data[(i * length) + j] = checked((int)source[j]);
-            }
-        }
-
-        return OrtValue.CreateTensorValueFromMemory(data, shape);
-    }
-
-    private static long[] Select((long[] InputIds, long[] TokenTypeIds, long[] AttentionMask) encoded, InputRole role) => role switch
-    {
-        InputRole.Ids => encoded.InputIds,
-        InputRole.Mask => encoded.AttentionMask,
-        _ => encoded.TokenTypeIds,
-    };
 
     private enum InputRole
     {
