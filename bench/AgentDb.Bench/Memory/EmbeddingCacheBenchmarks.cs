@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using AgentDb.Kernels;
 using AgentDb.Memory.Embedding;
 using BenchmarkDotNet.Attributes;
@@ -95,6 +97,20 @@ public class EmbeddingCacheBenchmarks
         {
             _cache.Embed(texts[i], _destination);
         }
+    }
+
+    /// <summary>The floor under a hit: the cache key's XxHash128 of the text alone.</summary>
+    [BenchmarkCategory("Into"), Benchmark(OperationsPerInvoke = Texts)]
+    public UInt128 KeyHashOnly()
+    {
+        string[] texts = EmbeddingTexts.All;
+        UInt128 sum = 0;
+        for (int i = 0; i < Texts; i++)
+        {
+            sum += XxHash128.HashToUInt128(MemoryMarshal.AsBytes(texts[i].AsSpan()));
+        }
+
+        return sum;
     }
 
     [BenchmarkCategory("NewArray"), Benchmark(Baseline = true, OperationsPerInvoke = Texts)]
