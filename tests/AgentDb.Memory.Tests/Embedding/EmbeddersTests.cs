@@ -1,3 +1,4 @@
+using AgentDb.Engine.Tests.Support;
 using AgentDb.Memory.Embedding;
 using AgentDb.Memory.Tests.Support;
 
@@ -30,5 +31,16 @@ public sealed class EmbeddersTests
     {
         string missing = Path.Combine(Path.GetTempPath(), $"agentdb-missing-{Guid.NewGuid():N}.onnx");
         Assert.Throws<FileNotFoundException>(() => Embedders.Onnx(missing, missing));
+    }
+
+    [Fact]
+    public void AgentMemory_WithoutAnEmbedder_UsesTheCachedMiniLm_LoadedOnFirstUse()
+    {
+        using var directory = new TempDirectory("agentdb-embed-default");
+        using AgentMemory memory = AgentMemory.Open(directory.Path);
+        CachingEmbedder embedder = Assert.IsType<CachingEmbedder>(memory.Embedder);
+        Assert.Equal("all-MiniLM-L6-v2", embedder.Name);
+        Assert.Equal(384, embedder.Dimension);
+        Assert.False(Assert.IsType<MiniLmEmbedder>(embedder.Inner).IsLoaded);
     }
 }
