@@ -17,6 +17,7 @@ internal static class CommandLineParser
     private const string PortOption = "--port";
     private const string ConfigOption = "--config";
     private const string HttpPortOption = "--http-port";
+    private const string EmbedderOption = "--embedder";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -160,7 +161,8 @@ internal static class CommandLineParser
             || !TryResolvePort(given.GetValueOrDefault(HttpPortOption), HttpPortOption, EnvironmentVariables.HttpPort,
                 ServerOptions.DefaultHttpPort, getEnvironmentVariable, out var httpPort, out error)
             || !TryValidateConfigFile(config, out error)
-            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error))
+            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error)
+            || !TryResolveEmbedder(given.GetValueOrDefault(EmbedderOption), getEnvironmentVariable, out var embedder, out error))
         {
             return false;
         }
@@ -174,6 +176,7 @@ internal static class CommandLineParser
         {
             HttpPort = httpPort,
             EnvironmentApiKeys = apiKeys,
+            Embedder = embedder,
         });
         return true;
     }
@@ -261,6 +264,39 @@ internal static class CommandLineParser
         return true;
     }
 
+    /// <summary>The agent memory's embedder; null when neither the option nor the variable names one (the config file's
+    /// or the default then applies). An ONNX model's files must exist.</summary>
+    private static bool TryResolveEmbedder(
+        string? fromCommandLine,
+        Func<string, string?> getEnvironmentVariable,
+        out EmbedderSpec? embedder,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, EmbedderOption, EnvironmentVariables.Embedder, getEnvironmentVariable);
+        embedder = null;
+        error = null;
+        if (value is null)
+        {
+            return true;
+        }
+        if (!EmbedderSpec.TryParse(value, out embedder, out var problem))
+        {
+            error = Invalid("embedder", value, source, problem);
+            return false;
+        }
+        if (embedder.Kind == EmbedderKind.Onnx)
+        {
+            var missing = !File.Exists(embedder.ModelPath) ? embedder.ModelPath : !File.Exists(embedder.VocabularyPath) ? embedder.VocabularyPath : null;
+            if (missing is not null)
+            {
+                error = Invalid("embedder", value, source, $"no such file {missing}");
+                embedder = null;
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static bool TryValidateConfigFile(string? config, [NotNullWhen(false)] out CommandLineError? error)
     {
         error = config is null ? null : CheckPath(config, "config file", ConfigOption);
@@ -323,5 +359,5 @@ internal static class CommandLineParser
     }
 
     private static bool IsServeOption(string name) =>
-        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption;
+        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or EmbedderOption;
 }

@@ -20,4 +20,7 @@ internal static class EnvironmentVariables
 
     /// <summary>API keys as comma-separated <c>name:role:key</c> entries, added to the config file's.</summary>
     public const string ApiKeys = "AGENTDB_API_KEYS";
+
+    /// <summary>Overrides the agent memory's embedder (<c>--embedder</c>).</summary>
+    public const string Embedder = "AGENTDB_EMBEDDER";
 }

@@ -8,7 +8,7 @@ internal static class UsageText
     /// <summary>The full usage, ending with a newline.</summary>
     public static string Text { get; } = $"""
         Usage:
-          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
+          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE] [--embedder E]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb --help
@@ -27,6 +27,9 @@ internal static class UsageText
           --port N         Protocol TCP port, 0-65535; 0 picks a free port (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
           --http-port N    HTTP ops port on the same address, 0-65535 (default {ServerOptions.DefaultHttpPort}; env {EnvironmentVariables.HttpPort}).
           --config FILE    JSON configuration: API keys and limits (schema in docs/ARCHITECTURE.md).
+          --embedder E     The agent memory's embedder: minilm (default; all-MiniLM-L6-v2, loaded on first use),
+                           hashing[-DIM] (no model; DIM 2-65536, default 384) or onnx:MODEL_PATH:VOCAB_PATH
+                           (env {EnvironmentVariables.Embedder}; config file "embedder"). Fixed when DIR/memory is created.
 
         Environment only:
           {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin;
@@ -34,7 +37,7 @@ internal static class UsageText
 
         Command-line options override environment variables, which override the defaults.
         The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT
-        The data operations are served by the embedded database in DIR/db.
+        The data operations are served by the embedded database in DIR/db, the agent-memory operations by DIR/memory.
 
         Exit codes: 0 success, 1 run-time failure (e.g. data directory in use, port taken),
         2 invalid arguments, environment variables or config file.

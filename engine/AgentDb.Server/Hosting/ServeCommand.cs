@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using AgentDb.Memory;
+using AgentDb.Memory.Embedding;
 using AgentDb.Server.Engine;
+using AgentDb.Server.Engine.Memory;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
 using AgentDb.Server.Network.Handlers;
@@ -10,13 +13,17 @@ namespace AgentDb.Server.Hosting;
 /// <summary>
 /// <c>agentdb serve</c>: reads the configuration, locks the data directory, serves the protocol and the HTTP ops
 /// endpoints until asked to stop, then stops gracefully (stop accepting, answer requests in flight, close).
-/// The embedded <see cref="AgentDatabase"/> at <c>&lt;data dir&gt;/db</c> serves the data operations; it is opened
-/// before listening and disposed (everything committed) after the listener stops.
+/// The embedded <see cref="AgentDatabase"/> at <c>&lt;data dir&gt;/db</c> serves the data operations and the
+/// <see cref="AgentMemory"/> at <c>&lt;data dir&gt;/memory</c> the agent-memory operations; both are opened before
+/// listening and disposed (everything committed) after the listener stops.
 /// </summary>
 internal static class ServeCommand
 {
     /// <summary>The engine's directory inside the data directory.</summary>
     public const string DatabaseDirectoryName = "db";
+
+    /// <summary>The agent memory's directory inside the data directory.</summary>
+    public const string MemoryDirectoryName = "memory";
 
     /// <summary>Runs the server until <paramref name="stopRequested"/>.</summary>
     /// <param name="options">Validated settings.</param>
@@ -25,7 +32,8 @@ internal static class ServeCommand
     /// <param name="stopRequested">Cancelled to stop the server.</param>
     /// <param name="handlers">Who executes operations; null to open the embedded database and serve from it.</param>
     /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
-    /// config file; <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
+    /// config file, an embedder that cannot be loaded or that differs from the one the memory was created with;
+    /// <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
     /// bound.</returns>
     public static async Task<int> RunAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
@@ -93,6 +101,8 @@ internal static class ServeCommand
         }
 
         AgentDatabase? database = null;
+        AgentMemory? memory = null;
+        IEmbedder? embedder = null;
         if (handlers is null)
         {
             var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
@@ -111,12 +121,65 @@ internal static class ServeCommand
                 return ExitCode.Failure;
             }
             handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+            var opened = OpenMemory(dataDirectory, options.Embedder ?? config.Embedder ?? EmbedderSpec.MiniLm, stderr, out memory, out embedder);
+            if (opened != ExitCode.Success)
+            {
+                database.Dispose();
+                return opened;
+            }
+            MemoryHandlers.Register(handlers, memory!);
         }
         using (database)
+        using (embedder)
+        using (memory)
         {
+            // Disposed in reverse: the memory (committing its stores) before its embedder, both before the database.
             return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory)
                 .ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Opens the agent memory at <c>DIR/memory</c> with the chosen embedder.</summary>
+    /// <returns><see cref="ExitCode.Success"/>, or the exit code after an error was written to <paramref name="stderr"/>
+    /// (nothing is left open then).</returns>
+    private static int OpenMemory(
+        string dataDirectory, EmbedderSpec spec, TextWriter stderr, out AgentMemory? memory, out IEmbedder? embedder)
+    {
+        memory = null;
+        embedder = null;
+        var memoryDirectory = Path.Combine(dataDirectory, MemoryDirectoryName);
+        try
+        {
+            embedder = spec.Create();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"agentdb: error: cannot load embedder {spec}: {e.Message}");
+            return ExitCode.Usage;
+        }
+        try
+        {
+            memory = AgentMemory.Open(memoryDirectory, new AgentMemoryOptions { Embedder = embedder });
+            return ExitCode.Success;
+        }
+        catch (InvalidOperationException e) when (e is not ObjectDisposedException)
+        {
+            stderr.WriteLine($"agentdb: error: agent memory {memoryDirectory}: {e.Message} (choose the embedder with --embedder)");
+            embedder.Dispose();
+            embedder = null;
+            return ExitCode.Usage;
+        }
+        catch (DatabaseLockedException e)
+        {
+            stderr.WriteLine($"agentdb: error: agent memory {memoryDirectory} is in use: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            stderr.WriteLine($"agentdb: error: cannot open agent memory {memoryDirectory}: {e.Message}");
+        }
+        embedder.Dispose();
+        embedder = null;
+        return ExitCode.Failure;
     }
 
     private static async Task<int> ServeAsync(

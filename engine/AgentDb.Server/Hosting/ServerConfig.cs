@@ -9,4 +9,7 @@ namespace AgentDb.Server.Hosting;
 internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits Limits)
 {
     public static ServerConfig Default { get; } = new([], ServerLimits.Default);
+
+    /// <summary>The agent memory's embedder from the file's <c>embedder</c>; null when it names none.</summary>
+    public EmbedderSpec? Embedder { get; init; }
 }

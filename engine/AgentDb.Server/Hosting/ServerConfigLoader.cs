@@ -19,7 +19,8 @@ namespace AgentDb.Server.Hosting;
 ///     "maxFrameBytes": 16777216,         // 1024–1073741824
 ///     "idleTimeoutSeconds": 300,         // 0 (never) – 86400
 ///     "shutdownTimeoutSeconds": 10       // 0–3600
-///   }
+///   },
+///   "embedder": "minilm" | "hashing" | "hashing-DIM" | "onnx:MODEL_PATH:VOCAB_PATH"
 /// }
 /// </code>
 /// Every property is optional.
@@ -81,6 +82,7 @@ internal static class ServerConfigLoader
         RequireObject(root, "$");
         var keys = new List<ApiKey>();
         var limits = ServerLimits.Default;
+        EmbedderSpec? embedder = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -91,11 +93,18 @@ internal static class ServerConfigLoader
                 case "limits":
                     limits = ReadLimits(property.Value, "$.limits");
                     break;
+                case "embedder":
+                    var value = RequireString(property.Value, "$.embedder");
+                    if (!EmbedderSpec.TryParse(value, out embedder, out var problem))
+                    {
+                        throw new ConfigException($"$.embedder: {problem}, not \"{value}\"");
+                    }
+                    break;
                 default:
-                    throw Unknown(property.Name, "$", "apiKeys, limits");
+                    throw Unknown(property.Name, "$", "apiKeys, limits, embedder");
             }
         }
-        return new ServerConfig(keys, limits);
+        return new ServerConfig(keys, limits) { Embedder = embedder };
     }
 
     private static List<ApiKey> ReadKeys(JsonElement array, string path)

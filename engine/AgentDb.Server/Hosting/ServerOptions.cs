@@ -29,4 +29,8 @@ internal sealed record ServerOptions(string DataDirectory, string Host, int Port
 
     /// <summary>Keys from <c>AGENTDB_API_KEYS</c>, added to those of the config file.</summary>
     public IReadOnlyList<ApiKey> EnvironmentApiKeys { get; init; } = [];
+
+    /// <summary>The agent memory's embedder from <c>--embedder</c> or <c>AGENTDB_EMBEDDER</c>; null when neither names
+    /// one (then the config file's, else MiniLM).</summary>
+    public EmbedderSpec? Embedder { get; init; }
 }

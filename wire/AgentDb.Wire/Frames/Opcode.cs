@@ -48,4 +48,105 @@ public enum Opcode : ushort
 
     /// <summary>Make everything acknowledged so far durable in the data files and truncate the log.</summary>
     Checkpoint = 0x0041,
+
+    // Agent memory (docs/PROTOCOL.md section 12). Families of 0x100 each; see MemoryOpcodes for names and roles.
+
+    /// <summary>Store one or more reflexion episodes.</summary>
+    EpisodeStore = 0x1000,
+
+    /// <summary>The episodes most relevant to a task text or vector, filtered.</summary>
+    EpisodeRetrieve = 0x1001,
+
+    /// <summary>Statistics over the episodes of one task.</summary>
+    EpisodeTaskStats = 0x1002,
+
+    /// <summary>The critiques of a task's best and worst episodes.</summary>
+    EpisodeCritiques = 0x1003,
+
+    /// <summary>One episode by id.</summary>
+    EpisodeGet = 0x1004,
+
+    /// <summary>Create a skill (its name must be free).</summary>
+    SkillCreate = 0x1100,
+
+    /// <summary>Create or replace a skill.</summary>
+    SkillUpsert = 0x1101,
+
+    /// <summary>One skill by name.</summary>
+    SkillGet = 0x1102,
+
+    /// <summary>The skills most relevant to a task text or vector.</summary>
+    SkillSearch = 0x1103,
+
+    /// <summary>Record one use of a skill (updates its statistics).</summary>
+    SkillRecordUse = 0x1104,
+
+    /// <summary>Turn successful episodes into skills.</summary>
+    SkillConsolidate = 0x1105,
+
+    /// <summary>Add or update a causal edge.</summary>
+    CausalAddEdge = 0x1200,
+
+    /// <summary>Remove a causal edge.</summary>
+    CausalRemoveEdge = 0x1201,
+
+    /// <summary>The edges leaving a memory (its effects).</summary>
+    CausalEffects = 0x1202,
+
+    /// <summary>The edges arriving at a memory (its causes).</summary>
+    CausalCauses = 0x1203,
+
+    /// <summary>The strongest causal chain between two memories.</summary>
+    CausalChain = 0x1204,
+
+    /// <summary>Episodes ranked by similarity and causal uplift.</summary>
+    CausalRecall = 0x1205,
+
+    /// <summary>One causal edge by (from, to, mechanism).</summary>
+    CausalGetEdge = 0x1206,
+
+    /// <summary>Add a graph node.</summary>
+    GraphNodeAdd = 0x1300,
+
+    /// <summary>Create or replace a graph node.</summary>
+    GraphNodeUpsert = 0x1301,
+
+    /// <summary>One graph node by id.</summary>
+    GraphNodeGet = 0x1302,
+
+    /// <summary>Delete a graph node and its edges.</summary>
+    GraphNodeDelete = 0x1303,
+
+    /// <summary>Add a graph edge.</summary>
+    GraphEdgeAdd = 0x1304,
+
+    /// <summary>One graph edge by id.</summary>
+    GraphEdgeGet = 0x1305,
+
+    /// <summary>Delete a graph edge.</summary>
+    GraphEdgeDelete = 0x1306,
+
+    /// <summary>A node's neighbours.</summary>
+    GraphNeighbors = 0x1307,
+
+    /// <summary>A bounded breadth-first walk from a node.</summary>
+    GraphTraverse = 0x1308,
+
+    /// <summary>A path with the fewest edges between two nodes.</summary>
+    GraphShortestPath = 0x1309,
+
+    /// <summary>Matches of a one-edge pattern.</summary>
+    GraphMatch = 0x130A,
+
+    /// <summary>The nodes whose embeddings are nearest a text or vector.</summary>
+    GraphNodeSearch = 0x130B,
+
+    /// <summary>Several agent-memory writes as one atomic write.</summary>
+    MemoryBatch = 0x1400,
+
+    /// <summary>Verify a recall certificate against the stored records.</summary>
+    CertificateVerify = 0x1401,
+
+    /// <summary>The agent memory's embedder and counters.</summary>
+    MemoryStats = 0x1402,
 }

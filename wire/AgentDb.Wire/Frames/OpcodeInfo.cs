@@ -10,6 +10,7 @@ public static class OpcodeInfo
         Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.CollectionList,
         Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
         Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
+        .. MemoryOpcodes.All,
     ];
 
     /// <summary>True when <paramref name="opcode"/> is an operation this protocol version defines.</summary>
@@ -19,7 +20,7 @@ public static class OpcodeInfo
             or Opcode.CollectionCreate or Opcode.CollectionDrop or Opcode.CollectionList
             or Opcode.Upsert or Opcode.Get or Opcode.Delete or Opcode.Batch
             or Opcode.Search or Opcode.Stats or Opcode.Checkpoint => true,
-        _ => false,
+        _ => MemoryOpcodes.IsMemory(opcode),
     };
 
     /// <summary>The protocol name of an opcode, e.g. <c>COLLECTION_CREATE</c>; <c>UNKNOWN</c> for undefined values.</summary>
@@ -37,7 +38,7 @@ public static class OpcodeInfo
         Opcode.Search => "SEARCH",
         Opcode.Stats => "STATS",
         Opcode.Checkpoint => "CHECKPOINT",
-        _ => "UNKNOWN",
+        _ => MemoryOpcodes.Name(opcode) ?? "UNKNOWN",
     };
 
     /// <summary>Every defined opcode, in numeric order.</summary>

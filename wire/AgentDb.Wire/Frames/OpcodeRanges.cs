@@ -18,6 +18,10 @@ public static class OpcodeRanges
     /// <summary>First opcode of the graph operations (0x1300–0x13FF).</summary>
     public const ushort GraphFirst = 0x1300;
 
+    /// <summary>First opcode of the agent-memory operations that span families: MEMORY_BATCH, CERTIFICATE_VERIFY,
+    /// MEMORY_STATS (0x1400–0x14FF).</summary>
+    public const ushort MemoryFirst = 0x1400;
+
     /// <summary>First opcode of replication (0x2000–0x20FF), spoken between servers only.</summary>
     public const ushort ReplicationFirst = 0x2000;
 

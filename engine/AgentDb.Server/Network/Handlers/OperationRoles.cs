@@ -10,6 +10,7 @@ internal static class OperationRoles
     {
         Opcode.Upsert or Opcode.Delete or Opcode.Batch => AccessRole.Write,
         Opcode.CollectionCreate or Opcode.CollectionDrop or Opcode.Checkpoint => AccessRole.Admin,
+        _ when MemoryOpcodes.IsWrite(opcode) => AccessRole.Write,
         _ => AccessRole.Read,
     };
 

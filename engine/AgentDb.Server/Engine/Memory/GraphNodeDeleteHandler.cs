@@ -1,0 +1,12 @@
+using AgentDb.Memory;
+using AgentDb.Wire.Messages;
+using AgentDb.Wire.Messages.Memory;
+
+namespace AgentDb.Server.Engine.Memory;
+
+/// <summary>GRAPH_NODE_DELETE: deletes the node with all its edges; <c>[deleted]</c> false when there was none.</summary>
+internal sealed class GraphNodeDeleteHandler(AgentMemory memory) : MemoryOperation<MemoryIdRequest, DeleteResponse>(memory)
+{
+    protected override ValueTask<DeleteResponse> ExecuteAsync(MemoryIdRequest message, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new DeleteResponse(Memory.Graph.DeleteNode(message.Id)));
+}
