@@ -56,6 +56,7 @@ internal static class ProtocolExamples
             "code (7 = NOT_PRIMARY)", "message", "primary"),
         Error("error-unknown-opcode", (Opcode)0x7777, 14, new ErrorResponse(ErrorCode.BadRequest, "unknown opcode 0x7777"),
             "code (1 = BAD_REQUEST)", "message", "primary"),
+        .. MemoryProtocolExamples.All,
     ];
 
     private static Example Request<T>(string name, Opcode opcode, ulong id, T message, params string[] fields)

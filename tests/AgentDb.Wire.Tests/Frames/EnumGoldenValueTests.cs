@@ -26,6 +26,10 @@ public sealed class EnumGoldenValueTests
             [Opcode.Stats] = 0x0040,
             [Opcode.Checkpoint] = 0x0041,
         };
+        foreach (var (opcode, value) in Memory.MemoryGoldenValueTests.Opcodes)
+        {
+            expected.Add(opcode, value);
+        }
         Assert.Equal(expected.Count, Enum.GetValues<Opcode>().Length);
         foreach (var (opcode, value) in expected)
         {
@@ -41,18 +45,19 @@ public sealed class EnumGoldenValueTests
     }
 
     [Fact]
-    public void ReservedOpcodeRanges_KeepTheirBounds_AndHoldNoDefinedOpcode()
+    public void ReservedOpcodeRanges_KeepTheirBounds_AndHoldOnlyTheirFamiliesOpcodes()
     {
         Assert.Equal(0x1000, OpcodeRanges.EpisodesFirst);
         Assert.Equal(0x1100, OpcodeRanges.SkillsFirst);
         Assert.Equal(0x1200, OpcodeRanges.CausalEdgesFirst);
         Assert.Equal(0x1300, OpcodeRanges.GraphFirst);
+        Assert.Equal(0x1400, OpcodeRanges.MemoryFirst);
         Assert.Equal(0x2000, OpcodeRanges.ReplicationFirst);
         Assert.Equal(0x8000, OpcodeRanges.ExtensionsFirst);
         Assert.Equal(0x0100, OpcodeRanges.FamilySize);
         foreach (var opcode in OpcodeInfo.All)
         {
-            Assert.True((ushort)opcode < OpcodeRanges.EpisodesFirst);
+            Assert.True((ushort)opcode < OpcodeRanges.EpisodesFirst || MemoryOpcodes.IsMemory(opcode), $"{opcode} is in a reserved range");
         }
     }
 
