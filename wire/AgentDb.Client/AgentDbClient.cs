@@ -20,7 +20,7 @@ namespace AgentDb.Client;
 /// throws <see cref="TimeoutException"/>; a lost or closed connection throws <see cref="AgentDbConnectionException"/>
 /// for every request in flight and every later one.
 /// </remarks>
-public sealed class AgentDbClient : IAsyncDisposable
+public sealed partial class AgentDbClient : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly PipeReader _input;

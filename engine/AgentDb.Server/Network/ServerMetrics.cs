@@ -8,10 +8,12 @@ namespace AgentDb.Server.Network;
 /// <summary>Counters for /metrics, updated with interlocked increments from every session; no locks, no allocation.</summary>
 internal sealed class ServerMetrics
 {
-    private const int OpcodeSlots = 16; // one per defined opcode, plus one for unknown opcodes
+    // One per defined opcode, plus one for unknown opcodes (the last): sized from the protocol, so a new opcode family
+    // can never index past the end.
+    private static readonly int s_opcodeSlots = OpcodeInfo.All.Length + 1;
     private static readonly ErrorCode[] s_errorCodes = Enum.GetValues<ErrorCode>();
 
-    private readonly long[] _requestsByOpcode = new long[OpcodeSlots];
+    private readonly long[] _requestsByOpcode = new long[s_opcodeSlots];
     private readonly long[] _errorsByCode = new long[s_errorCodes.Length];
     private long _connectionsActive;
     private long _connectionsTotal;
@@ -109,7 +111,7 @@ internal sealed class ServerMetrics
     private static int Slot(Opcode opcode)
     {
         var index = OpcodeInfo.All.IndexOf(opcode);
-        return index < 0 ? OpcodeSlots - 1 : index;
+        return index < 0 ? s_opcodeSlots - 1 : index;
     }
 
     private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
