@@ -91,11 +91,12 @@ public sealed class MalformedInputTests
         await raw.HelloAsync();
 
         await raw.SendAsync(RawConnection.RawFrame((Opcode)0x7777, 5, [0x90]));
-        await raw.SendAsync(RawConnection.RawFrame((Opcode)OpcodeRanges.EpisodesFirst, 6, [0x90]));
+        // A value in the episode family's range that no opcode has (yet).
+        await raw.SendAsync(RawConnection.RawFrame((Opcode)(OpcodeRanges.EpisodesFirst + OpcodeRanges.FamilySize - 1), 6, [0x90]));
         await raw.SendAsync(RawConnection.Frame(Opcode.Ping, 7, EmptyMessage.Instance));
 
         Assert.Equal("unknown opcode 0x7777", (await raw.ReadErrorAsync(ErrorCode.BadRequest, 5)).Message);
-        Assert.Equal("unknown opcode 0x1000", (await raw.ReadErrorAsync(ErrorCode.BadRequest, 6)).Message);
+        Assert.Equal("unknown opcode 0x10ff", (await raw.ReadErrorAsync(ErrorCode.BadRequest, 6)).Message);
         var pong = await raw.ReadFrameAsync();
         Assert.Equal((7UL, FrameFlags.Response), (pong.Header.RequestId, pong.Header.Flags));
     }
