@@ -17,6 +17,8 @@ internal static class CommandLineParser
     private const string PortOption = "--port";
     private const string ConfigOption = "--config";
     private const string HttpPortOption = "--http-port";
+    private const string TlsCertOption = "--tls-cert";
+    private const string TlsKeyOption = "--tls-key";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -160,8 +162,17 @@ internal static class CommandLineParser
             || !TryResolvePort(given.GetValueOrDefault(HttpPortOption), HttpPortOption, EnvironmentVariables.HttpPort,
                 ServerOptions.DefaultHttpPort, getEnvironmentVariable, out var httpPort, out error)
             || !TryValidateConfigFile(config, out error)
-            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error))
+            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error)
+            || !TryResolveFile(given.GetValueOrDefault(TlsCertOption), TlsCertOption, EnvironmentVariables.TlsCertificate,
+                "TLS certificate", getEnvironmentVariable, out var tlsCertificate, out error)
+            || !TryResolveFile(given.GetValueOrDefault(TlsKeyOption), TlsKeyOption, EnvironmentVariables.TlsKey,
+                "TLS key", getEnvironmentVariable, out var tlsKey, out error))
         {
+            return false;
+        }
+        if (tlsKey is not null && tlsCertificate is null)
+        {
+            error = new CommandLineError($"{TlsKeyOption} needs {TlsCertOption} (or {EnvironmentVariables.TlsCertificate})");
             return false;
         }
         if (port != 0 && port == httpPort)
@@ -174,6 +185,9 @@ internal static class CommandLineParser
         {
             HttpPort = httpPort,
             EnvironmentApiKeys = apiKeys,
+            TlsCertificateFile = tlsCertificate,
+            TlsKeyFile = tlsKey,
+            TlsPassword = getEnvironmentVariable(EnvironmentVariables.TlsPassword) is { Length: > 0 } password ? password : null,
         });
         return true;
     }
@@ -261,6 +275,23 @@ internal static class CommandLineParser
         return true;
     }
 
+    /// <summary>An optional file path from an option or variable; checked for shape here, for existence by serve
+    /// (which reports a missing or unreadable certificate with exit code 2 too).</summary>
+    private static bool TryResolveFile(
+        string? fromCommandLine,
+        string option,
+        string variable,
+        string what,
+        Func<string, string?> getEnvironmentVariable,
+        out string? path,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, option, variable, getEnvironmentVariable);
+        path = value;
+        error = value is null ? null : CheckPath(value, what, source);
+        return error is null;
+    }
+
     private static bool TryValidateConfigFile(string? config, [NotNullWhen(false)] out CommandLineError? error)
     {
         error = config is null ? null : CheckPath(config, "config file", ConfigOption);
@@ -323,5 +354,5 @@ internal static class CommandLineParser
     }
 
     private static bool IsServeOption(string name) =>
-        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption;
+        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or TlsCertOption or TlsKeyOption;
 }

@@ -20,4 +20,13 @@ internal static class EnvironmentVariables
 
     /// <summary>API keys as comma-separated <c>name:role:key</c> entries, added to the config file's.</summary>
     public const string ApiKeys = "AGENTDB_API_KEYS";
+
+    /// <summary>Overrides the config file's TLS certificate (<c>--tls-cert</c>).</summary>
+    public const string TlsCertificate = "AGENTDB_TLS_CERT";
+
+    /// <summary>Overrides the config file's TLS private key file (<c>--tls-key</c>).</summary>
+    public const string TlsKey = "AGENTDB_TLS_KEY";
+
+    /// <summary>The password of a PKCS#12 certificate or an encrypted PEM key. Environment only.</summary>
+    public const string TlsPassword = "AGENTDB_TLS_PASSWORD";
 }

@@ -9,4 +9,8 @@ namespace AgentDb.Server.Hosting;
 internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits Limits)
 {
     public static ServerConfig Default { get; } = new([], ServerLimits.Default);
+
+    /// <summary>The protocol port's TLS certificate (section <c>tls</c>); null for plain TCP. Relative paths are
+    /// resolved against the config file's folder by <see cref="ServerConfigLoader.TryLoad"/>.</summary>
+    public TlsSettings? Tls { get; init; }
 }

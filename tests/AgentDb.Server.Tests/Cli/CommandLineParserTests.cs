@@ -212,6 +212,20 @@ public sealed class CommandLineParserTests
         Assert.Equal(CommandKind.Version, command.Kind);
     }
 
+    [Fact]
+    public void Serve_TlsOptions_OverrideTheEnvironment_AndThePasswordComesFromTheEnvironmentOnly()
+    {
+        var environment = Environment(
+            (EnvironmentVariables.TlsCertificate, "env.pfx"), (EnvironmentVariables.TlsPassword, "secret"));
+
+        var fromEnvironment = ParseServe(environment, "serve");
+        var fromOptions = ParseServe(environment, "serve", "--tls-cert", "server.crt", "--tls-key=server.key");
+
+        Assert.Equal(("env.pfx", (string?)null, "secret"), (fromEnvironment.TlsCertificateFile, fromEnvironment.TlsKeyFile, fromEnvironment.TlsPassword));
+        Assert.Equal(("server.crt", "server.key", "secret"), (fromOptions.TlsCertificateFile, fromOptions.TlsKeyFile, fromOptions.TlsPassword));
+        Assert.Null(ParseServe(s_noEnvironment, "serve").TlsCertificateFile);
+    }
+
     public static TheoryData<string[], string> InvalidCommandLines => new()
     {
         // unknown options
@@ -248,6 +262,9 @@ public sealed class CommandLineParserTests
         { ["serve", "--data", ""], "invalid data directory '' from --data: must not be empty" },
         { ["serve", "--data", "a\0b"], "invalid data directory 'a\0b' from --data: contains a character not allowed in a path" },
         { ["serve", "--config", "/no/such/agentdb.conf"], "invalid config file '/no/such/agentdb.conf' from --config: no such file" },
+        { ["serve", "--tls-key", "server.key"], "--tls-key needs --tls-cert (or AGENTDB_TLS_CERT)" },
+        { ["serve", "--tls-cert"], "option --tls-cert needs a value" },
+        { ["serve", "--tls-cert", "a\0b"], "invalid TLS certificate 'a\0b' from --tls-cert: contains a character not allowed in a path" },
         // shape
         { ["serve", "--port", "1", "--port", "2"], "option --port given more than once" },
         { ["serve", "--data=a", "--data", "b"], "option --data given more than once" },
