@@ -205,6 +205,17 @@ public sealed class AgentDbClientPool : IAsyncDisposable
         _disposing.Dispose();
     }
 
+    /// <summary>Requests in flight per connection slot, for tests.</summary>
+    internal int[] InFlightByConnection()
+    {
+        var counts = new int[_slots.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = Volatile.Read(ref _slots[i].InFlight);
+        }
+        return counts;
+    }
+
     /// <summary>Parses the <c>host:port</c> a NOT_PRIMARY error carries (an IPv6 host in brackets).</summary>
     internal static bool TryParseAddress(string address, out string host, out int port)
     {
