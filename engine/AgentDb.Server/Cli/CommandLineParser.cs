@@ -58,10 +58,10 @@ internal static class CommandLineParser
             case "serve":
                 return TryParseServe(args, getEnvironmentVariable, out command, out error);
             case "bench":
-                if (args.Count < 2 || args[1] != "ann")
+                if (args.Count < 2 || args[1] is not ("ann" or "server"))
                 {
                     error = new CommandLineError(
-                        args.Count < 2 ? "bench needs a benchmark name: agentdb bench ann ..." : $"unknown benchmark '{args[1]}' (known: ann)");
+                        args.Count < 2 ? "bench needs a benchmark name: agentdb bench ann|server ..." : $"unknown benchmark '{args[1]}' (known: ann, server)");
                     return false;
                 }
                 var rest = new string[args.Count - 2];
@@ -69,7 +69,7 @@ internal static class CommandLineParser
                 {
                     rest[i - 2] = args[i];
                 }
-                command = new ParsedCommand(CommandKind.BenchAnn, Arguments: rest);
+                command = new ParsedCommand(args[1] == "ann" ? CommandKind.BenchAnn : CommandKind.BenchServer, Arguments: rest);
                 error = null;
                 return true;
             case "kernels":

@@ -12,6 +12,7 @@ internal static class UsageText
                         [--tls-cert FILE [--tls-key FILE]]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
+          agentdb bench server [options]    (agentdb bench server --help: the benchmark's own options)
           agentdb --help
           agentdb --version
 
@@ -19,6 +20,8 @@ internal static class UsageText
           serve            Lock the data directory and serve the binary protocol (docs/PROTOCOL.md) and the
                            HTTP ops endpoints (/health, /ready, /metrics) until SIGTERM or Ctrl+C.
           bench ann        The ANN benchmark: our HNSW index against an exact scan, USearch and hnswlib.
+          bench server     The server over TCP (GET, UPSERT, SEARCH; connections x pipeline depth) against the
+                           same operations in process.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
 
@@ -42,7 +45,7 @@ internal static class UsageText
         The data operations are served by the embedded database in DIR/db.
 
         Exit codes: 0 success, 1 run-time failure (e.g. data directory in use, port taken),
-        2 invalid arguments, environment variables or config file.
+        2 invalid arguments, environment variables, config file or TLS certificate.
 
         """;
 }

@@ -67,7 +67,15 @@ internal sealed class NetworkHost : IAsyncDisposable
         builder.WebHost.UseKestrelCore();
         // The transport stops reading when this many unconsumed bytes are buffered. A frame is only consumed once
         // whole, so the threshold must exceed the largest frame or a big frame would never complete.
-        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = settings.Limits.MaxFrameBytes + 64L * 1024);
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.MaxReadBufferSize = settings.Limits.MaxFrameBytes + 64L * 1024;
+            // Run socket completions on the I/O thread instead of hopping to the thread pool, and read straight into a
+            // buffer instead of waiting for data with a zero-byte read first: fewer thread switches and one syscall
+            // less per request; the session never blocks in its read loop (handlers that wait complete asynchronously).
+            sockets.UnsafePreferInlineScheduling = true;
+            sockets.WaitForDataBeforeAllocatingBuffer = false;
+        });
         builder.WebHost.UseShutdownTimeout(settings.Limits.ShutdownTimeout);
 
         ListenOptions? protocolListener = null;
