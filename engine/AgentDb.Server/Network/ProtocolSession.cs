@@ -285,15 +285,15 @@ internal sealed class ProtocolSession
         var response = RentBuffer();
         var request = new HandlerRequest(header.Opcode, header.RequestId, body.AsMemory(0, length), _caller!.Role, _caller.Name);
 
-        ValueTask<HandlerResult> pending;
-        try
+        var handler = _settings.Handlers.Resolve(header.Opcode, out var execution);
+        if (execution == HandlerExecution.ThreadPool)
         {
-            pending = _settings.Handlers.Resolve(header.Opcode).HandleAsync(request, response, _aborted.Token);
+            // A long computation must not hold the I/O thread that serves this and other connections.
+            var token = _aborted.Token;
+            _ = Task.Run(() => FinishLaterAsync(header, body, response, Invoke(handler, request, response, token)));
+            return;
         }
-        catch (Exception e)
-        {
-            pending = ValueTask.FromException<HandlerResult>(e);
-        }
+        var pending = Invoke(handler, request, response, _aborted.Token);
 
         if (pending.IsCompletedSuccessfully)
         {
@@ -302,6 +302,19 @@ internal sealed class ProtocolSession
         else
         {
             _ = FinishLaterAsync(header, body, response, pending);
+        }
+    }
+
+    private static ValueTask<HandlerResult> Invoke(
+        IRequestHandler handler, HandlerRequest request, FrameBuffer response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return handler.HandleAsync(request, response, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<HandlerResult>(e);
         }
     }
 

@@ -32,8 +32,9 @@ internal sealed record ServerBenchOptions
           --csv                 Print CSV rows (system,op,connections,pipeline,requests,ops_per_s,p50_ms,p99_ms,p999_ms,
                                 server_cpu_us_per_op) instead of a table.
 
-        The server's CPU time per request (user + system, from the child process) is reported beside the wall-clock
-        figures: on a shared machine it moves much less than ops/s.
+        The CPU time per request (user + system) of the server process (for the in-process rows: of this process
+        while it runs only the database calls) is reported beside the wall-clock figures: on a shared machine it moves
+        much less than ops/s.
           --help                This text.
 
         """;
