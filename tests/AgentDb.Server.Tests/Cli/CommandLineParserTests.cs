@@ -36,6 +36,14 @@ public sealed class CommandLineParserTests
         Assert.Equal(["--generate", "10,2,4,1", "--k", "5"], command.Arguments!);
     }
 
+    [Fact]
+    public void BenchServer_PassesEverythingAfterItToTheBenchmark()
+    {
+        Assert.True(CommandLineParser.TryParse(["bench", "server", "--connections", "50"], s_noEnvironment, out var command, out var error), error?.Message);
+        Assert.Equal(CommandKind.BenchServer, command.Kind);
+        Assert.Equal(["--connections", "50"], command.Arguments!);
+    }
+
     [Theory]
     [InlineData("bench")]
     [InlineData("bench", "disk")]
