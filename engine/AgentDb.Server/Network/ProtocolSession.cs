@@ -19,12 +19,13 @@ namespace AgentDb.Server.Network;
 /// Two paths write to the output, one at a time (<c>_outputGate</c>): the read loop writes the answers it produced
 /// itself (HELLO, PING, errors, handlers that completed synchronously) once per read, with one flush, on its own
 /// thread — no hop to another thread per request; answers of handlers that complete later go through a queue to the
-/// writer loop, which writes whatever is queued with one flush.
-/// </remarks>
-/// <remarks>
+/// writer loop, which writes whatever is queued with one flush. Handlers registered for
+/// <see cref="HandlerExecution.ThreadPool"/> start on the thread pool, never on the read loop.
+/// <para>
 /// Protocol errors (bad framing, no HELLO, bad key) send one error frame and end the session; responses still in
 /// flight are dropped. Domain errors (unknown opcode, bad body, role, BUSY, handler errors) answer the one request and
 /// the session goes on. A stop request stops reading, lets requests in flight finish, flushes and ends.
+/// </para>
 /// </remarks>
 internal sealed class ProtocolSession
 {
