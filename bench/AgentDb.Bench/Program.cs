@@ -1,11 +1,36 @@
+using AgentDb.Bench.Memory;
 using AgentDb.Bench.Storage;
 using BenchmarkDotNet.Running;
 
 // "storage": the timed storage ingest/read harness (see Storage/StorageBenchmark.cs).
+// "reopen": open time with index segments against a rebuild (see Storage/ReopenBenchmark.cs).
+// "memory": the timed reflexion/skills harness (see Memory/MemoryBenchmark.cs).
+// "causal": the timed causal-memory harness (see Memory/CausalBenchmark.cs).
 // Anything else: every BenchmarkDotNet class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
 if (args.Length > 0 && args[0] == "storage")
 {
     return StorageBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "reopen")
+{
+    return ReopenBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "memory")
+{
+    return MemoryBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "causal")
+{
+    return CausalBenchmark.Run(args[1..]);
+}
+
+// "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
+if (args.Length > 0 && args[0] == "graph")
+{
+    return GraphBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

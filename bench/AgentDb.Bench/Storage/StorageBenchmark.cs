@@ -12,17 +12,22 @@ namespace AgentDb.Bench.Storage;
 /// invocations would neither amortise nor report as latency percentiles). Ingests 384-dim records through
 /// <see cref="AgentDatabase"/> in batches of 1, 100 and 1000 in each durability mode, reports records/s and the
 /// p50/p99 latency of each acknowledged write call, point Get ops/s, and a bare RocksDB WriteBatch baseline.
-/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- storage [--root DIR] [--quick]</c>.
+/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- storage [--root DIR] [--quick] [--records N]
+/// [--writers N] [--rows goal,hnsw,modes,concurrent,recordstore-wal,baselines,gets]</c>.
 /// </summary>
 internal static class StorageBenchmark
 {
     private const int Dimension = 384;
     private const string Collection = "bench";
+    private const string AllRows = "goal,log,hnsw,modes,concurrent,recordstore-wal,baselines,gets";
 
     public static int Run(string[] args)
     {
         string root = Path.Combine(Path.GetTempPath(), "agentdb-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         bool quick = false;
+        int records = 200_000;
+        int goalWriters = 2;
+        string rows = AllRows;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--root" && i + 1 < args.Length)
@@ -33,49 +38,121 @@ internal static class StorageBenchmark
             {
                 quick = true;
             }
+            else if (args[i] == "--records" && i + 1 < args.Length)
+            {
+                records = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--writers" && i + 1 < args.Length)
+            {
+                goalWriters = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--rows" && i + 1 < args.Length)
+            {
+                rows = args[++i];
+            }
+            else
+            {
+                Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: storage [--root DIR] [--quick] [--records N] [--writers N] [--rows {AllRows}]");
+                return 2;
+            }
+        }
+
+        var selected = new HashSet<string>(rows.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+        foreach (string row in selected)
+        {
+            if (!AllRows.Split(',').Contains(row, StringComparer.OrdinalIgnoreCase))
+            {
+                Console.Error.WriteLine($"unknown row group '{row}'; choose from {AllRows}");
+                return 2;
+            }
         }
 
         Directory.CreateDirectory(root);
         try
         {
-            var data = new RecordSet(quick ? 6_000 : 30_000, seed: 42);
-            Console.WriteLine($"# Storage ingest: {Dimension}-dim float32 records, ~{data.Payloads[0].Length} B MessagePack payload, id ~12 B");
-            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}");
+            var data = new RecordSet(quick ? 20_000 : records, seed: 42);
+            int singles = quick ? 500 : 2_000;
+            Console.WriteLine($"# Storage ingest: {Dimension}-dim float32 records, ~{data.Payloads[0].Length} B MessagePack payload, id ~12 B, {data.Count} records per run");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}, rows {string.Join(',', selected)}");
+            Console.WriteLine("# index 'exact': the collection stays on the exact-scan tier (an append per vector; no HNSW build).");
+            Console.WriteLine("# index 'tiered': the default (exact scan below 20,000 vectors, then HNSW built at the switch and fed per record).");
             Console.WriteLine();
 
-            Ingest(root, data, DurabilityMode.None, 1, 300, recordStoreWal: false, warmup: true);
-            Console.WriteLine("| engine | mode | batch | writers | records | records/s | p50 ms | p99 ms | managed alloc B/record |");
-            Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (DurabilityMode mode in new[] { DurabilityMode.Sync, DurabilityMode.Group, DurabilityMode.None })
+            Ingest(root, data, DurabilityMode.None, 1, 300, recordStoreWal: false, hnsw: false, warmup: true);
+            Ingest(root, data, DurabilityMode.None, 1000, Math.Min(data.Count, 20_000), recordStoreWal: false, hnsw: false, warmup: true);
+            Console.WriteLine("| engine | index | mode | batch | writers | records | records/s | p50 ms | p99 ms | managed alloc B/record |");
+            Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            if (selected.Contains("goal"))
             {
-                foreach (int batch in new[] { 1, 100, 1000 })
+                // The issue's goal rows, one after the other in the same process: group mode, batches of 1,000.
+                double single = Ingest(root, data, DurabilityMode.Group, 1000, data.Count, recordStoreWal: false, hnsw: false, warmup: false);
+                double concurrent = IngestBatchesConcurrent(root, data, DurabilityMode.Group, 1000, goalWriters, hnsw: false);
+                double rocks = RocksBaseline(root, data, 1000, disableWal: false, sync: false);
+                Console.WriteLine();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"# goal 1 (>= 393,000 records/s, group, batch 1000): 1 writer {single:N0}/s ({(single >= 393_000 ? "met" : "NOT met")}); {goalWriters} writers {concurrent:N0}/s ({(concurrent >= 393_000 ? "met" : "NOT met")})"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"# goal 2 (<= 1.5x bare RocksDB WriteBatch, WAL on, sync=false, batch 1000 = {rocks:N0}/s): 1 writer {rocks / single:F2}x ({(rocks / single <= 1.5 ? "met" : "NOT met")}); {goalWriters} writers {rocks / concurrent:F2}x ({(rocks / concurrent <= 1.5 ? "met" : "NOT met")})"));
+                Console.WriteLine();
+            }
+
+            if (selected.Contains("log"))
+            {
+                // The write-ahead log alone: one writer appending entries the size of a 1,000-record batch.
+                LogOnly(root, data, DurabilityMode.Group, 1000);
+                LogOnly(root, data, DurabilityMode.Sync, 1000);
+            }
+
+            if (selected.Contains("hnsw"))
+            {
+                int hnswRecords = Math.Min(data.Count, quick ? 25_000 : 50_000);
+                Ingest(root, data, DurabilityMode.Group, 1000, hnswRecords, recordStoreWal: false, hnsw: true, warmup: false);
+                IngestBatchesConcurrent(root, data, DurabilityMode.Group, 1000, goalWriters, hnsw: true, hnswRecords);
+            }
+
+            if (selected.Contains("modes"))
+            {
+                foreach (DurabilityMode mode in new[] { DurabilityMode.Sync, DurabilityMode.Group, DurabilityMode.None })
                 {
-                    int records = batch == 1
-                        ? (mode == DurabilityMode.None ? data.Count : (quick ? 500 : 2_000))
-                        : data.Count;
-                    Ingest(root, data, mode, batch, records, recordStoreWal: false, warmup: false);
+                    foreach (int batch in new[] { 1, 100, 1000 })
+                    {
+                        int count = batch == 1 && mode != DurabilityMode.None ? singles : data.Count;
+                        Ingest(root, data, mode, batch, count, recordStoreWal: false, hnsw: false, warmup: false);
+                    }
                 }
             }
 
-            // Concurrency is what group commit is for: many writers share one fsync.
-            IngestConcurrent(root, data, DurabilityMode.Group, writers: 16, quick ? 2_000 : 8_000);
-            IngestConcurrent(root, data, DurabilityMode.Sync, writers: 16, quick ? 2_000 : 8_000);
-
-            // RocksDB's own WAL: off (default) or on. The FASTER log is the durable WAL either way.
-            Ingest(root, data, DurabilityMode.None, 1, data.Count, recordStoreWal: true, warmup: false);
-            Ingest(root, data, DurabilityMode.None, 1000, data.Count, recordStoreWal: true, warmup: false);
-            Ingest(root, data, DurabilityMode.Sync, 1, quick ? 500 : 2_000, recordStoreWal: true, warmup: false);
-
-            foreach (int batch in new[] { 1, 100, 1000 })
+            if (selected.Contains("concurrent"))
             {
-                RocksBaseline(root, data, batch, disableWal: false, sync: false);
+                // Concurrency is what group commit is for: many writers share one fsync.
+                IngestConcurrent(root, data, DurabilityMode.Group, writers: 16, quick ? 2_000 : 8_000);
+                IngestConcurrent(root, data, DurabilityMode.Sync, writers: 16, quick ? 2_000 : 8_000);
             }
 
-            RocksBaseline(root, data, 1, disableWal: false, sync: true, records: quick ? 500 : 2_000);
-            RocksBaseline(root, data, 1000, disableWal: true, sync: false);
+            if (selected.Contains("recordstore-wal"))
+            {
+                // RocksDB's own WAL: off (default) or on. The FASTER log is the durable WAL either way.
+                Ingest(root, data, DurabilityMode.None, 1, data.Count, recordStoreWal: true, hnsw: false, warmup: false);
+                Ingest(root, data, DurabilityMode.None, 1000, data.Count, recordStoreWal: true, hnsw: false, warmup: false);
+                Ingest(root, data, DurabilityMode.Sync, 1, singles, recordStoreWal: true, hnsw: false, warmup: false);
+            }
 
-            Console.WriteLine();
-            PointGets(root, data, quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3));
+            if (selected.Contains("baselines"))
+            {
+                foreach (int batch in new[] { 1, 100, 1000 })
+                {
+                    RocksBaseline(root, data, batch, disableWal: false, sync: false);
+                }
+
+                RocksBaseline(root, data, 1, disableWal: false, sync: true, records: singles);
+                RocksBaseline(root, data, 1000, disableWal: true, sync: false);
+            }
+
+            if (selected.Contains("gets"))
+            {
+                Console.WriteLine();
+                PointGets(root, data, quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3));
+            }
         }
         finally
         {
@@ -91,14 +168,22 @@ internal static class StorageBenchmark
         return 0;
     }
 
-    private static void Ingest(string root, RecordSet data, DurabilityMode mode, int batchSize, int records, bool recordStoreWal, bool warmup)
+    private static AgentDatabaseOptions Options(DurabilityMode mode, bool hnsw, bool recordStoreWal = false) => new()
+    {
+        Durability = mode,
+        RecordStoreWal = recordStoreWal,
+        CheckpointLogBytes = 0,
+        HnswThreshold = hnsw ? AgentDb.Index.TieredVectorIndex.DefaultHnswThreshold : int.MaxValue,
+    };
+
+    private static double Ingest(string root, RecordSet data, DurabilityMode mode, int batchSize, int records, bool recordStoreWal, bool hnsw, bool warmup)
     {
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
         var latencies = new List<double>(records / batchSize + 1);
         Stopwatch total;
         long allocatedBefore;
         long allocated;
-        using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = mode, RecordStoreWal = recordStoreWal, CheckpointLogBytes = 0 }))
+        using (var db = AgentDatabase.Open(path, Options(mode, hnsw, recordStoreWal)))
         {
             db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
             var batch = new RecordBatch();
@@ -131,10 +216,68 @@ internal static class StorageBenchmark
         }
 
         Directory.Delete(path, recursive: true);
-        if (!warmup)
+        return warmup
+            ? 0
+            : Report("AgentDatabase" + (recordStoreWal ? " (RocksDB WAL on)" : string.Empty), hnsw ? "tiered" : "exact", mode.ToString(), batchSize, 1, records, total.Elapsed, latencies, allocated / (double)records);
+    }
+
+    /// <summary>Several writers, each building and committing its own batches of the shared record sequence.</summary>
+    private static double IngestBatchesConcurrent(string root, RecordSet data, DurabilityMode mode, int batchSize, int writers, bool hnsw, int records = 0)
+    {
+        records = records == 0 ? data.Count : records;
+        string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        var latencies = new List<double>(records / batchSize + 1);
+        Stopwatch total;
+        using (var db = AgentDatabase.Open(path, Options(mode, hnsw)))
         {
-            Report("AgentDatabase" + (recordStoreWal ? " (RocksDB WAL on)" : string.Empty), mode.ToString(), batchSize, 1, records, total.Elapsed, latencies, allocated / (double)records);
+            db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
+            int next = -1;
+            var threads = new Thread[writers];
+            total = Stopwatch.StartNew();
+            for (int w = 0; w < writers; w++)
+            {
+                threads[w] = new Thread(() =>
+                {
+                    var batch = new RecordBatch();
+                    var mine = new List<double>();
+                    int b;
+                    while ((b = Interlocked.Increment(ref next)) * batchSize < records)
+                    {
+                        int start = b * batchSize;
+                        int end = Math.Min(records, start + batchSize);
+                        long began = Stopwatch.GetTimestamp();
+                        batch.Clear();
+                        for (int i = start; i < end; i++)
+                        {
+                            batch.Upsert(Collection, data.Ids[i], data.Payloads[i], data.Vector(i));
+                        }
+
+                        db.Batch(batch);
+                        mine.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+                    }
+
+                    lock (latencies)
+                    {
+                        latencies.AddRange(mine);
+                    }
+                });
+                threads[w].Start();
+            }
+
+            foreach (Thread thread in threads)
+            {
+                thread.Join();
+            }
+
+            total.Stop();
+            if (db.Count(Collection) != records)
+            {
+                throw new InvalidOperationException($"expected {records} records, found {db.Count(Collection)}");
+            }
         }
+
+        Directory.Delete(path, recursive: true);
+        return Report("AgentDatabase, concurrent `Batch` writers", hnsw ? "tiered" : "exact", mode.ToString(), batchSize, writers, records, total.Elapsed, latencies);
     }
 
     private static void IngestConcurrent(string root, RecordSet data, DurabilityMode mode, int writers, int records)
@@ -142,7 +285,7 @@ internal static class StorageBenchmark
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
         var latencies = new List<double>(records);
         Stopwatch total;
-        using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = mode, CheckpointLogBytes = 0 }))
+        using (var db = AgentDatabase.Open(path, Options(mode, hnsw: false)))
         {
             db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
             int next = -1;
@@ -173,10 +316,10 @@ internal static class StorageBenchmark
         }
 
         Directory.Delete(path, recursive: true);
-        Report("AgentDatabase (UpsertAsync)", mode.ToString(), 1, writers, records, total.Elapsed, latencies);
+        Report("AgentDatabase, concurrent `UpsertAsync` writers", "exact", mode.ToString(), 1, writers, records, total.Elapsed, latencies);
     }
 
-    private static void RocksBaseline(string root, RecordSet data, int batchSize, bool disableWal, bool sync, int records = 0)
+    private static double RocksBaseline(string root, RecordSet data, int batchSize, bool disableWal, bool sync, int records = 0)
     {
         records = records == 0 ? data.Count : records;
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
@@ -217,13 +360,39 @@ internal static class StorageBenchmark
 
         Directory.Delete(path, recursive: true);
         string engine = "bare RocksDB WriteBatch" + (disableWal ? " (WAL off)" : sync ? " (WAL, sync=true)" : " (WAL, sync=false)");
-        Report(engine, "-", batchSize, 1, records, total.Elapsed, latencies);
+        return Report(engine, "-", "-", batchSize, 1, records, total.Elapsed, latencies);
+    }
+
+    private static double LogOnly(string root, RecordSet data, DurabilityMode mode, int batchSize)
+    {
+        string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        int entryBytes = batchSize * (40 + data.Ids[0].Length + data.Payloads[0].Length + (Dimension * 4));
+        byte[] entry = new byte[entryBytes];
+        new Random(7).NextBytes(entry);
+        int entries = data.Count / batchSize;
+        var latencies = new List<double>(entries);
+        Stopwatch total;
+        using (var log = FasterLogWriteAheadLog.Open(path, new WriteAheadLogOptions { Durability = mode }))
+        {
+            total = Stopwatch.StartNew();
+            for (int i = 0; i < entries; i++)
+            {
+                long began = Stopwatch.GetTimestamp();
+                log.Commit(log.Append(entry));
+                latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+            }
+
+            total.Stop();
+        }
+
+        Directory.Delete(path, recursive: true);
+        return Report($"FASTER log alone ({entryBytes:N0} B entries)", "-", mode.ToString(), batchSize, 1, entries * batchSize, total.Elapsed, latencies);
     }
 
     private static void PointGets(string root, RecordSet data, TimeSpan duration)
     {
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
-        using (var db = AgentDatabase.Open(path, new AgentDatabaseOptions { Durability = DurabilityMode.None, CheckpointLogBytes = 0 }))
+        using (var db = AgentDatabase.Open(path, Options(DurabilityMode.None, hnsw: false)))
         {
             db.CreateCollection(Collection, Dimension, DistanceMetric.Cosine);
             var batch = new RecordBatch();
@@ -283,12 +452,14 @@ internal static class StorageBenchmark
         Directory.Delete(path, recursive: true);
     }
 
-    private static void Report(string engine, string mode, int batch, int writers, int records, TimeSpan elapsed, List<double> latencies, double allocatedPerRecord = double.NaN)
+    private static double Report(string engine, string index, string mode, int batch, int writers, int records, TimeSpan elapsed, List<double> latencies, double allocatedPerRecord = double.NaN)
     {
         latencies.Sort();
+        double perSecond = records / elapsed.TotalSeconds;
         string allocation = double.IsNaN(allocatedPerRecord) ? "-" : allocatedPerRecord.ToString("F0", CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {engine} | {mode} | {batch} | {writers} | {records} | {records / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):F3} | {Percentile(latencies, 0.99):F3} | {allocation} |"));
+            $"| {engine} | {index} | {mode} | {batch} | {writers} | {records} | {perSecond:N0} | {Percentile(latencies, 0.50):F3} | {Percentile(latencies, 0.99):F3} | {allocation} |"));
+        return perSecond;
     }
 
     private static double Percentile(List<double> sorted, double p) =>

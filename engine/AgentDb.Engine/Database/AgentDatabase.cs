@@ -19,8 +19,10 @@ namespace AgentDb;
 /// returns, the write is applied (visible to reads) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
 /// and <see cref="DurabilityMode.Group"/> survive a crash, <see cref="DurabilityMode.None"/> may lose the last
 /// few milliseconds.</para>
-/// <para>On open, log entries above the store's applied LSN are replayed and each collection's vector index is rebuilt
-/// from the stored records. Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log).</para>
+/// <para>On open, log entries above the store's applied LSN are replayed. A collection whose index a checkpoint wrote
+/// as HNSW segments (<c>index/c{id}/</c>) maps them and catches up with the records written after their LSN; any other
+/// collection's index is rebuilt from the stored records (and so is one whose segments are refused, with a warning).
+/// Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log), <c>index/</c> (segments).</para>
 /// </remarks>
 public sealed class AgentDatabase : IDisposable
 {
@@ -35,6 +37,7 @@ public sealed class AgentDatabase : IDisposable
 
     private const string StoreDirectoryName = "rocksdb";
     private const string LogDirectoryName = "log";
+    private const string IndexDirectoryName = "index";
     private const int MaxCollectionNameLength = 128;
 
     private readonly string _path;
@@ -43,6 +46,7 @@ public sealed class AgentDatabase : IDisposable
     private readonly IRecordStore _store;
     private readonly FasterLogWriteAheadLog _log;
     private readonly object _appendLock = new();
+    private readonly Lock _checkpointLock = new();
     private readonly ApplySequencer _sequencer = new();
     private readonly ReaderWriterLockSlim _stateLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, CollectionState> _byName = new(StringComparer.Ordinal);
@@ -53,6 +57,7 @@ public sealed class AgentDatabase : IDisposable
     private long _nextTicket;
     private int _inflight;
     private int _checkpointRunning;
+    private long _compactions;
     private volatile bool _closing;
     private volatile bool _disposed;
     private volatile Exception? _fault;
@@ -74,11 +79,13 @@ public sealed class AgentDatabase : IDisposable
 
     /// <summary>
     /// Opens the database in <paramref name="path"/>, creating it when absent: takes the directory lock, opens the record
-    /// store and the log, replays log entries not yet applied and rebuilds the vector indexes.
+    /// store and the log, replays log entries not yet applied, then loads each collection's checkpointed index segments
+    /// and catches them up with the records, or rebuilds the index from the records.
     /// </summary>
     /// <exception cref="DatabaseLockedException">Another instance holds the directory.</exception>
     /// <exception cref="LogCorruptedException">The log is damaged before its tail.</exception>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
+    /// <exception cref="InvalidDataException">The record store is of an unknown format.</exception>
     public static AgentDatabase Open(string path, AgentDatabaseOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -86,6 +93,11 @@ public sealed class AgentDatabase : IDisposable
         if (options.MaxPayloadBytes < 0 || options.MaxPayloadBytes > (1 << options.LogPageSizeBits) / 2)
         {
             throw new ArgumentException($"MaxPayloadBytes {options.MaxPayloadBytes} must be between 0 and half a log page ({(1 << options.LogPageSizeBits) / 2}).", nameof(options));
+        }
+
+        if (options.HnswThreshold < 1)
+        {
+            throw new ArgumentException($"HnswThreshold {options.HnswThreshold} must be at least 1.", nameof(options));
         }
 
         string full = System.IO.Path.GetFullPath(path);
@@ -120,7 +132,8 @@ public sealed class AgentDatabase : IDisposable
 
     /// <summary>
     /// Restores a backup made by <see cref="Backup"/> into <paramref name="targetDirectory"/>, which must not exist or be
-    /// empty. Open the target afterwards; its vector indexes are rebuilt then.
+    /// empty: the record store and the index segments. Open the target afterwards; indexes with valid segments load
+    /// them, the others are rebuilt then.
     /// </summary>
     /// <exception cref="InvalidDataException">The source is not a valid backup.</exception>
     /// <exception cref="IOException">The target is not empty.</exception>
@@ -135,6 +148,11 @@ public sealed class AgentDatabase : IDisposable
         }
 
         CopyDirectory(System.IO.Path.Combine(backupDirectory, BackupManifest.StoreDirectoryName), System.IO.Path.Combine(targetDirectory, StoreDirectoryName));
+        string indexes = System.IO.Path.Combine(backupDirectory, BackupManifest.IndexDirectoryName);
+        if (Directory.Exists(indexes))
+        {
+            CopyDirectory(indexes, System.IO.Path.Combine(targetDirectory, IndexDirectoryName));
+        }
     }
 
     /// <summary>Creates a collection whose vectors have <paramref name="dimension"/> floats compared by <paramref name="metric"/>.</summary>
@@ -443,30 +461,124 @@ public sealed class AgentDatabase : IDisposable
     }
 
     /// <summary>
-    /// Flushes the record store (making everything applied durable in it) and truncates the log below the applied LSN,
-    /// except what registered log readers still need. Runs automatically past <see cref="AgentDatabaseOptions.CheckpointLogBytes"/>.
+    /// Writes each HNSW-tier collection's new vectors as an immutable index segment (fsynced, renamed, directory
+    /// fsynced), flushes the record store (making everything applied durable in it), names the segments in each
+    /// collection's manifest together with the applied LSN they reflect, and truncates the log below that LSN, except
+    /// what registered log readers still need. Writes pause while the segments are written. Segments with many deleted
+    /// points (or too many segments) are then merged. Runs automatically past
+    /// <see cref="AgentDatabaseOptions.CheckpointLogBytes"/>.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The database failed earlier and must be reopened.</exception>
+    /// <exception cref="IOException">A segment file or the record store could not be written.</exception>
     public void Checkpoint()
     {
-        _stateLock.EnterReadLock();
-        try
+        lock (_checkpointLock)
         {
-            ThrowIfDisposed();
-            long applied = _store.AppliedLsn; // read before the flush: the flush covers everything applied up to here
-            _store.Flush();
-            _log.TruncateBelow(applied + 1);
-        }
-        finally
-        {
-            _stateLock.ExitReadLock();
+            long ticket;
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                ticket = _nextTicket++; // a barrier in apply order: the indexes hold exactly the writes up to 'lsn'
+                Interlocked.Increment(ref _inflight);
+            }
+
+            long lsn;
+            List<TieredVectorIndex> sealedIndexes;
+            try
+            {
+                _sequencer.WaitTurn(ticket);
+                try
+                {
+                    _stateLock.EnterReadLock();
+                    try
+                    {
+                        ThrowIfDisposed();
+                        lsn = _store.AppliedLsn;
+                        sealedIndexes = SealIndexes();
+                    }
+                    finally
+                    {
+                        _stateLock.ExitReadLock();
+                    }
+                }
+                finally
+                {
+                    _sequencer.Complete(ticket);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inflight);
+            }
+
+            _stateLock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                PublishCheckpoint(lsn, sealedIndexes);
+            }
+            finally
+            {
+                _stateLock.ExitReadLock();
+            }
+
+            foreach (TieredVectorIndex index in sealedIndexes)
+            {
+                if (index.CompactIfWorthwhile())
+                {
+                    Interlocked.Increment(ref _compactions);
+                }
+            }
         }
     }
 
     /// <summary>
+    /// Streams committed write-ahead log entries with LSN ≥ <paramref name="fromLsn"/> in LSN order: the feed a replica
+    /// or an external consumer reads. Each <see cref="LogRecord.Payload"/> is one engine log entry exactly as appended.
+    /// Entries below <see cref="DatabaseStats.FirstLogLsn"/> were truncated: the stream then starts at the first retained
+    /// entry (compare <see cref="LogRecord.Lsn"/> to detect the gap). Register a reader with
+    /// <see cref="RegisterLogReader"/> first to keep the entries it still needs from being truncated.
+    /// </summary>
+    /// <param name="fromLsn">The first LSN wanted.</param>
+    /// <param name="follow">False: the stream ends at the last committed entry. True: it waits for new commits until cancelled or the database is disposed.</param>
+    /// <param name="cancellationToken">Ends the stream with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public IAsyncEnumerable<LogRecord> ReadLog(long fromLsn, bool follow = false, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _log.ReadFrom(fromLsn, follow, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers a reader (a replica, an external consumer) that still needs log entries from <paramref name="lsn"/> on:
+    /// checkpoints do not truncate the log at or above its position until it advances
+    /// (<see cref="LogReaderRegistration.Advance"/>) or is disposed. Registrations live in memory only.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or already registered.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public LogReaderRegistration RegisterLogReader(string name, long lsn)
+    {
+        ThrowIfDisposed();
+        return _log.RegisterReader(name, lsn);
+    }
+
+    /// <summary>Waits until every entry up to <paramref name="lsn"/> is durable in the log (whatever the durability mode).</summary>
+    /// <exception cref="IOException">The log could not be committed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public ValueTask WaitForLogCommitAsync(long lsn, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _log.WaitForCommitAsync(lsn, cancellationToken);
+    }
+
+    /// <summary>
     /// Writes a consistent backup to <paramref name="directory"/> (which must not exist or be empty): a RocksDB checkpoint
-    /// of the record store plus a manifest with the applied LSN. Writes pause while it is taken (a flush and hard links);
-    /// every write acknowledged before the call is in it. Vector indexes are rebuilt on restore, not copied.
+    /// of the record store, a copy of the index segments of the last checkpoint (each with the LSN it reflects, at most
+    /// the backup's) and a manifest with the applied LSN. Writes pause while the store's checkpoint is taken (a flush and
+    /// hard links), not while segments are copied; every write acknowledged before the call is in it. A restored
+    /// database loads the segments and catches up from the records.
     /// </summary>
     /// <exception cref="IOException">The directory is not empty, or the checkpoint failed.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
@@ -479,44 +591,61 @@ public sealed class AgentDatabase : IDisposable
             throw new IOException($"The backup directory '{full}' is not empty.");
         }
 
-        long ticket;
-        lock (_appendLock)
+        lock (_checkpointLock) // no checkpoint moves the segments' LSN past the store checkpoint's meanwhile
         {
-            ThrowIfClosed();
-            ticket = _nextTicket++; // a barrier in apply order: no write applies while the checkpoint is taken
-            Interlocked.Increment(ref _inflight);
-        }
+            long ticket;
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                ticket = _nextTicket++; // a barrier in apply order: no write applies while the checkpoint is taken
+                Interlocked.Increment(ref _inflight);
+            }
 
-        try
-        {
-            _sequencer.WaitTurn(ticket);
+            long applied;
             try
             {
-                Directory.CreateDirectory(full);
-                long applied;
+                _sequencer.WaitTurn(ticket);
+                try
+                {
+                    Directory.CreateDirectory(full);
+                    _stateLock.EnterReadLock();
+                    try
+                    {
+                        applied = _store.AppliedLsn;
+                        _store.CreateCheckpoint(System.IO.Path.Combine(full, BackupManifest.StoreDirectoryName));
+                    }
+                    finally
+                    {
+                        _stateLock.ExitReadLock();
+                    }
+                }
+                finally
+                {
+                    _sequencer.Complete(ticket);
+                }
+
                 _stateLock.EnterReadLock();
                 try
                 {
-                    applied = _store.AppliedLsn;
-                    _store.CreateCheckpoint(System.IO.Path.Combine(full, BackupManifest.StoreDirectoryName));
+                    ThrowIfDisposed();
+                    foreach (CollectionState state in _byId.Values)
+                    {
+                        state.Index.CopyCheckpointTo(System.IO.Path.Combine(full, BackupManifest.IndexDirectoryName, CollectionDescriptor.ColumnFamilyName(state.Descriptor.Id)));
+                    }
                 }
                 finally
                 {
                     _stateLock.ExitReadLock();
                 }
-
-                long created = NowUnixMs();
-                BackupManifest.Write(full, applied, created);
-                return new BackupInfo(full, applied, created);
             }
             finally
             {
-                _sequencer.Complete(ticket);
+                Interlocked.Decrement(ref _inflight);
             }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inflight);
+
+            long created = NowUnixMs();
+            BackupManifest.Write(full, applied, created);
+            return new BackupInfo(full, applied, created);
         }
     }
 
@@ -534,7 +663,13 @@ public sealed class AgentDatabase : IDisposable
             {
                 CollectionDescriptor d = state.Descriptor;
                 records += d.RecordCount;
-                collections.Add(new CollectionStats(d.Name, d.Dimension, d.Metric, d.RecordCount, state.Index.Count, state.Index.MemoryBytes));
+                TieredVectorIndex index = state.Index;
+                collections.Add(new CollectionStats(d.Name, d.Dimension, d.Metric, d.RecordCount, index.Count, index.MemoryBytes)
+                {
+                    IndexSegments = index.SegmentCount,
+                    VectorsFromSegments = index.VectorsFromSegments,
+                    VectorsRebuilt = index.VectorsRebuilt,
+                });
             }
 
             long storeBytes = _store.SizeOnDisk();
@@ -548,7 +683,10 @@ public sealed class AgentDatabase : IDisposable
                 _log.CommittedLsn,
                 _store.AppliedLsn,
                 _log.FirstLsn,
-                collections);
+                collections)
+            {
+                IndexCompactions = Interlocked.Read(ref _compactions),
+            };
         }
         finally
         {
@@ -557,8 +695,9 @@ public sealed class AgentDatabase : IDisposable
     }
 
     /// <summary>
-    /// Waits for writes in flight, commits the log, flushes the record store, truncates the log to what replay would
-    /// need, and releases the directory lock. Later calls throw <see cref="ObjectDisposedException"/>.
+    /// Waits for writes in flight, commits the log, writes the HNSW-tier indexes' new vectors as segments, flushes the
+    /// record store, truncates the log to what replay would need, and releases the directory lock. Later calls throw
+    /// <see cref="ObjectDisposedException"/>.
     /// </summary>
     public void Dispose()
     {
@@ -587,9 +726,22 @@ public sealed class AgentDatabase : IDisposable
         {
             if (_fault is null)
             {
-                long applied = _store.AppliedLsn;
-                _store.Flush();
-                _log.TruncateBelow(applied + 1);
+                lock (_checkpointLock)
+                {
+                    long applied = _store.AppliedLsn; // no writer is left: the indexes hold exactly this
+                    List<TieredVectorIndex> sealedIndexes = [];
+                    try
+                    {
+                        sealedIndexes = SealIndexes();
+                    }
+                    catch (IOException exception)
+                    {
+                        // The index is derived data: the next open catches up from the older segments or rebuilds.
+                        _options.Warning?.Invoke($"Writing the vector index segments of '{_path}' at close failed: {exception.Message}");
+                    }
+
+                    PublishCheckpoint(applied, sealedIndexes);
+                }
             }
         }
         finally
@@ -801,7 +953,7 @@ public sealed class AgentDatabase : IDisposable
                 try
                 {
                     CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp);
-                    var state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(dimension, metric));
+                    var state = new CollectionState(descriptor, CreateIndex(descriptor));
                     _byName[name] = state;
                     _byId[descriptor.Id] = state;
                 }
@@ -823,7 +975,7 @@ public sealed class AgentDatabase : IDisposable
                     if (_byId.Remove(id, out CollectionState? state))
                     {
                         _byName.Remove(state.Descriptor.Name);
-                        state.Index.Dispose();
+                        state.Index.Drop();
                     }
 
                     return existed;
@@ -872,7 +1024,7 @@ public sealed class AgentDatabase : IDisposable
         }
     }
 
-    /// <summary>Replays log entries above the applied LSN, then rebuilds every vector index from the store.</summary>
+    /// <summary>Replays log entries above the applied LSN, then loads (and catches up) or rebuilds every vector index.</summary>
     private void Recover()
     {
         long applied = _store.AppliedLsn;
@@ -894,20 +1046,119 @@ public sealed class AgentDatabase : IDisposable
             replay.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
+        RemoveOrphanIndexDirectories();
         foreach (CollectionDescriptor descriptor in _store.Collections)
         {
             if (!_byId.TryGetValue(descriptor.Id, out CollectionState? state))
             {
-                state = new CollectionState(descriptor, CollectionVectorIndexFactory.Create(descriptor.Dimension, descriptor.Metric));
+                state = new CollectionState(descriptor, CreateIndex(descriptor));
                 _byId[descriptor.Id] = state;
                 _byName[descriptor.Name] = state;
             }
 
-            var buffer = new VectorRebuildBuffer(descriptor.Dimension);
-            _store.VisitVectors(descriptor, ref buffer);
-            state.Index.Rebuild(buffer.Ids, buffer.Vectors);
+            LoadIndex(state);
             _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric);
         }
+    }
+
+    private TieredVectorIndex CreateIndex(CollectionDescriptor descriptor) => CollectionVectorIndexFactory.Create(
+        descriptor.Dimension,
+        descriptor.Metric,
+        _options.HnswThreshold,
+        System.IO.Path.Combine(_path, IndexDirectoryName, CollectionDescriptor.ColumnFamilyName(descriptor.Id)));
+
+    /// <summary>
+    /// Maps the collection's checkpointed segments and applies what the records say changed after their LSN; without
+    /// usable segments (none, or refused: corrupt, another shape, ahead of the store) rebuilds from the records.
+    /// </summary>
+    private void LoadIndex(CollectionState state)
+    {
+        CollectionDescriptor descriptor = state.Descriptor;
+        TieredVectorIndex index = state.Index;
+        string? refusal;
+        try
+        {
+            if (index.TryOpenSegments(_store.AppliedLsn, out long segmentLsn, out refusal))
+            {
+                var live = new HashSet<long>();
+                index.CollectSegmentIds(live);
+                var catchUp = new SegmentCatchUp(descriptor.Dimension, segmentLsn, live);
+                _store.VisitVectors(descriptor, ref catchUp);
+                index.CatchUp(catchUp.StaleIds, catchUp.Ids, catchUp.Vectors);
+                return;
+            }
+        }
+        catch (IOException exception)
+        {
+            refusal = exception.Message; // a segment failed while being read back
+        }
+
+        if (refusal is not null)
+        {
+            _options.Warning?.Invoke($"The vector index segments of collection '{descriptor.Name}' in '{index.Directory}' were not used ({refusal}); rebuilding the index from the records.");
+        }
+
+        var buffer = new VectorRebuildBuffer(descriptor.Dimension);
+        _store.VisitVectors(descriptor, ref buffer);
+        index.Rebuild(buffer.Ids, buffer.Vectors);
+    }
+
+    /// <summary>Deletes index directories of collections that no longer exist (a drop interrupted before its files went).</summary>
+    private void RemoveOrphanIndexDirectories()
+    {
+        string root = System.IO.Path.Combine(_path, IndexDirectoryName);
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CollectionDescriptor descriptor in _store.Collections)
+        {
+            known.Add(CollectionDescriptor.ColumnFamilyName(descriptor.Id));
+        }
+
+        foreach (string directory in Directory.EnumerateDirectories(root))
+        {
+            if (!known.Contains(System.IO.Path.GetFileName(directory)))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first half of a checkpoint: seals every graph-tier index's mutable part into a new segment and returns the
+    /// indexes sealed. The caller holds the checkpoint lock and keeps writes from applying meanwhile, so the segments
+    /// reflect exactly the writes up to the applied LSN.
+    /// </summary>
+    private List<TieredVectorIndex> SealIndexes()
+    {
+        var sealedIndexes = new List<TieredVectorIndex>();
+        foreach (CollectionState state in _byId.Values)
+        {
+            if (state.Index.SealForCheckpoint())
+            {
+                sealedIndexes.Add(state.Index);
+            }
+        }
+
+        return sealedIndexes;
+    }
+
+    /// <summary>
+    /// The second half of a checkpoint, after <see cref="SealIndexes"/>: the store's flush comes before the manifests, so
+    /// a manifest never declares segments newer than the durable records. Under the state lock (read).
+    /// </summary>
+    private void PublishCheckpoint(long lsn, List<TieredVectorIndex> sealedIndexes)
+    {
+        _store.Flush();
+        foreach (TieredVectorIndex index in sealedIndexes)
+        {
+            index.PublishCheckpoint(lsn); // a collection dropped meanwhile is disposed: no-op
+        }
+
+        _log.TruncateBelow(lsn + 1);
     }
 
     private IReadOnlyList<StoredRecord> ScanCore(string collection, byte[] lower, byte[] upper, int limit)

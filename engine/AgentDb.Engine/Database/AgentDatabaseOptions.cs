@@ -34,6 +34,12 @@ public sealed class AgentDatabaseOptions
     /// <summary>log2 of the in-memory log buffer (default 24: 16 MiB).</summary>
     public int LogMemorySizeBits { get; init; } = 24;
 
+    /// <summary>
+    /// Vectors at which a collection's index moves from the exact scan (every stored vector found) to HNSW segments
+    /// (approximate, persisted at checkpoints). Default 20,000; at least 1.
+    /// </summary>
+    public int HnswThreshold { get; init; } = Index.TieredVectorIndex.DefaultHnswThreshold;
+
     /// <summary>Receives warnings, such as a torn log tail cut at open. Null discards them.</summary>
     public Action<string>? Warning { get; init; }
 }

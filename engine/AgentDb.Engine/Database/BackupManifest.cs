@@ -6,12 +6,15 @@ namespace AgentDb;
 /// <summary>
 /// The <c>BACKUP</c> file of a backup directory: <c>u32 magic 'ADBB', u16 version 1, u16 reserved, i64 appliedLsn,
 /// i64 createdUnixMs, u64 XxHash3 of the preceding 24 bytes</c>. Beside it, <c>rocksdb/</c> holds the record store
-/// checkpoint. The vector indexes are not backed up: they are rebuilt from the records on open.
+/// checkpoint and <c>index/c{collectionId}/</c> (optional) the index segments of the last checkpoint, each directory
+/// with its own manifest naming the LSN its segments reflect (at most the backup's); a collection without one is
+/// rebuilt from the records on open.
 /// </summary>
 internal static class BackupManifest
 {
     public const string FileName = "BACKUP";
     public const string StoreDirectoryName = "rocksdb";
+    public const string IndexDirectoryName = "index";
     private const uint Magic = 0x42424441; // "ADBB"
     private const ushort Version = 1;
     private const int Size = 32;

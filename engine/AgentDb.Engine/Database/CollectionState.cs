@@ -3,10 +3,10 @@ using AgentDb.Storage;
 
 namespace AgentDb;
 
-/// <summary>An applied collection: the store's descriptor and its in-memory vector index.</summary>
+/// <summary>An applied collection: the store's descriptor and its vector index.</summary>
 internal sealed class CollectionState
 {
-    public CollectionState(CollectionDescriptor descriptor, ICollectionVectorIndex index)
+    public CollectionState(CollectionDescriptor descriptor, TieredVectorIndex index)
     {
         Descriptor = descriptor;
         Index = index;
@@ -14,5 +14,5 @@ internal sealed class CollectionState
 
     public CollectionDescriptor Descriptor { get; }
 
-    public ICollectionVectorIndex Index { get; }
+    public TieredVectorIndex Index { get; }
 }

@@ -19,4 +19,8 @@ public sealed record DatabaseStats(
     long CommittedLsn,
     long AppliedLsn,
     long FirstLogLsn,
-    IReadOnlyList<CollectionStats> Collections);
+    IReadOnlyList<CollectionStats> Collections)
+{
+    /// <summary>Segment merges (tombstone compactions) run by checkpoints since the database was opened.</summary>
+    public long IndexCompactions { get; init; }
+}

@@ -23,7 +23,7 @@ internal struct VectorRebuildBuffer : IVectorVisitor
 
     public readonly ReadOnlySpan<float> Vectors => _vectors.AsSpan(0, Count * _dimension);
 
-    public void Visit(long internalId, ReadOnlySpan<float> vector)
+    public void Visit(long internalId, long lsn, ReadOnlySpan<float> vector)
     {
         if (vector.Length != _dimension)
         {

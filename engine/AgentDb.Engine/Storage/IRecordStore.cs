@@ -47,7 +47,7 @@ internal interface IRecordStore : IDisposable
     /// </summary>
     void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results);
 
-    /// <summary>Calls <paramref name="visitor"/> with every stored vector of the collection.</summary>
+    /// <summary>Calls <paramref name="visitor"/> with every stored vector of the collection and the LSN that last wrote its record.</summary>
     void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
         where TVisitor : struct, IVectorVisitor;
 

@@ -321,7 +321,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             RecordHeader header = RecordValueCodec.ReadHeader(value);
             if (header.Dimension > 0)
             {
-                visitor.Visit(header.InternalId, RecordValueCodec.Vector(value, header));
+                visitor.Visit(header.InternalId, header.Lsn, RecordValueCodec.Vector(value, header));
             }
         }
 
@@ -395,10 +395,17 @@ internal sealed class RocksDbRecordStore : IRecordStore
             .SetBlockCache(SharedCache.Instance)
             .SetCacheIndexAndFilterBlocks(true)
             .SetPinL0FilterAndIndexBlocksInCache(true);
-        return new ColumnFamilyOptions()
+        // No compression: a record is mostly float32 vector, which no block compressor shrinks, so compressing only
+        // costs the background flushes and compactions CPU that the writers need. A whole-key bloom filter on the
+        // memtable makes the apply path's existence check of a new id cheap (most ingested ids are new).
+        var columnOptions = new ColumnFamilyOptions()
             .SetBlockBasedTableFactory(table)
             .SetWriteBufferSize((ulong)options.WriteBufferBytes)
-            .SetLevelCompactionDynamicLevelBytes(true);
+            .SetLevelCompactionDynamicLevelBytes(true)
+            .SetCompression(Compression.No)
+            .SetMemtablePrefixBloomSizeRatio(0.02);
+        Native.Instance.rocksdb_options_set_memtable_whole_key_filtering(columnOptions.Handle, 1);
+        return columnOptions;
     }
 
     private void Load(string[] existing)

@@ -11,7 +11,8 @@ public sealed class TieredVectorIndexTests
     public void BelowTheThreshold_IsExact_AndFindsEveryVectorItself()
     {
         float[] data = VectorData.Clustered(900, Dim, 10, seed: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.Cosine, hnswThreshold: 1_000);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.Cosine, hnswThreshold: 1_000, directory.File("graph"));
         for (int i = 0; i < 900; i++)
         {
             index.Upsert(i + 1, VectorData.Row(data, Dim, i));
@@ -34,7 +35,8 @@ public sealed class TieredVectorIndexTests
         const int count = 3_000;
         float[] data = VectorData.Clustered(count, Dim, 20, seed: 2);
         long[] ids = VectorData.Ids(count, first: 1);
-        using var index = new TieredVectorIndex(Dim, metric, hnswThreshold: 1_000);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, metric, hnswThreshold: 1_000, directory.File("graph"));
         for (int i = 0; i < count; i++)
         {
             index.Upsert(ids[i], VectorData.Row(data, Dim, i));
@@ -52,7 +54,8 @@ public sealed class TieredVectorIndexTests
         const int count = 2_000;
         float[] data = VectorData.Clustered(count, Dim, 20, seed: 3);
         long[] ids = VectorData.Ids(count, first: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 500);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 500, directory.File("graph"));
         index.Rebuild(ids, data);
         Assert.True(index.UsesHnsw);
 
@@ -84,12 +87,56 @@ public sealed class TieredVectorIndexTests
         Assert.All(hits[..filtered], h => Assert.Equal(0, h.InternalId % 4));
     }
 
+    [Theory]
+    [InlineData(2)]    // half the points pass: answered as a post-filter
+    [InlineData(10)]   // a tenth: the candidate list widens
+    [InlineData(200)]  // 0.5%: the graph is walked with the filter
+    public void FilteredSearch_InTheHnswTier_FindsTheNearestMatches_AskingTheFilterOncePerIdAtMost(int oneIn)
+    {
+        const int count = 4_000;
+        float[] data = VectorData.Clustered(count, Dim, 20, seed: 5);
+        long[] ids = VectorData.Ids(count, first: 1);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 500, directory.File("graph"));
+        index.Rebuild(ids, data);
+        var hits = new VectorSearchHit[10];
+        double recall = 0;
+        const int queries = 50;
+        long totalAsked = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            ReadOnlySpan<float> query = VectorData.Row(data, Dim, (q * 37) % count);
+            var filter = new CountingFilter(id => id % oneIn == 0);
+            int found = index.Search(query, 10, hits, filter);
+            long[] expected = VectorData.ExactNearest(DistanceMetric.L2Squared, data, ids, Dim, query, 10, id => id % oneIn == 0);
+            Assert.Equal(expected.Length, found);
+            Assert.All(hits[..found], h => Assert.Equal(0, h.InternalId % oneIn));
+            for (int i = 1; i < found; i++)
+            {
+                Assert.True(hits[i - 1].Distance <= hits[i].Distance, "hits are not nearest first");
+            }
+
+            Assert.Equal(filter.Distinct, filter.Calls); // never the same id twice in one query
+            totalAsked += filter.Calls;
+            recall += hits[..found].ToArray().Count(h => expected.Contains(h.InternalId)) / (double)expected.Length;
+        }
+
+        recall /= queries;
+        Assert.True(recall >= 0.9, $"filtered recall@10 {recall:F3}");
+        if (oneIn == 2)
+        {
+            // A permissive filter is asked about the nearest candidates only, not about every node the walk passes.
+            Assert.True(totalAsked <= queries * TieredVectorIndex.SearchEf, $"{totalAsked} filter calls for {queries} queries");
+        }
+    }
+
     [Fact]
     public void Rebuild_BelowTheThreshold_ReturnsToTheExactTier()
     {
         float[] data = VectorData.Clustered(600, Dim, 5, seed: 4);
         long[] ids = VectorData.Ids(600, first: 1);
-        using var index = new TieredVectorIndex(Dim, DistanceMetric.Dot, hnswThreshold: 500);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.Dot, hnswThreshold: 500, directory.File("graph"));
         index.Rebuild(ids, data);
         Assert.True(index.UsesHnsw);
         index.Rebuild(ids.AsSpan(0, 100), data.AsSpan(0, 100 * Dim));
@@ -128,5 +175,21 @@ public sealed class TieredVectorIndexTests
     private sealed class PredicateFilter(Func<long, bool> predicate) : IVectorIdFilter
     {
         public bool Matches(long internalId) => predicate(internalId);
+    }
+
+    private sealed class CountingFilter(Func<long, bool> predicate) : IVectorIdFilter
+    {
+        private readonly HashSet<long> _seen = new();
+
+        public int Calls { get; private set; }
+
+        public int Distinct => _seen.Count;
+
+        public bool Matches(long internalId)
+        {
+            Calls++;
+            _seen.Add(internalId);
+            return predicate(internalId);
+        }
     }
 }

@@ -121,7 +121,46 @@ public sealed class CrashRecoveryTests
         VerifyDatabase(dir.Path, [], [], searchAll: true);
     }
 
-    private static List<string> RunAndKill(string databasePath, string prefix, bool disableStoreWal, bool durabilityNone, bool killEarly, int delayMs, out bool sawReady)
+    /// <summary>
+    /// The writer checkpoints every few dozen writes with a low HNSW threshold, so kills land before, during and after
+    /// segment writes: every reopen must index exactly the stored records, each findable by its own vector, whether the
+    /// segments were loaded and caught up or refused and rebuilt.
+    /// </summary>
+    [Fact]
+    public void SigKillAroundCheckpointsWithSegments_KeepsTheIndexEqualToTheRecords()
+    {
+        using var dir = new TempDirectory("agentdb-crash-segments");
+        var singles = new HashSet<string>(StringComparer.Ordinal);
+        var random = new Random(4);
+        long fromSegments = 0;
+        var options = new AgentDatabaseOptions { LogPageSizeBits = 20, LogMemorySizeBits = 22, MaxPayloadBytes = 64 * 1024, HnswThreshold = 150 };
+        for (int cycle = 0; cycle < 8; cycle++)
+        {
+            List<string> lines = RunAndKill(dir.Path, $"g{cycle}-", disableStoreWal: cycle % 2 == 0, durabilityNone: false, killEarly: false, random.Next(100, 900), out _, hnswThreshold: 150, checkpointEvery: 37);
+            foreach (string line in lines)
+            {
+                if (line.StartsWith("S ", StringComparison.Ordinal))
+                {
+                    singles.Add(line[2..]);
+                }
+            }
+
+            using var db = AgentDatabase.Open(dir.Path, options);
+            CollectionStats stats = Assert.Single(db.GetStats().Collections);
+            fromSegments += stats.VectorsFromSegments;
+            Assert.Equal(db.Count("crash"), stats.IndexedVectors);
+            foreach (string id in singles)
+            {
+                StoredRecord? record = db.Get("crash", id);
+                Assert.True(record is not null, $"acknowledged upsert '{id}' was lost");
+                Assert.Contains(db.Search("crash", record.Vector!, 10), hit => hit.Distance == 0f && hit.Record.Vector!.SequenceEqual(record.Vector!));
+            }
+        }
+
+        Assert.True(fromSegments > 0, "no reopen loaded segments: the test did not exercise them");
+    }
+
+    private static List<string> RunAndKill(string databasePath, string prefix, bool disableStoreWal, bool durabilityNone, bool killEarly, int delayMs, out bool sawReady, int hnswThreshold = 0, int checkpointEvery = 0)
     {
         string writer = Path.Combine(AppContext.BaseDirectory, "AgentDb.CrashWriter.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -135,6 +174,11 @@ public sealed class CrashRecoveryTests
         start.ArgumentList.Add(prefix);
         start.ArgumentList.Add(disableStoreWal ? "1" : "0");
         start.ArgumentList.Add(durabilityNone ? "none" : "sync");
+        if (hnswThreshold > 0)
+        {
+            start.ArgumentList.Add(hnswThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(checkpointEvery.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         var lines = new List<string>();
         using var ready = new ManualResetEventSlim(false);

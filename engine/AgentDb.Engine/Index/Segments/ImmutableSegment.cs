@@ -224,6 +224,29 @@ public sealed class ImmutableSegment : IDisposable
         }
     }
 
+    /// <summary>Adds the id of every point live here (not deleted in the file nor since) to <paramref name="ids"/>.</summary>
+    internal void CollectLiveIds(HashSet<long> ids)
+    {
+        VerifyChecksums();
+        _mapping.Enter();
+        try
+        {
+            MappedGraphView view = View();
+            for (int rank = 0; rank < IndexedCount; rank++)
+            {
+                int node = view.LiveNodeByRank(rank);
+                if (!view.IsDeleted(node))
+                {
+                    ids.Add(view.GetId(node));
+                }
+            }
+        }
+        finally
+        {
+            _mapping.Exit();
+        }
+    }
+
     /// <summary>The number of points live when the file was written: the length of its id index.</summary>
     internal int IndexedCount => (int)_header.LiveCount;
 

@@ -21,7 +21,9 @@ namespace AgentDb.Index.Segments;
 /// Durability: points in the mutable index live in memory only (the write-ahead log is another layer's); once
 /// <see cref="Flush"/> returns they are in an fsynced segment file named by an fsynced manifest. A delete of a point
 /// in a segment is appended to a tombstone file beside it before <see cref="Delete"/> returns (reaching the OS;
-/// fsynced by <see cref="Flush"/>). Reopening the directory restores the segments and their deletes.
+/// fsynced before the next manifest is written). Reopening the directory restores the segments the manifest names and
+/// their deletes. An owner that keeps its own log seals with <see cref="SealMutable"/> and declares what the segments
+/// reflect with <see cref="WriteManifest"/> (<see cref="PersistedLsn"/> on reopen).
 /// </para>
 /// </remarks>
 public sealed class SegmentedVectorIndex : IDisposable
@@ -39,6 +41,7 @@ public sealed class SegmentedVectorIndex : IDisposable
     private readonly Lock _compactLock = new();
     private SegmentSet _state;
     private long _nextSequence;
+    private long _persistedLsn;
     private bool _disposed;
 
     /// <summary>
@@ -88,6 +91,29 @@ public sealed class SegmentedVectorIndex : IDisposable
 
     /// <summary>The number of immutable segments.</summary>
     public int SegmentCount => Volatile.Read(ref _state).Segments.Length;
+
+    /// <summary>
+    /// The log position the last written manifest declared (<see cref="WriteManifest"/>; 0 when none was declared): an
+    /// opaque number this class keeps for its owner, who uses it to know which writes the segments already reflect.
+    /// </summary>
+    public long PersistedLsn => Volatile.Read(ref _persistedLsn);
+
+    /// <summary>Nodes in the segments, deleted ones included, and how many of them are live.</summary>
+    public (long Nodes, long Live) SegmentNodes
+    {
+        get
+        {
+            long nodes = 0;
+            long live = 0;
+            foreach (SealedSegment segment in Volatile.Read(ref _state).Segments)
+            {
+                nodes += segment.Segment.NodeCount;
+                live += segment.Segment.Count;
+            }
+
+            return (nodes, live);
+        }
+    }
 
     /// <summary>Adds a point (see <see cref="HnswIndex.Add"/>); seals the mutable index if this fills it.</summary>
     /// <exception cref="ArgumentException">The vector is malformed, or <paramref name="id"/> is live anywhere in the collection.</exception>
@@ -197,10 +223,99 @@ public sealed class SegmentedVectorIndex : IDisposable
         lock (_writeLock)
         {
             SegmentSet state = WritableState();
-            Seal(state);
-            foreach (SealedSegment segment in Volatile.Read(ref _state).Segments)
+            Seal(state, publishManifest: false);
+            PublishManifest(_persistedLsn);
+        }
+    }
+
+    /// <summary>
+    /// Seals the mutable index into a new segment file (fsynced; skipped when the mutable index holds no live point)
+    /// and searches it from then on, but does not name it in the manifest yet: the next <see cref="WriteManifest"/>,
+    /// <see cref="Flush"/> or <see cref="Compact"/> does. Until then a reopen does not see it (its file is removed as a
+    /// leftover). Adds and deletes wait while the file is written.
+    /// </summary>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The collection was disposed.</exception>
+    public void SealMutable()
+    {
+        lock (_writeLock)
+        {
+            Seal(WritableState(), publishManifest: false);
+        }
+    }
+
+    /// <summary>
+    /// Fsyncs the tombstone files, then replaces the manifest with the current segments declared at
+    /// <paramref name="lsn"/> (see <see cref="PersistedLsn"/>). Points still in the mutable index are not included.
+    /// </summary>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="ObjectDisposedException">The collection was disposed.</exception>
+    public void WriteManifest(long lsn)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lsn);
+        lock (_writeLock)
+        {
+            WritableState();
+            PublishManifest(lsn);
+        }
+    }
+
+    /// <summary>Verifies every segment's block checksums now (otherwise done before each segment's first search).</summary>
+    /// <exception cref="SegmentCorruptedException">A segment file does not match its checksums.</exception>
+    /// <exception cref="ObjectDisposedException">The collection was disposed.</exception>
+    public void VerifySegments()
+    {
+        foreach (SealedSegment segment in WritableState().Segments)
+        {
+            segment.Segment.VerifyChecksums();
+        }
+    }
+
+    /// <summary>Whether <paramref name="id"/> is live in one of the immutable segments (not the mutable index).</summary>
+    public bool ContainsInSegments(long id) => IsLiveInSegments(Volatile.Read(ref _state), id);
+
+    /// <summary>Adds the id of every point live in the immutable segments to <paramref name="ids"/>.</summary>
+    public void CollectSegmentIds(HashSet<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        foreach (SealedSegment segment in Volatile.Read(ref _state).Segments)
+        {
+            segment.Segment.CollectLiveIds(ids);
+        }
+    }
+
+    /// <summary>
+    /// Copies what the manifest on disk names — the manifest, its segment files and their tombstone files — into
+    /// <paramref name="targetDirectory"/> (created; must not hold those files). Does nothing when there is no manifest.
+    /// Adds, deletes and searches go on; a compaction waits until the copy is done.
+    /// </summary>
+    /// <exception cref="IOException">A file cannot be copied.</exception>
+    public void CopyPersistedFiles(string targetDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetDirectory);
+        lock (_compactLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            string manifest = Path.Combine(_directory, SegmentManifest.FileName);
+            if (!File.Exists(manifest))
             {
-                segment.Tombstones.FlushToDisk();
+                return;
+            }
+
+            byte[] text = File.ReadAllBytes(manifest); // once: a checkpoint may replace the file meanwhile
+            string snapshot = Path.Combine(targetDirectory, SegmentManifest.FileName + ".tmp");
+            Directory.CreateDirectory(targetDirectory);
+            File.WriteAllBytes(snapshot, text);
+            File.Move(snapshot, Path.Combine(targetDirectory, SegmentManifest.FileName));
+            foreach (string name in SegmentManifest.Read(targetDirectory).Names)
+            {
+                string source = Path.Combine(_directory, name);
+                File.Copy(source, Path.Combine(targetDirectory, name));
+                string tombstones = SealedSegment.TombstonePath(source);
+                if (File.Exists(tombstones))
+                {
+                    File.Copy(tombstones, SealedSegment.TombstonePath(Path.Combine(targetDirectory, name)));
+                }
             }
         }
     }
@@ -254,7 +369,12 @@ public sealed class SegmentedVectorIndex : IDisposable
                 }
 
                 SealedSegment[] published = [.. segments];
-                SegmentManifest.Write(_directory, published);
+                foreach (SealedSegment segment in published)
+                {
+                    segment.Tombstones.FlushToDisk(); // the carried-over deletes before the manifest that names them
+                }
+
+                SegmentManifest.Write(_directory, published, _persistedLsn);
                 Volatile.Write(ref _state, new SegmentSet(state.Mutable, published));
                 retired = inputs;
             }
@@ -282,6 +402,19 @@ public sealed class SegmentedVectorIndex : IDisposable
         {
             segment.Dispose();
         }
+    }
+
+    /// <summary>Fsyncs every tombstone file, then writes the manifest of the current segments at <paramref name="lsn"/>. Under the write lock.</summary>
+    private void PublishManifest(long lsn)
+    {
+        SealedSegment[] segments = Volatile.Read(ref _state).Segments;
+        foreach (SealedSegment segment in segments)
+        {
+            segment.Tombstones.FlushToDisk(); // deletes are durable before a manifest that relies on them
+        }
+
+        SegmentManifest.Write(_directory, segments, lsn);
+        Volatile.Write(ref _persistedLsn, lsn);
     }
 
     private static HnswOptions Copy(HnswOptions options, int initialCapacity) => new()
@@ -364,12 +497,15 @@ public sealed class SegmentedVectorIndex : IDisposable
     {
         if (state.Mutable.Count >= _sealThreshold)
         {
-            Seal(state);
+            Seal(state, publishManifest: true);
         }
     }
 
-    /// <summary>Writes the mutable index as a new segment and publishes it with a fresh mutable index. Under the write lock.</summary>
-    private void Seal(SegmentSet state)
+    /// <summary>
+    /// Writes the mutable index as a new segment and publishes it with a fresh mutable index; names it in the manifest
+    /// when <paramref name="publishManifest"/>. Under the write lock.
+    /// </summary>
+    private void Seal(SegmentSet state, bool publishManifest)
     {
         HnswIndex sealing = state.Mutable;
         SealedSegment[] segments = state.Segments;
@@ -378,8 +514,17 @@ public sealed class SegmentedVectorIndex : IDisposable
             string name = NextSegmentName();
             string path = Path.Combine(_directory, name);
             SegmentWriter.Write(sealing, path);
+            DirectorySync.Flush(_directory);
             segments = [.. segments, SealedSegment.Open(_directory, name)];
-            SegmentManifest.Write(_directory, segments);
+            if (publishManifest)
+            {
+                foreach (SealedSegment segment in state.Segments)
+                {
+                    segment.Tombstones.FlushToDisk();
+                }
+
+                SegmentManifest.Write(_directory, segments, _persistedLsn);
+            }
         }
 
         // The sealed index is left to the garbage collector, not disposed: searches that took the old set may still
@@ -428,7 +573,8 @@ public sealed class SegmentedVectorIndex : IDisposable
 
     private SealedSegment[] OpenSegments()
     {
-        List<string> names = SegmentManifest.Read(_directory);
+        (List<string> names, long lsn) = SegmentManifest.Read(_directory);
+        _persistedLsn = lsn;
         foreach (string file in Directory.EnumerateFiles(_directory, SegmentPrefix + "*"))
         {
             string name = Path.GetFileName(file);

@@ -215,6 +215,58 @@ public sealed class SegmentedVectorIndexTests : IDisposable
             _directory.Path, new HnswOptions { Dimension = Dimension + 1, Metric = DistanceMetric.L2Squared }));
     }
 
+    [Fact]
+    public void SealMutable_IsNamedOnlyByTheNextManifest_WhichCarriesTheDeclaredLsn()
+    {
+        float[] data = VectorData.Clustered(500, Dimension, clusters: 5, seed: 64);
+        using (SegmentedVectorIndex collection = Create(sealThreshold: int.MaxValue))
+        {
+            collection.AddBatch(VectorData.Ids(300, first: 0), data.AsSpan(0, 300 * Dimension));
+            collection.WriteManifest(17);
+            collection.SealMutable();
+            collection.AddBatch(VectorData.Ids(200, first: 300), data.AsSpan(300 * Dimension));
+            collection.SealMutable(); // two segments on disk, none named yet
+            Assert.Equal(2, collection.SegmentCount);
+            Assert.Equal(17, collection.PersistedLsn);
+        }
+
+        using (SegmentedVectorIndex reopened = Create(sealThreshold: int.MaxValue))
+        {
+            Assert.Equal(0, reopened.SegmentCount); // the unnamed segments were leftovers
+            Assert.Equal(17, reopened.PersistedLsn);
+            Assert.Empty(Directory.GetFiles(_directory.Path, "segment-*"));
+            reopened.AddBatch(VectorData.Ids(500, first: 0), data);
+            reopened.SealMutable();
+            reopened.WriteManifest(42);
+        }
+
+        // Golden text: the persisted manifest format, version 2.
+        string[] lines = File.ReadAllLines(Path.Combine(_directory.Path, "segments.manifest"));
+        Assert.Equal("agentdb-segments 2", lines[0]);
+        Assert.Equal("lsn 42", lines[1]);
+        Assert.Matches("^segment-[0-9]{10}\\.hnsw$", Assert.Single(lines[2..]));
+        using SegmentedVectorIndex again = Create(sealThreshold: int.MaxValue);
+        Assert.Equal(42, again.PersistedLsn);
+        Assert.Equal(500, again.Count);
+    }
+
+    [Fact]
+    public void AVersion1Manifest_IsStillRead_AsLsnZero()
+    {
+        using (SegmentedVectorIndex collection = Create(sealThreshold: int.MaxValue))
+        {
+            collection.AddBatch(VectorData.Ids(100, first: 0), VectorData.Clustered(100, Dimension, clusters: 2, seed: 65));
+            collection.Flush();
+        }
+
+        string manifest = Path.Combine(_directory.Path, "segments.manifest");
+        string[] lines = File.ReadAllLines(manifest);
+        File.WriteAllLines(manifest, ["agentdb-segments 1", .. lines[2..]]);
+        using SegmentedVectorIndex reopened = Create(sealThreshold: int.MaxValue);
+        Assert.Equal(0, reopened.PersistedLsn);
+        Assert.Equal(100, reopened.Count);
+    }
+
     private SegmentedVectorIndex Create(int sealThreshold) => new(
         _directory.Path,
         new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.L2Squared, EfConstruction = 64 },

@@ -1,0 +1,606 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using AgentDb.Kernels;
+using AgentDb.Log;
+using AgentDb.Memory;
+using AgentDb.Memory.Caching;
+using AgentDb.Memory.Embedding;
+using AgentDb.Memory.Reflexion;
+using AgentDb.Memory.Skills;
+using AgentDb.Memory.Stores;
+
+namespace AgentDb.Bench.Memory;
+
+/// <summary>
+/// A timed harness for the reflexion and skill controllers (issue 5), 384-dim caller-supplied vectors, <c>group</c>
+/// durability: StoreEpisode one at a time and StoreEpisodes in batches of 1,000 (against raw AgentDatabase.Batch of the
+/// same payloads and vectors); RetrieveRelevant at each size, single thread, each query once (cache misses), with
+/// queries/s, p50/p99 and recall@10 against an exact scan of the same vectors, beside the raw AgentDatabase.Search on
+/// the same collection; SearchSkills over 10,000 skills.
+/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- memory [--sizes 10000,100000] [--queries 1000]
+/// [--minilm DIR] [--root DIR]</c>. Vectors: clustered Gaussian (64 centres, spread 0.5, seed 42, like the ANN
+/// harness) unless <c>--minilm DIR</c> names a directory with <c>base.fvecs</c>/<c>query.fvecs</c> (MiniLM embeddings of real text).
+/// </summary>
+internal static class MemoryBenchmark
+{
+    private const int Dimension = 384;
+    private const int K = 10;
+
+    public static int Run(string[] args)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "agentdb-membench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        int[] sizes = [10_000, 100_000];
+        int queryCount = 1_000;
+        string? minilm = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--root" when i + 1 < args.Length:
+                    root = args[++i];
+                    break;
+                case "--sizes" when i + 1 < args.Length:
+                    sizes = Array.ConvertAll(args[++i].Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+                    break;
+                case "--queries" when i + 1 < args.Length:
+                    queryCount = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--minilm" when i + 1 < args.Length:
+                    minilm = args[++i];
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--minilm DIR] [--root DIR]");
+            }
+        }
+
+        int largest = 0;
+        foreach (int size in sizes)
+        {
+            largest = Math.Max(largest, size);
+        }
+
+        Directory.CreateDirectory(root);
+        try
+        {
+            Vectors data = minilm is null ? Vectors.Clustered(Math.Max(largest, 20_000), queryCount, seed: 42) : Vectors.FromFvecs(minilm, Math.Max(largest, 20_000), queryCount);
+            Console.WriteLine($"# Agent memory: reflexion and skills, {Dimension}-dim caller vectors ({data.Source}), group durability");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}");
+            Console.WriteLine();
+
+            Console.WriteLine("| store | batch | episodes | episodes/s | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            StoreSingle(root, data, 2_000);
+            // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
+            // then one graph insert per record); the loads of the retrieval sections below measure past it.
+            StoreBatched(root, data, 19_000, raw: false);
+            StoreBatched(root, data, 19_000, raw: true);
+            Console.WriteLine();
+
+            foreach (int size in sizes)
+            {
+                Retrieval(root, data, size);
+            }
+
+            SkillSearch(root, data, 10_000);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return 0;
+    }
+
+    private static (MemoryStores Stores, MemoryContext Context) Open(string root)
+    {
+        string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        MemoryStores stores = MemoryStores.Open(path, new MemoryStoreLayout(), CallerVectorsOnly.Instance.Name, Dimension,
+            new AgentDatabaseOptions { Durability = DurabilityMode.Group, CheckpointLogBytes = 0 });
+        return (stores, new MemoryContext(stores, CallerVectorsOnly.Instance, new QueryCache()));
+    }
+
+    private static Episode EpisodeOf(Vectors data, int i) => new()
+    {
+        SessionId = "s-" + (i % 100).ToString(CultureInfo.InvariantCulture),
+        Task = "task " + (i % 5_000).ToString(CultureInfo.InvariantCulture),
+        Input = "the input of a typical agent step",
+        Output = "the output the agent produced for it",
+        Critique = i % 3 == 0 ? "should have checked the edge case first" : null,
+        Reward = (i % 101) / 100.0,
+        Success = i % 4 != 0,
+        LatencyMs = 100 + (i % 900),
+        TokensUsed = 500 + (i % 1500),
+        Tags = ["bench", (i % 2 == 0) ? "even" : "odd"],
+        Vector = data.Base(i),
+    };
+
+    private static void StoreSingle(string root, Vectors data, int count)
+    {
+        (MemoryStores stores, MemoryContext context) = Open(root);
+        using (stores)
+        {
+            var memory = new ReflexionMemory(context);
+            var latencies = new List<double>(count);
+            var total = Stopwatch.StartNew();
+            for (int i = 0; i < count; i++)
+            {
+                long began = Stopwatch.GetTimestamp();
+                memory.StoreEpisode(EpisodeOf(data, i));
+                latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+            }
+
+            Report("ReflexionMemory.StoreEpisode", 1, count, total.Elapsed, latencies);
+        }
+    }
+
+    private static void StoreBatched(string root, Vectors data, int count, bool raw)
+    {
+        (MemoryStores stores, MemoryContext context) = Open(root);
+        using (stores)
+        {
+            var memory = new ReflexionMemory(context);
+            AgentDatabase store = stores.Store(MemoryKind.Reflexion);
+            var latencies = new List<double>();
+            var episodes = new Episode[1_000];
+            var batch = new RecordBatch();
+            var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
+            TimeSpan elapsed = TimeSpan.Zero;
+            for (int start = 0; start < count; start += episodes.Length)
+            {
+                for (int j = 0; j < episodes.Length; j++)
+                {
+                    episodes[j] = EpisodeOf(data, start + j);
+                }
+
+                long began = Stopwatch.GetTimestamp();
+                if (raw)
+                {
+                    // The engine alone: the same payload bytes and vectors, one record per episode, no task index.
+                    batch.Clear();
+                    for (int j = 0; j < episodes.Length; j++)
+                    {
+                        payload.ResetWrittenCount();
+                        EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
+                        batch.Upsert(ReflexionMemory.Collection, "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture), payload.WrittenSpan, episodes[j].Vector.Span);
+                    }
+
+                    store.Batch(batch);
+                }
+                else
+                {
+                    memory.StoreEpisodes(episodes);
+                }
+
+                TimeSpan took = Stopwatch.GetElapsedTime(began);
+                elapsed += took;
+                latencies.Add(took.TotalMilliseconds);
+            }
+
+            Report(raw ? "baseline: raw AgentDatabase.Batch, same payloads + vectors" : "ReflexionMemory.StoreEpisodes", 1_000, count, elapsed, latencies);
+        }
+    }
+
+    private static void Retrieval(string root, Vectors data, int size)
+    {
+        (MemoryStores stores, MemoryContext context) = Open(root);
+        using (stores)
+        {
+            var memory = new ReflexionMemory(context);
+            var indexOf = new Dictionary<string, int>(size, StringComparer.Ordinal);
+            var episodes = new Episode[1_000];
+            var load = Stopwatch.StartNew();
+            TimeSpan afterSwitch = TimeSpan.Zero;
+            for (int start = 0; start < size; start += episodes.Length)
+            {
+                int n = Math.Min(episodes.Length, size - start);
+                Episode[] chunk = n == episodes.Length ? episodes : new Episode[n];
+                for (int j = 0; j < n; j++)
+                {
+                    chunk[j] = EpisodeOf(data, start + j);
+                }
+
+                long began = Stopwatch.GetTimestamp();
+                IReadOnlyList<string> ids = memory.StoreEpisodes(chunk);
+                if (start >= 20_000)
+                {
+                    afterSwitch += Stopwatch.GetElapsedTime(began);
+                }
+
+                for (int j = 0; j < n; j++)
+                {
+                    indexOf[ids[j]] = start + j;
+                }
+            }
+
+            load.Stop();
+            string loaded = string.Create(CultureInfo.InvariantCulture,
+                $"## {size:N0} episodes: loaded with StoreEpisodes (batches of 1,000) in {load.Elapsed.TotalSeconds:F1} s = {size / load.Elapsed.TotalSeconds:N0} episodes/s");
+            string past = size > 20_000
+                ? string.Create(CultureInfo.InvariantCulture, $"; past the 20,000-vector HNSW switch: {(size - 20_000) / afterSwitch.TotalSeconds:N0} episodes/s")
+                : string.Empty;
+            Console.WriteLine(loaded + past);
+
+            int[][] truth = ExactTopK(data, size);
+            AgentDatabase store = stores.Store(MemoryKind.Reflexion);
+            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+
+            // Warm-up on the first 100 queries, then drop the cache so every timed query is a miss.
+            for (int q = 0; q < Math.Min(100, data.QueryCount); q++)
+            {
+                memory.RetrieveRelevant(data.QueryMemory(q), new EpisodeRetrievalOptions { K = K });
+                store.Search(ReflexionMemory.Collection, data.Query(q), K);
+            }
+
+            context.Cache.Clear();
+            var plain = new EpisodeRetrievalOptions { K = K };
+            RunPaired(
+                "ReflexionMemory.RetrieveRelevant (k 10, cache miss)",
+                "baseline: raw AgentDatabase.Search (k 10), same queries interleaved",
+                data,
+                truth,
+                indexOf,
+                q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)),
+                q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K)));
+            RunQueries("ReflexionMemory.RetrieveRelevant, same queries again (cache hit)", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)));
+            var successes = new EpisodeRetrievalOptions { K = K, Outcome = EpisodeOutcome.SuccessesOnly, MinReward = 0.5 };
+            RunQueries("RetrieveRelevant, successes with reward ≥ 0.5 (≈37% pass; recall vs unfiltered truth n/a)", data, null, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), successes)));
+            var certified = new EpisodeRetrievalOptions { K = K, WithCertificate = true };
+            RunQueries("RetrieveRelevant with certificate", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), certified)));
+
+            var stats = Stopwatch.StartNew();
+            int statCalls = 0;
+            for (int t = 0; t < 1_000; t++)
+            {
+                memory.GetTaskStats("task " + t.ToString(CultureInfo.InvariantCulture));
+                statCalls++;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"GetTaskStats over {size / 5_000} episodes per task: {statCalls / stats.Elapsed.TotalSeconds:N0} calls/s (cache miss)"));
+            Console.WriteLine();
+        }
+    }
+
+    private static void SkillSearch(string root, Vectors data, int count)
+    {
+        (MemoryStores stores, MemoryContext context) = Open(root);
+        using (stores)
+        {
+            var library = new SkillLibrary(context);
+            for (int start = 0; start < count; start += 1_000)
+            {
+                var writes = new MemoryWriteSet();
+                for (int i = start; i < Math.Min(count, start + 1_000); i++)
+                {
+                    library.StageUpsertSkill(writes, new Skill
+                    {
+                        Name = "skill-" + i.ToString("D6", CultureInfo.InvariantCulture),
+                        Description = "a skill of the benchmark",
+                        Signature = "f(x)",
+                        Code = "return x * 2;",
+                        SuccessRate = (i % 100) / 100.0,
+                        Uses = i % 50,
+                        Vector = data.Base(i),
+                    });
+                }
+
+                writes.Commit(context.Cache, requireSingleStore: true);
+            }
+
+            AgentDatabase store = stores.Store(MemoryKind.Skills);
+            Console.WriteLine($"## Skill search over {count:N0} skills (k 5)");
+            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            for (int q = 0; q < Math.Min(100, data.QueryCount); q++)
+            {
+                library.SearchSkills(data.QueryMemory(q), new SkillSearchOptions { K = 5 });
+            }
+
+            context.Cache.Clear();
+            var plain = new SkillSearchOptions { K = 5 };
+            RunPaired(
+                "SkillLibrary.SearchSkills (cache miss)",
+                "baseline: raw AgentDatabase.Search (k 5), same queries interleaved",
+                data,
+                null,
+                null,
+                q => { library.SearchSkills(data.QueryMemory(q), plain); return []; },
+                q => { store.Search(SkillLibrary.Collection, data.Query(q), 5); return []; });
+            var filtered = new SkillSearchOptions { K = 5, MinSuccessRate = 0.8 };
+            RunQueries("SearchSkills, success rate ≥ 0.8 (20% pass)", data, null, null, q => { library.SearchSkills(data.QueryMemory(q), filtered); return []; });
+        }
+    }
+
+    /// <summary>Times two query paths on the same queries, alternating per query, so load changes hit both alike.</summary>
+    private static void RunPaired(string nameA, string nameB, Vectors data, int[][]? truth, Dictionary<string, int>? indexOf, Func<int, string[]> a, Func<int, string[]> b)
+    {
+        var latA = new List<double>(data.QueryCount);
+        var latB = new List<double>(data.QueryCount);
+        double recallA = 0, recallB = 0;
+        for (int q = 0; q < data.QueryCount; q++)
+        {
+            bool aFirst = (q & 1) == 0;
+            for (int pass = 0; pass < 2; pass++)
+            {
+                bool runA = (pass == 0) == aFirst;
+                long began = Stopwatch.GetTimestamp();
+                string[] ids = runA ? a(q) : b(q);
+                (runA ? latA : latB).Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+                if (runA)
+                {
+                    recallA += Recall(ids, truth, indexOf, q);
+                }
+                else
+                {
+                    recallB += Recall(ids, truth, indexOf, q);
+                }
+            }
+        }
+
+        ReportQueries(nameA, data.QueryCount, latA, truth is null ? double.NaN : recallA / data.QueryCount);
+        ReportQueries(nameB, data.QueryCount, latB, truth is null ? double.NaN : recallB / data.QueryCount);
+    }
+
+    private static double Recall(string[] ids, int[][]? truth, Dictionary<string, int>? indexOf, int q)
+    {
+        if (truth is null || indexOf is null)
+        {
+            return 0;
+        }
+
+        int found = 0;
+        foreach (string id in ids)
+        {
+            if (indexOf.TryGetValue(id, out int index) && Array.IndexOf(truth[q], index) >= 0)
+            {
+                found++;
+            }
+        }
+
+        return found / (double)K;
+    }
+
+    /// <summary>Reports q/s as queries over the summed latencies (the time spent in the path itself).</summary>
+    private static void ReportQueries(string name, int queries, List<double> latencies, double recall)
+    {
+        double sum = 0;
+        foreach (double latency in latencies)
+        {
+            sum += latency;
+        }
+
+        latencies.Sort();
+        string recallText = double.IsNaN(recall) ? "–" : recall.ToString("F4", CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {queries} | {queries / (sum / 1e6):N0} | {Percentile(latencies, 0.50):F0} | {Percentile(latencies, 0.99):F0} | {recallText} |"));
+    }
+
+    private static void RunQueries(string name, Vectors data, int[][]? truth, Dictionary<string, int>? indexOf, Func<int, string[]> query)
+    {
+        var latencies = new List<double>(data.QueryCount);
+        double recallSum = 0;
+        var total = Stopwatch.StartNew();
+        for (int q = 0; q < data.QueryCount; q++)
+        {
+            long began = Stopwatch.GetTimestamp();
+            string[] ids = query(q);
+            latencies.Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+            if (truth is not null && indexOf is not null)
+            {
+                int found = 0;
+                foreach (string id in ids)
+                {
+                    if (indexOf.TryGetValue(id, out int index) && Array.IndexOf(truth[q], index) >= 0)
+                    {
+                        found++;
+                    }
+                }
+
+                recallSum += found / (double)K;
+            }
+        }
+
+        total.Stop();
+        latencies.Sort();
+        string recall = truth is null ? "–" : (recallSum / data.QueryCount).ToString("F4", CultureInfo.InvariantCulture);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {data.QueryCount} | {data.QueryCount / total.Elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):F0} | {Percentile(latencies, 0.99):F0} | {recall} |"));
+    }
+
+    private static string[] IdsOf(EpisodeRetrieval retrieval)
+    {
+        var ids = new string[retrieval.Matches.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = retrieval.Matches[i].Episode.Id!;
+        }
+
+        return ids;
+    }
+
+    private static string[] IdsOf(IReadOnlyList<SearchResult> results)
+    {
+        var ids = new string[results.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = results[i].Record.Id;
+        }
+
+        return ids;
+    }
+
+    /// <summary>The exact top 10 of every query over the first <paramref name="size"/> base vectors (all normalised: cosine = dot).</summary>
+    private static int[][] ExactTopK(Vectors data, int size)
+    {
+        var truth = new int[data.QueryCount][];
+        Parallel.For(0, data.QueryCount, q =>
+        {
+            ReadOnlySpan<float> query = data.Query(q);
+            var best = new List<(float Score, int Index)>(K + 1);
+            for (int i = 0; i < size; i++)
+            {
+                float score = TensorPrimitives.Dot(query, data.Base(i).Span);
+                if (best.Count < K || score > best[^1].Score)
+                {
+                    int at = best.Count;
+                    while (at > 0 && best[at - 1].Score < score)
+                    {
+                        at--;
+                    }
+
+                    best.Insert(at, (score, i));
+                    if (best.Count > K)
+                    {
+                        best.RemoveAt(K);
+                    }
+                }
+            }
+
+            truth[q] = best.ConvertAll(b => b.Index).ToArray();
+        });
+        return truth;
+    }
+
+    private static void Report(string name, int batch, int count, TimeSpan elapsed, List<double> latencies)
+    {
+        latencies.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {batch} | {count} | {count / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):F3} | {Percentile(latencies, 0.99):F3} |"));
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    /// <summary>The benchmark supplies every vector; an embedding request is a bug in the harness.</summary>
+    private sealed class CallerVectorsOnly : IEmbedder
+    {
+        public static readonly CallerVectorsOnly Instance = new();
+
+        public string Name => "caller-vectors";
+
+        public int Dimension => MemoryBenchmark.Dimension;
+
+        public void Embed(string text, Span<float> destination) => throw new InvalidOperationException("The benchmark supplies every vector.");
+
+        public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination) => throw new InvalidOperationException("The benchmark supplies every vector.");
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>Base and query vectors, L2-normalised.</summary>
+    private sealed class Vectors
+    {
+        private readonly float[] _base;
+        private readonly float[] _queries;
+
+        private Vectors(float[] baseVectors, float[] queries, string source)
+        {
+            _base = baseVectors;
+            _queries = queries;
+            Source = source;
+            Normalise(_base);
+            Normalise(_queries);
+        }
+
+        public string Source { get; }
+
+        public int QueryCount => _queries.Length / Dimension;
+
+        public ReadOnlyMemory<float> Base(int i) => _base.AsMemory(i * Dimension, Dimension);
+
+        public ReadOnlySpan<float> Query(int q) => _queries.AsSpan(q * Dimension, Dimension);
+
+        public ReadOnlyMemory<float> QueryMemory(int q) => _queries.AsMemory(q * Dimension, Dimension);
+
+        /// <summary>Clustered Gaussian: 64 centres from N(0, 1), each vector a random centre plus N(0, 0.5²) noise.</summary>
+        public static Vectors Clustered(int count, int queries, int seed)
+        {
+            var random = new Random(seed);
+            var centres = new float[64 * Dimension];
+            Gaussian(random, centres, 1.0);
+            return new Vectors(Draw(new Random(random.Next()), centres, count), Draw(new Random(random.Next()), centres, queries), "clustered Gaussian, 64 centres, spread 0.5, seed 42");
+        }
+
+        public static Vectors FromFvecs(string directory, int count, int queries) =>
+            new(ReadFvecs(Path.Combine(directory, "base.fvecs"), count), ReadFvecs(Path.Combine(directory, "query.fvecs"), queries), "MiniLM embeddings of real text from " + directory);
+
+        private static float[] Draw(Random random, float[] centres, int count)
+        {
+            var data = new float[count * Dimension];
+            for (int i = 0; i < count; i++)
+            {
+                Span<float> row = data.AsSpan(i * Dimension, Dimension);
+                Gaussian(random, row, 0.5);
+                ReadOnlySpan<float> centre = centres.AsSpan(random.Next(64) * Dimension, Dimension);
+                for (int j = 0; j < Dimension; j++)
+                {
+                    row[j] += centre[j];
+                }
+            }
+
+            return data;
+        }
+
+        private static void Gaussian(Random random, Span<float> values, double sigma)
+        {
+            for (int i = 0; i < values.Length; i += 2)
+            {
+                double radius = sigma * Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
+                double angle = 2.0 * Math.PI * random.NextDouble();
+                values[i] = (float)(radius * Math.Cos(angle));
+                if (i + 1 < values.Length)
+                {
+                    values[i + 1] = (float)(radius * Math.Sin(angle));
+                }
+            }
+        }
+
+        private static float[] ReadFvecs(string file, int count)
+        {
+            using var stream = File.OpenRead(file);
+            using var reader = new BinaryReader(stream);
+            long rows = stream.Length / (4 + (Dimension * 4));
+            if (rows < count)
+            {
+                throw new InvalidDataException($"'{file}' holds {rows} vectors; {count} are needed.");
+            }
+
+            var data = new float[count * Dimension];
+            for (int i = 0; i < count; i++)
+            {
+                int dimension = reader.ReadInt32();
+                if (dimension != Dimension)
+                {
+                    throw new InvalidDataException($"'{file}' row {i} has dimension {dimension}, not {Dimension}.");
+                }
+
+                for (int j = 0; j < Dimension; j++)
+                {
+                    data[(i * Dimension) + j] = reader.ReadSingle();
+                }
+            }
+
+            return data;
+        }
+
+        private static void Normalise(float[] data)
+        {
+            for (int offset = 0; offset < data.Length; offset += Dimension)
+            {
+                Span<float> row = data.AsSpan(offset, Dimension);
+                float norm = TensorPrimitives.Norm(row);
+                TensorPrimitives.Divide(row, norm, row);
+            }
+        }
+    }
+}
