@@ -10,7 +10,9 @@
 #    and GET in separate runs so that redis-server's CPU time per request can be told apart), and stops redis by its PID.
 # 3. Runs `agentdb bench server` (Release build) with the same connection count and pipeline depths: GET, SEARCH and
 #    UPSERT over TCP against `agentdb serve` as a child process, and the same operations in process as its baseline.
-# 4. Prints one table. Load generators and servers share the machine's cores (say so when quoting figures).
+# 4. Runs SEARCH once more with the server in the benchmark's process (rows "interleaved:"), each in-process baseline
+#    right before its wire run, for a same-load comparison.
+# 5. Prints one table. Load generators and servers share the machine's cores (say so when quoting figures).
 set -euo pipefail
 
 N=${N:-200000}
@@ -96,6 +98,12 @@ echo "agentdb bench server --connections $CONNECTIONS --pipeline $pipelines_csv 
 # shellcheck disable=SC2086
 dotnet "$agentdb" bench server --connections "$CONNECTIONS" --pipeline "$pipelines_csv" --requests "$N" \
   --search-requests "$SEARCH_N" --records "$RECORDS" $EXTRA --csv >>"$work/rows.csv"
+# SEARCH against its in-process baseline once more, interleaved: server and baseline in one process on one database,
+# each baseline right before its wire run, so both see the same load from whatever else shares the machine.
+echo "agentdb bench server --in-process-server --ops search --connections $CONNECTIONS --pipeline $pipelines_csv --search-requests $SEARCH_N --records $RECORDS $EXTRA --csv" >&2
+# shellcheck disable=SC2086
+dotnet "$agentdb" bench server --in-process-server --ops search --connections "$CONNECTIONS" --pipeline "$pipelines_csv" \
+  --search-requests "$SEARCH_N" --records "$RECORDS" $EXTRA --csv | sed 's/^agentdb/interleaved:agentdb/' >>"$work/rows.csv"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo

@@ -9,23 +9,21 @@ using AgentDb.Server.Network.Handlers;
 
 namespace AgentDb.Server.Bench.Server;
 
-/// <summary>The server under test: <c>agentdb serve</c> as a child process (like redis-server beside
-/// redis-benchmark), or a <see cref="NetworkHost"/> in this process. Either serves the data directory the benchmark
-/// loaded, on free 127.0.0.1 ports.</summary>
+/// <summary>The server under test: <c>agentdb serve</c> as a child process over the data directory the benchmark
+/// loaded (like redis-server beside redis-benchmark), or a <see cref="NetworkHost"/> in this process over the
+/// benchmark's open database; on free 127.0.0.1 ports.</summary>
 internal sealed partial class BenchServer : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process? _child;
     private readonly NetworkHost? _host;
-    private readonly AgentDatabase? _database;
 
-    private BenchServer(IPEndPoint endPoint, Process? child, NetworkHost? host, AgentDatabase? database)
+    private BenchServer(IPEndPoint endPoint, Process? child, NetworkHost? host)
     {
         EndPoint = endPoint;
         _child = child;
         _host = host;
-        _database = database;
     }
 
     /// <summary>Where the protocol listens.</summary>
@@ -60,9 +58,25 @@ internal sealed partial class BenchServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server over <paramref name="dataDirectory"/> (its database in the <c>db</c> folder).</summary>
+    /// <summary>Starts <c>agentdb serve</c> as a child process over <paramref name="dataDirectory"/> (its database in
+    /// the <c>db</c> folder).</summary>
     /// <exception cref="IOException">The server did not start.</exception>
-    public static async Task<BenchServer> StartAsync(bool inProcess, string dataDirectory, ServerBenchOptions options, TextWriter log)
+    public static Task<BenchServer> StartAsync(string dataDirectory, ServerBenchOptions options) =>
+        StartChildAsync(dataDirectory, LimitsFor(options));
+
+    /// <summary>Starts a server in this process over <paramref name="database"/>, which it does not own.</summary>
+    /// <exception cref="IOException">A port could not be bound.</exception>
+    public static async Task<BenchServer> StartOnAsync(AgentDatabase database, ServerBenchOptions options, TextWriter log)
+    {
+        var registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+        var settings = new SessionSettings(registry, new ApiKeyStore([]), LimitsFor(options), new ServerMetrics(), $"agentdb/{Program.Version}",
+            TextWriter.Synchronized(log));
+        var host = await NetworkHost.StartAsync(IPAddress.Loopback, 0, 0, settings, CancellationToken.None).ConfigureAwait(false);
+        return new BenchServer(host.ProtocolEndPoint, null, host);
+    }
+
+    /// <summary>Limits high enough for every connection count and depth of the run.</summary>
+    private static ServerLimits LimitsFor(ServerBenchOptions options)
     {
         var maxDepth = 0;
         foreach (var depth in options.Pipelines)
@@ -74,14 +88,11 @@ internal sealed partial class BenchServer : IAsyncDisposable
         {
             maxConnections = Math.Max(maxConnections, connections);
         }
-        var limits = ServerLimits.Default with
+        return ServerLimits.Default with
         {
             MaxInFlightPerConnection = Math.Max(ServerLimits.Default.MaxInFlightPerConnection, maxDepth),
             MaxConnections = Math.Max(ServerLimits.Default.MaxConnections, maxConnections + 16),
         };
-        return inProcess
-            ? await StartInProcessAsync(dataDirectory, limits, log).ConfigureAwait(false)
-            : await StartChildAsync(dataDirectory, limits).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -90,7 +101,6 @@ internal sealed partial class BenchServer : IAsyncDisposable
         {
             await _host.DisposeAsync().ConfigureAwait(false);
         }
-        _database?.Dispose();
         if (_child is not null)
         {
             // The benchmark's data is thrown away: no need for a graceful stop.
@@ -104,24 +114,6 @@ internal sealed partial class BenchServer : IAsyncDisposable
                 // Already gone.
             }
             _child.Dispose();
-        }
-    }
-
-    private static async Task<BenchServer> StartInProcessAsync(string dataDirectory, ServerLimits limits, TextWriter log)
-    {
-        var database = AgentDatabase.Open(Path.Combine(dataDirectory, Hosting.ServeCommand.DatabaseDirectoryName));
-        try
-        {
-            var registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
-            var settings = new SessionSettings(registry, new ApiKeyStore([]), limits, new ServerMetrics(), $"agentdb/{Program.Version}",
-                TextWriter.Synchronized(log));
-            var host = await NetworkHost.StartAsync(IPAddress.Loopback, 0, 0, settings, CancellationToken.None).ConfigureAwait(false);
-            return new BenchServer(host.ProtocolEndPoint, null, host, database);
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
         }
     }
 
@@ -153,7 +145,7 @@ internal sealed partial class BenchServer : IAsyncDisposable
                 {
                     var port = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
                     _ = child.StandardOutput.ReadToEndAsync(CancellationToken.None); // drain: the stopped line
-                    return new BenchServer(new IPEndPoint(IPAddress.Loopback, port), child, null, null);
+                    return new BenchServer(new IPEndPoint(IPAddress.Loopback, port), child, null);
                 }
             }
             throw new IOException($"agentdb serve exited with code {(child.HasExited ? child.ExitCode : -1)} before it was ready");

@@ -54,54 +54,57 @@ internal static class ServerBenchCommand
             var queries = RandomVectors(random, 256, options.Dimension);
             var rows = new List<Row>();
             var databaseDirectory = Path.Combine(directory, Hosting.ServeCommand.DatabaseDirectoryName);
-            using (var database = AgentDatabase.Open(databaseDirectory))
+            if (options.InProcessServer)
             {
+                // One database serves both sides, so each baseline runs right before its wire run: on a shared machine
+                // the two see the same load.
+                using var database = AgentDatabase.Open(databaseDirectory);
                 log.WriteLine($"agentdb bench server: loading {options.Records} records of dimension {options.Dimension} (cosine) ...");
                 Load(database, options, random);
-                // The baseline: the same operations on the same data, called in process (no network, no protocol).
+                await using var server = await BenchServer.StartOnAsync(database, options, log).ConfigureAwait(false);
+                LogServer(server, "in-process", log);
                 foreach (var op in options.Operations)
                 {
-                    if (op == "ping")
-                    {
-                        continue; // the protocol's floor: nothing to compare in process
-                    }
-                    var requests = op == "search" ? options.SearchRequests : options.Requests;
-                    var concurrency = op == "upsert" ? MaxOf(options.Connections) * MaxOf(options.Pipelines) : options.Threads;
-                    // A warm-up run first (a tenth, unrecorded), so that both sides are measured with optimised code.
-                    _ = op == "upsert"
-                        ? await RunInProcessWritesAsync(database, options, Warmup(requests, concurrency), concurrency).ConfigureAwait(false)
-                        : RunInProcessReads(database, op, options, Warmup(requests, options.Threads), queries);
-                    var summary = op == "upsert"
-                        ? await RunInProcessWritesAsync(database, options, requests, concurrency).ConfigureAwait(false)
-                        : RunInProcessReads(database, op, options, requests, queries);
-                    rows.Add(new Row("agentdb-inprocess", op, concurrency, 0, summary));
-                    log.WriteLine($"  {Describe(rows[^1])}");
-                }
-            }
-
-            await using (var server = await BenchServer.StartAsync(options.InProcessServer, directory, options, log).ConfigureAwait(false))
-            {
-                log.WriteLine($"agentdb bench server: {(options.InProcessServer ? "in-process" : "child-process")} server on " +
-                    $"{server.EndPoint}; kernels {Distance.ActivePath}; {Environment.ProcessorCount} processors shared by server and load generator");
-                foreach (var op in options.Operations)
-                {
-                    var requests = op == "search" ? options.SearchRequests : options.Requests;
                     foreach (var connections in options.Connections)
                     {
                         foreach (var depth in options.Pipelines)
                         {
-                            _ = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, Warmup(requests, connections), FramesFor(op, options, queries))
-                                .ConfigureAwait(false);
-                            var cpuBefore = server.CpuTime;
-                            var systemBefore = server.SystemCpuTime;
-                            var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, FramesFor(op, options, queries))
-                                .ConfigureAwait(false);
-                            summary = summary with { ServerCpu = server.CpuTime - cpuBefore, ServerSystemCpu = server.SystemCpuTime - systemBefore };
-                            if (summary.Errors > 0)
+                            if (op != "ping")
                             {
-                                throw new IOException($"{summary.Errors} of {summary.Requests} {op} requests were answered with an error");
+                                rows.Add(await RunInProcessAsync(database, op, options, queries).ConfigureAwait(false));
+                                log.WriteLine($"  {Describe(rows[^1])}");
                             }
-                            rows.Add(new Row("agentdb", op, connections, depth, summary));
+                            rows.Add(await RunWireAsync(server, op, connections, depth, options, queries).ConfigureAwait(false));
+                            log.WriteLine($"  {Describe(rows[^1])}");
+                        }
+                    }
+                }
+            }
+            else
+            {
+                using (var database = AgentDatabase.Open(databaseDirectory))
+                {
+                    log.WriteLine($"agentdb bench server: loading {options.Records} records of dimension {options.Dimension} (cosine) ...");
+                    Load(database, options, random);
+                    // The baseline: the same operations on the same data, called in process (no network, no protocol).
+                    foreach (var op in options.Operations)
+                    {
+                        if (op != "ping") // the protocol's floor: nothing to compare in process
+                        {
+                            rows.Add(await RunInProcessAsync(database, op, options, queries).ConfigureAwait(false));
+                            log.WriteLine($"  {Describe(rows[^1])}");
+                        }
+                    }
+                }
+                await using var server = await BenchServer.StartAsync(directory, options).ConfigureAwait(false);
+                LogServer(server, "child-process", log);
+                foreach (var op in options.Operations)
+                {
+                    foreach (var connections in options.Connections)
+                    {
+                        foreach (var depth in options.Pipelines)
+                        {
+                            rows.Add(await RunWireAsync(server, op, connections, depth, options, queries).ConfigureAwait(false));
                             log.WriteLine($"  {Describe(rows[^1])}");
                         }
                     }
@@ -121,6 +124,45 @@ internal static class ServerBenchCommand
                 // Best effort: the temp folder is cleaned by the OS eventually.
             }
         }
+    }
+
+    private static void LogServer(BenchServer server, string kind, TextWriter log) =>
+        log.WriteLine($"agentdb bench server: {kind} server on {server.EndPoint}; kernels {Distance.ActivePath}; " +
+            $"{Environment.ProcessorCount} processors shared by server and load generator");
+
+    /// <summary>One operation in process: a warm-up run (a tenth, unrecorded), then the measured run.</summary>
+    private static async Task<Row> RunInProcessAsync(AgentDatabase database, string op, ServerBenchOptions options, float[][] queries)
+    {
+        var requests = op == "search" ? options.SearchRequests : options.Requests;
+        if (op == "upsert")
+        {
+            var concurrency = MaxOf(options.Connections) * MaxOf(options.Pipelines);
+            _ = await RunInProcessWritesAsync(database, options, Warmup(requests, concurrency), concurrency).ConfigureAwait(false);
+            return new Row("agentdb-inprocess", op, concurrency, 0,
+                await RunInProcessWritesAsync(database, options, requests, concurrency).ConfigureAwait(false));
+        }
+        _ = RunInProcessReads(database, op, options, Warmup(requests, options.Threads), queries);
+        return new Row("agentdb-inprocess", op, options.Threads, 0, RunInProcessReads(database, op, options, requests, queries));
+    }
+
+    /// <summary>One operation over TCP at one connection count and depth: a warm-up run, then the measured run.</summary>
+    /// <exception cref="IOException">A request was answered with an error.</exception>
+    private static async Task<Row> RunWireAsync(
+        BenchServer server, string op, int connections, int depth, ServerBenchOptions options, float[][] queries)
+    {
+        var requests = op == "search" ? options.SearchRequests : options.Requests;
+        _ = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, Warmup(requests, connections), FramesFor(op, options, queries))
+            .ConfigureAwait(false);
+        var cpuBefore = server.CpuTime;
+        var systemBefore = server.SystemCpuTime;
+        var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, FramesFor(op, options, queries))
+            .ConfigureAwait(false);
+        summary = summary with { ServerCpu = server.CpuTime - cpuBefore, ServerSystemCpu = server.SystemCpuTime - systemBefore };
+        if (summary.Errors > 0)
+        {
+            throw new IOException($"{summary.Errors} of {summary.Requests} {op} requests were answered with an error");
+        }
+        return new Row("agentdb", op, connections, depth, summary);
     }
 
     private static void Load(AgentDatabase database, ServerBenchOptions options, Random random)

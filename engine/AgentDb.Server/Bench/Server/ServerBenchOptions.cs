@@ -29,7 +29,9 @@ internal sealed record ServerBenchOptions
           --k N                 SEARCH k (default 10).
           --threads N           Threads of the in-process baseline (default: the processor count).
           --seed N              Data and request seed (default 42).
-          --in-process-server   Run the server inside the benchmark process instead of as a child process.
+          --in-process-server   Run the server inside the benchmark process, over the same open database, instead of
+                                as a child process; each in-process baseline then runs right before its wire run
+                                (fairer on a shared machine), and the server's CPU time is not reported.
           --csv                 Print CSV rows (system,op,connections,pipeline,requests,ops_per_s,p50_ms,p99_ms,p999_ms,
                                 server_cpu_us_per_op) instead of a table.
 
