@@ -134,6 +134,5 @@ public sealed class AgentMemory : IDisposable
         }
     }
 
-    private static IEmbedder DefaultEmbedder() =>
-        throw new NotSupportedException("The default embedder is not wired yet; pass AgentMemoryOptions.Embedder.");
+    private static IEmbedder DefaultEmbedder() => Embedders.Default();
 }

@@ -163,3 +163,52 @@ public sealed class AgentMemoryGraphTests
         Assert.Null(memory.Graph.GetEdge(edge));
     }
 }
+
+public sealed class AgentMemoryCacheTests
+{
+    [Fact]
+    public async Task RetrievalsNeverMissAnEpisodeAcknowledgedBeforeThemWhileWritesRun()
+    {
+        using var dir = new TempDirectory("agentdb-mem");
+        using AgentMemory memory = AgentMemory.Open(dir.Path, new AgentMemoryOptions
+        {
+            Embedder = new StubEmbedder(),
+            Database = new AgentDatabaseOptions { Durability = Log.DurabilityMode.None },
+        });
+        float[] vector = new float[16];
+        vector[3] = 1;
+        var options = new EpisodeRetrievalOptions { K = 1_000 };
+        int acknowledged = 0;
+        int violations = 0;
+        int reads = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Task writer = Task.Run(() =>
+        {
+            for (int i = 1; i <= 300 && !stop.IsCancellationRequested; i++)
+            {
+                memory.Reflexion.StoreEpisode(new Episode { SessionId = "s", Task = $"task {i}", Vector = vector });
+                Volatile.Write(ref acknowledged, i);
+            }
+        });
+        Task reader = Task.Run(() =>
+        {
+            while (!writer.IsCompleted && !stop.IsCancellationRequested)
+            {
+                int before = Volatile.Read(ref acknowledged);
+                int seen = memory.Reflexion.RetrieveRelevant(vector, options).Matches.Count;
+                Interlocked.Increment(ref reads);
+                if (seen < before)
+                {
+                    Interlocked.Increment(ref violations);
+                }
+            }
+        });
+        await Task.WhenAll(writer, reader).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(300, acknowledged);
+        Assert.Equal(0, violations);
+        Assert.True(reads > 10, $"only {reads} reads overlapped the writes");
+        Assert.Equal(300, memory.Reflexion.RetrieveRelevant(vector, options).Matches.Count);
+        MemoryStats stats = memory.GetStats();
+        Assert.True(stats.CacheInvalidations >= 300);
+    }
+}
