@@ -23,4 +23,13 @@ internal static class EnvironmentVariables
 
     /// <summary>Overrides the agent memory's embedder (<c>--embedder</c>).</summary>
     public const string Embedder = "AGENTDB_EMBEDDER";
+
+    /// <summary>Overrides the config file's TLS certificate (<c>--tls-cert</c>).</summary>
+    public const string TlsCertificate = "AGENTDB_TLS_CERT";
+
+    /// <summary>Overrides the config file's TLS private key file (<c>--tls-key</c>).</summary>
+    public const string TlsKey = "AGENTDB_TLS_KEY";
+
+    /// <summary>The password of a PKCS#12 certificate or an encrypted PEM key. Environment only.</summary>
+    public const string TlsPassword = "AGENTDB_TLS_PASSWORD";
 }

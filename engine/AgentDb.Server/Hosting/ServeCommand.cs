@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using AgentDb.Memory;
 using AgentDb.Memory.Embedding;
 using AgentDb.Server.Engine;
@@ -32,8 +33,9 @@ internal static class ServeCommand
     /// <param name="stopRequested">Cancelled to stop the server.</param>
     /// <param name="handlers">Who executes operations; null to open the embedded database and serve from it.</param>
     /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
-    /// config file, an embedder that cannot be loaded or that differs from the one the memory was created with;
-    /// <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
+    /// config file, a missing, unreadable or invalid TLS certificate, or an embedder that cannot be loaded or differs
+    /// from the one the memory was created with; <see cref="ExitCode.Failure"/> when the data directory is unusable or
+    /// locked, or a port cannot be
     /// bound.</returns>
     public static async Task<int> RunAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
@@ -52,6 +54,28 @@ internal static class ServeCommand
             stderr.WriteLine($"agentdb: error: {duplicate}");
             return ExitCode.Usage;
         }
+
+        // The command line's certificate replaces the config file's (its key file with it).
+        var tls = options.TlsCertificateFile is { } certificateFile
+            ? new TlsSettings(certificateFile, options.TlsKeyFile)
+            : config.Tls;
+        X509Certificate2? certificate = null;
+        if (tls is not null && !TlsCertificateLoader.TryLoad(tls, options.TlsPassword, out certificate, out var tlsError))
+        {
+            stderr.WriteLine($"agentdb: error: {tlsError}");
+            return ExitCode.Usage;
+        }
+        using (certificate)
+        {
+            return await RunWithCertificateAsync(options, stdout, stderr, stopRequested, handlers, keys, config, certificate)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunWithCertificateAsync(
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate)
+    {
 
         string dataDirectory;
         DataDirectoryLock? held;
@@ -74,8 +98,8 @@ internal static class ServeCommand
         int exitCode;
         using (held)
         {
-            exitCode = await RunLockedAsync(options, stdout, stderr, stopRequested, handlers, keys, config, dataDirectory)
-                .ConfigureAwait(false);
+            exitCode = await RunLockedAsync(
+                options, stdout, stderr, stopRequested, handlers, keys, config, certificate, dataDirectory).ConfigureAwait(false);
         }
         if (exitCode == ExitCode.Success)
         {
@@ -87,7 +111,8 @@ internal static class ServeCommand
 
     private static async Task<int> RunLockedAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, string dataDirectory)
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
+        string dataDirectory)
     {
         IPAddress address;
         try
@@ -134,8 +159,8 @@ internal static class ServeCommand
         using (memory)
         {
             // Disposed in reverse: the memory (committing its stores) before its embedder, both before the database.
-            return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory)
-                .ConfigureAwait(false);
+            return await ServeAsync(
+                options, stdout, stderr, stopRequested, handlers, keys, config, certificate, address, dataDirectory).ConfigureAwait(false);
         }
     }
 
@@ -184,7 +209,8 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, IPAddress address, string dataDirectory)
+        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
+        IPAddress address, string dataDirectory)
     {
         var store = new ApiKeyStore(keys);
         if (!store.IsEnabled)
@@ -200,7 +226,7 @@ internal static class ServeCommand
         NetworkHost host;
         try
         {
-            host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested)
+            host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested, certificate)
                 .ConfigureAwait(false);
         }
         catch (IOException e)
@@ -217,7 +243,8 @@ internal static class ServeCommand
         await using (host.ConfigureAwait(false))
         {
             stdout.WriteLine(
-                $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint}");
+                $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint}" +
+                (certificate is null ? "" : " tls=on"));
             await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await host.StopAsync().ConfigureAwait(false);
         }

@@ -12,4 +12,8 @@ internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits 
 
     /// <summary>The agent memory's embedder from the file's <c>embedder</c>; null when it names none.</summary>
     public EmbedderSpec? Embedder { get; init; }
+
+    /// <summary>The protocol port's TLS certificate (section <c>tls</c>); null for plain TCP. Relative paths are
+    /// resolved against the config file's folder by <see cref="ServerConfigLoader.TryLoad"/>.</summary>
+    public TlsSettings? Tls { get; init; }
 }

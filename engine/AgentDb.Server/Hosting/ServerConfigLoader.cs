@@ -20,6 +20,7 @@ namespace AgentDb.Server.Hosting;
 ///     "idleTimeoutSeconds": 300,         // 0 (never) – 86400
 ///     "shutdownTimeoutSeconds": 10       // 0–3600
 ///   },
+///   "tls": { "certificate": "server.pem", "key": "server.key" },  // key only for PEM without the key inside
 ///   "embedder": "minilm" | "hashing" | "hashing-DIM" | "onnx:MODEL_PATH:VOCAB_PATH"
 /// }
 /// </code>
@@ -52,6 +53,17 @@ internal static class ServerConfigLoader
             error = $"config file {path}: {problem}";
             return false;
         }
+        if (config.Tls is { } tls)
+        {
+            // Relative certificate paths name files beside the config file, wherever the server was started from.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            config = config with
+            {
+                Tls = new TlsSettings(
+                    Path.GetFullPath(tls.CertificateFile, folder),
+                    tls.KeyFile is null ? null : Path.GetFullPath(tls.KeyFile, folder)),
+            };
+        }
         error = null;
         return true;
     }
@@ -82,6 +94,7 @@ internal static class ServerConfigLoader
         RequireObject(root, "$");
         var keys = new List<ApiKey>();
         var limits = ServerLimits.Default;
+        TlsSettings? tls = null;
         EmbedderSpec? embedder = null;
         foreach (var property in root.EnumerateObject())
         {
@@ -93,6 +106,9 @@ internal static class ServerConfigLoader
                 case "limits":
                     limits = ReadLimits(property.Value, "$.limits");
                     break;
+                case "tls":
+                    tls = ReadTls(property.Value, "$.tls");
+                    break;
                 case "embedder":
                     var value = RequireString(property.Value, "$.embedder");
                     if (!EmbedderSpec.TryParse(value, out embedder, out var problem))
@@ -101,10 +117,40 @@ internal static class ServerConfigLoader
                     }
                     break;
                 default:
-                    throw Unknown(property.Name, "$", "apiKeys, limits, embedder");
+                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, embedder");
             }
         }
-        return new ServerConfig(keys, limits) { Embedder = embedder };
+        return new ServerConfig(keys, limits) { Tls = tls, Embedder = embedder };
+    }
+
+    private static TlsSettings ReadTls(JsonElement element, string path)
+    {
+        RequireObject(element, path);
+        string? certificate = null, key = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "certificate": certificate = RequirePath(property.Value, $"{path}.certificate"); break;
+                case "key": key = RequirePath(property.Value, $"{path}.key"); break;
+                default: throw Unknown(property.Name, path, "certificate, key");
+            }
+        }
+        if (certificate is null)
+        {
+            throw new ConfigException($"{path}: needs \"certificate\" (a PEM or PKCS#12 file)");
+        }
+        return new TlsSettings(certificate, key);
+    }
+
+    private static string RequirePath(JsonElement element, string path)
+    {
+        var value = RequireString(element, path);
+        if (value.Length == 0 || value.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            throw new ConfigException($"{path}: must be a file path");
+        }
+        return value;
     }
 
     private static List<ApiKey> ReadKeys(JsonElement array, string path)

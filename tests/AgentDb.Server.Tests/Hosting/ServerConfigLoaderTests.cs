@@ -43,7 +43,7 @@ public sealed class ServerConfigLoaderTests
 
     [Theory]
     [InlineData("[]", "$: must be an object")]
-    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, embedder)")]
+    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, embedder)")]
     [InlineData("{ \"apiKeys\": {} }", "$.apiKeys: must be an array")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"0123456789abcdef\" } ] }", "$.apiKeys[0]: needs \"name\", \"key\" and \"role\"")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"short\", \"role\": \"read\" } ] }", "$.apiKeys[0].key: must be at least 16 characters")]
@@ -55,11 +55,32 @@ public sealed class ServerConfigLoaderTests
     [InlineData("{ \"limits\": { \"maxFrameBytes\": 99999999999 } }", "$.limits.maxFrameBytes: must be between 1024 and 1073741824")]
     [InlineData("{ \"limits\": { \"idleTimeout\": 5 } }", "$.limits: unknown property \"idleTimeout\"")]
     [InlineData("{ \"limits\": ", "not valid JSON")]
+    [InlineData("{ \"tls\": {} }", "$.tls: needs \"certificate\"")]
+    [InlineData("{ \"tls\": { \"certificate\": \"\" } }", "$.tls.certificate: must be a file path")]
+    [InlineData("{ \"tls\": { \"certificate\": \"a.pem\", \"password\": \"x\" } }", "$.tls: unknown property \"password\" (known: certificate, key)")]
+    [InlineData("{ \"tls\": \"a.pem\" }", "$.tls: must be an object")]
     public void InvalidConfig_IsRejectedWithThePathOfTheProblem(string json, string expected)
     {
         Assert.False(ServerConfigLoader.TryParse(json, out _, out var error));
 
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tls_IsRead_AndTryLoadResolvesRelativePathsBesideTheConfigFile()
+    {
+        Assert.True(ServerConfigLoader.TryParse("""{ "tls": { "certificate": "certs/server.crt", "key": "/abs/server.key" } }""",
+            out var parsed, out var error), error);
+        Assert.Equal(new TlsSettings("certs/server.crt", "/abs/server.key"), parsed.Tls);
+        Assert.True(ServerConfigLoader.TryParse("{}", out var none, out _));
+        Assert.Null(none.Tls);
+
+        using var root = new TempDirectory();
+        var file = Path.Combine(root.Path, "agentdb.json");
+        File.WriteAllText(file, """{ "tls": { "certificate": "certs/server.pfx" } }""");
+
+        Assert.True(ServerConfigLoader.TryLoad(file, out var loaded, out error), error);
+        Assert.Equal(new TlsSettings(Path.Combine(root.Path, "certs", "server.pfx"), null), loaded.Tls);
     }
 
     [Fact]

@@ -125,6 +125,22 @@ public sealed class ServeMemoryTests
         Assert.Single(await client.NeighborsAsync("a"));
     }
 
+    [Fact]
+    public void EveryMemoryOpcode_HasAHandler_RunOnTheThreadPool()
+    {
+        using var root = new TempDirectory();
+        using var memory = AgentMemory.Open(Path.Combine(root.Path, "memory"), new AgentMemoryOptions { Embedder = Embedders.Hashing(8) });
+        var registry = MemoryHandlers.Register(AgentDb.Server.Network.Handlers.RequestHandlerRegistry.WithoutEngine(), memory);
+        var fallback = AgentDb.Server.Network.Handlers.RequestHandlerRegistry.WithoutEngine().Resolve(AgentDb.Wire.Frames.Opcode.EpisodeStore);
+
+        foreach (var opcode in AgentDb.Wire.Frames.MemoryOpcodes.All)
+        {
+            var handler = registry.Resolve(opcode, out var execution);
+            Assert.Equal(AgentDb.Server.Network.Handlers.HandlerExecution.ThreadPool, execution);
+            Assert.NotEqual(fallback.GetType(), handler.GetType());
+        }
+    }
+
     private static async Task<int> WaitForPortAsync(StringWriter stdout, Task<int> run)
     {
         for (var i = 0; i < 1_000 && !run.IsCompleted; i++)

@@ -7,10 +7,11 @@ namespace AgentDb.Server.Engine.Memory;
 
 /// <summary>
 /// An agent-memory operation served by the embedded <see cref="AgentMemory"/>. The memory API is synchronous and may
-/// embed text or walk a graph for a while, so the operation runs on the thread pool, never on the connection's read
-/// loop. Domain exceptions become error replies: an unknown id (<see cref="KeyNotFoundException"/>) → NOT_FOUND; invalid
-/// input (<see cref="ArgumentException"/>) or an existing skill name → BAD_REQUEST. Anything else escapes and the
-/// session answers INTERNAL.
+/// embed text or walk a graph for a while, so <see cref="MemoryHandlers"/> registers every memory operation to run on
+/// the thread pool (<see cref="HandlerExecution.ThreadPool"/>), never on a connection's read loop. Domain exceptions
+/// become error replies: an unknown id (<see cref="KeyNotFoundException"/>) → NOT_FOUND; invalid input
+/// (<see cref="ArgumentException"/>) or an existing skill name → BAD_REQUEST. Anything else escapes and the session
+/// answers INTERNAL.
 /// </summary>
 /// <typeparam name="TRequest">The request message.</typeparam>
 /// <typeparam name="TResponse">The response message.</typeparam>
@@ -23,20 +24,23 @@ internal abstract class MemoryOperation<TRequest, TResponse> : MessageHandler<TR
     /// <summary>The memory every request runs against.</summary>
     protected AgentMemory Memory { get; }
 
-    protected sealed override async ValueTask<TResponse> HandleAsync(
+    protected sealed override ValueTask<TResponse> HandleAsync(
         TRequest message, HandlerRequest request, CancellationToken cancellationToken)
     {
+        ValueTask<TResponse> pending;
         try
         {
-            return await Task.Run(() => ExecuteAsync(message, cancellationToken).AsTask(), CancellationToken.None).ConfigureAwait(false);
+            pending = ExecuteAsync(message, cancellationToken);
         }
         catch (Exception e) when (Map(e) is { } mapped)
         {
-            throw mapped;
+            return ValueTask.FromException<TResponse>(mapped);
         }
+        // Reads complete synchronously; writes await their commit.
+        return pending.IsCompletedSuccessfully ? pending : AwaitMappedAsync(pending);
     }
 
-    /// <summary>Runs the request against <see cref="Memory"/> (on a thread-pool thread).</summary>
+    /// <summary>Runs the request against <see cref="Memory"/>.</summary>
     protected abstract ValueTask<TResponse> ExecuteAsync(TRequest message, CancellationToken cancellationToken);
 
     /// <summary>The error reply for a domain exception, or null to let it escape (INTERNAL).</summary>
@@ -47,4 +51,16 @@ internal abstract class MemoryOperation<TRequest, TResponse> : MessageHandler<TR
         ArgumentException e => new RequestException(ErrorCode.BadRequest, e.Message),
         _ => null,
     };
+
+    private async ValueTask<TResponse> AwaitMappedAsync(ValueTask<TResponse> pending)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception e) when (Map(e) is { } mapped)
+        {
+            throw mapped;
+        }
+    }
 }
