@@ -14,8 +14,8 @@ namespace AgentDb.Client;
 /// <item>A lost connection when the request provably never left the client
 /// (<see cref="AgentDbConnectionException.RequestNotSent"/>), for every operation; or connecting failed.</item>
 /// <item>A lost connection while the request may have reached the server, only for idempotent operations: PING, GET,
-/// SEARCH, STATS and COLLECTION_LIST. UPSERT, DELETE, BATCH, COLLECTION_CREATE/DROP and CHECKPOINT are then not
-/// retried and the caller sees <see cref="AgentDbConnectionException"/> (the write may or may not have happened).</item>
+/// SEARCH, STATS, COLLECTION_LIST and the agent-memory reads. UPSERT, DELETE, BATCH, COLLECTION_CREATE/DROP,
+/// CHECKPOINT and the agent-memory writes are then not retried and the caller sees <see cref="AgentDbConnectionException"/> (the write may or may not have happened).</item>
 /// </list>
 /// Never retried: timeouts (the request may still execute), cancellation, and every other error code.
 /// </summary>
@@ -23,7 +23,8 @@ public static class AgentDbRetryPolicy
 {
     /// <summary>True for operations that change nothing, so running them twice is harmless.</summary>
     public static bool IsIdempotent(Opcode opcode) =>
-        opcode is Opcode.Ping or Opcode.Get or Opcode.Search or Opcode.Stats or Opcode.CollectionList;
+        opcode is Opcode.Ping or Opcode.Get or Opcode.Search or Opcode.Stats or Opcode.CollectionList
+        || (MemoryOpcodes.IsMemory(opcode) && !MemoryOpcodes.IsWrite(opcode));
 
     /// <summary>What to do after <paramref name="failure"/> ended one try of <paramref name="opcode"/>.</summary>
     public static RetryDecision Decide(Opcode opcode, Exception failure) => failure switch

@@ -210,6 +210,11 @@ public sealed class ClientPoolTests
     [InlineData(Opcode.Batch, false)]
     [InlineData(Opcode.CollectionCreate, false)]
     [InlineData(Opcode.Checkpoint, false)]
+    [InlineData(Opcode.EpisodeRetrieve, true)]
+    [InlineData(Opcode.CertificateVerify, true)]
+    [InlineData(Opcode.EpisodeStore, false)]
+    [InlineData(Opcode.MemoryBatch, false)]
+    [InlineData(Opcode.SkillRecordUse, false)]
     public void RetryPolicy_RetriesAMaybeSentRequestOnlyWhenIdempotent(Opcode opcode, bool idempotent)
     {
         var maybeSent = new AgentDbConnectionException("reset");
