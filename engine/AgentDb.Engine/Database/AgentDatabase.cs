@@ -16,9 +16,15 @@ namespace AgentDb;
 /// <para>Every mutation is encoded into one log entry, appended to the write-ahead log (which assigns its LSN), made
 /// durable as <see cref="AgentDatabaseOptions.Durability"/> requires, applied to the record store in one atomic batch
 /// together with the LSN, then applied to the in-memory vector index. Mutations apply in LSN order. When a write method
-/// returns, the write is applied (visible to reads) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
+/// returns, the write is applied (visible to reads and to searches) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
 /// and <see cref="DurabilityMode.Group"/> survive a crash, <see cref="DurabilityMode.None"/> may lose the last
 /// few milliseconds.</para>
+/// <para>Vector indexing is off the write path: once a collection is on HNSW, an applied vector goes into the index's
+/// backlog and a background indexer links it into the graph in batches. Searches scan the backlog exactly and merge it
+/// with the graph's hits, so a vector is searchable as soon as its write is applied, as before; only the cost of a
+/// search grows with the backlog (<see cref="CollectionStats.PendingVectors"/>), which is bounded: past 65,536 unindexed
+/// vectors in a collection, applying waits for the indexer. A checkpoint (and close) drains the backlog into the graph
+/// before writing segments, so segments reflect exactly the applied LSN.</para>
 /// <para>On open, log entries above the store's applied LSN are replayed. A collection whose index a checkpoint wrote
 /// as HNSW segments (<c>index/c{id}/</c>) maps them and catches up with the records written after their LSN; any other
 /// collection's index is rebuilt from the stored records (and so is one whose segments are refused, with a warning).
@@ -669,6 +675,7 @@ public sealed class AgentDatabase : IDisposable
                     IndexSegments = index.SegmentCount,
                     VectorsFromSegments = index.VectorsFromSegments,
                     VectorsRebuilt = index.VectorsRebuilt,
+                    PendingVectors = index.PendingVectors,
                 });
             }
 
@@ -754,6 +761,21 @@ public sealed class AgentDatabase : IDisposable
             }
 
             _directoryLock.Dispose();
+        }
+    }
+
+    /// <summary>For tests: the vector index of <paramref name="collection"/> (to pause its background indexer).</summary>
+    internal TieredVectorIndex IndexOf(string collection)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return RequireCollection(collection).Index;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
         }
     }
 
