@@ -99,7 +99,18 @@ internal static class StorageBenchmark
             if (selected.Contains("log"))
             {
                 // The write-ahead log alone: one writer appending entries the size of a 1,000-record batch.
+                // Commit latency: one small entry per commit (Sync), then whole batches; each with FASTER's own commit
+                // manager (a new file per commit) and ours (one file, two slots rewritten in place), alternately.
+                int small = quick ? 500 : 2_000;
+                for (int round = 0; round < 2; round++)
+                {
+                    LogOnly(root, data, DurabilityMode.Sync, 1, fasterCommitFiles: true, entries: small);
+                    LogOnly(root, data, DurabilityMode.Sync, 1, fasterCommitFiles: false, entries: small);
+                }
+
+                LogOnly(root, data, DurabilityMode.Group, 1000, fasterCommitFiles: true);
                 LogOnly(root, data, DurabilityMode.Group, 1000);
+                LogOnly(root, data, DurabilityMode.Sync, 1000, fasterCommitFiles: true);
                 LogOnly(root, data, DurabilityMode.Sync, 1000);
             }
 
@@ -400,16 +411,16 @@ internal static class StorageBenchmark
         return Report(engine, "-", "-", batchSize, 1, records, total.Elapsed, latencies);
     }
 
-    private static double LogOnly(string root, RecordSet data, DurabilityMode mode, int batchSize)
+    private static double LogOnly(string root, RecordSet data, DurabilityMode mode, int batchSize, bool fasterCommitFiles = false, int entries = 0)
     {
         string path = Path.Combine(root, Guid.NewGuid().ToString("N"));
         int entryBytes = batchSize * (40 + data.Ids[0].Length + data.Payloads[0].Length + (Dimension * 4));
         byte[] entry = new byte[entryBytes];
         new Random(7).NextBytes(entry);
-        int entries = data.Count / batchSize;
+        entries = entries == 0 ? data.Count / batchSize : entries;
         var latencies = new List<double>(entries);
         Stopwatch total;
-        using (var log = FasterLogWriteAheadLog.Open(path, new WriteAheadLogOptions { Durability = mode }))
+        using (var log = FasterLogWriteAheadLog.Open(path, new WriteAheadLogOptions { Durability = mode, FasterCommitFiles = fasterCommitFiles }))
         {
             total = Stopwatch.StartNew();
             for (int i = 0; i < entries; i++)
@@ -423,7 +434,8 @@ internal static class StorageBenchmark
         }
 
         Directory.Delete(path, recursive: true);
-        return Report($"FASTER log alone ({entryBytes:N0} B entries)", "-", mode.ToString(), batchSize, 1, entries * batchSize, total.Elapsed, latencies);
+        string manager = fasterCommitFiles ? "FASTER's commit files (before)" : "commit record in place";
+        return Report($"FASTER log alone ({entryBytes:N0} B entries, {manager})", "-", mode.ToString(), batchSize, 1, entries * batchSize, total.Elapsed, latencies);
     }
 
     private static void PointGets(string root, RecordSet data, TimeSpan duration)
