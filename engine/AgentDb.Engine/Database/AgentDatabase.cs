@@ -46,6 +46,9 @@ public sealed class AgentDatabase : IDisposable
     private const string IndexDirectoryName = "index";
     private const int MaxCollectionNameLength = 128;
 
+    // Every write buffer starts with this much room, where the log writes its entry header (no copy of the entry).
+    private const int LogRoom = LogEntryHeader.Size;
+
     private readonly string _path;
     private readonly AgentDatabaseOptions _options;
     private readonly DirectoryLock _directoryLock;
@@ -180,7 +183,7 @@ public sealed class AgentDatabase : IDisposable
 
         long created = NowUnixMs();
         int size = LogEntryCodec.HeaderSize + 8 + Encoding.UTF8.GetByteCount(name);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         long lsn;
         long ticket;
         try
@@ -193,8 +196,8 @@ public sealed class AgentDatabase : IDisposable
                     throw new CollectionAlreadyExistsException(name);
                 }
 
-                LogEntryCodec.EncodeCreate(buffer, created, name, dimension, metric);
-                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                LogEntryCodec.EncodeCreate(buffer.AsSpan(LogRoom, size), created, name, dimension, metric);
+                (lsn, ticket) = AppendLocked(buffer, size);
                 _logical[name] = new LogicalCollection(lsn, dimension, metric);
             }
         }
@@ -214,7 +217,7 @@ public sealed class AgentDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         int size = LogEntryCodec.HeaderSize + 8;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         long lsn;
         long ticket;
         try
@@ -228,8 +231,8 @@ public sealed class AgentDatabase : IDisposable
                     return false;
                 }
 
-                LogEntryCodec.EncodeDrop(buffer, NowUnixMs(), collection.Id);
-                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                LogEntryCodec.EncodeDrop(buffer.AsSpan(LogRoom, size), NowUnixMs(), collection.Id);
+                (lsn, ticket) = AppendLocked(buffer, size);
                 _logical.Remove(name);
             }
         }
@@ -808,18 +811,18 @@ public sealed class AgentDatabase : IDisposable
         Span<byte> idUtf8 = stackalloc byte[MaxIdBytes];
         idUtf8 = idUtf8[..Encoding.UTF8.GetBytes(id, idUtf8)];
         int size = LogEntryCodec.WritesSize(1, idUtf8.Length + payload.Length + (4L * vector.Length));
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         try
         {
             lock (_appendLock)
             {
                 ThrowIfClosed();
                 LogicalCollection target = ResolveForWrite(collection, vector.Length);
-                Span<byte> entry = buffer.AsSpan(0, size);
+                Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], 1);
                 LogEntryCodec.EncodeWrite(entry[offset..], kind, target.Id, idUtf8, payload, vector);
-                (long lsn, long ticket) = AppendLocked(entry);
+                (long lsn, long ticket) = AppendLocked(buffer, size);
                 return (buffer, size, lsn, ticket);
             }
         }
@@ -857,13 +860,13 @@ public sealed class AgentDatabase : IDisposable
             throw new ArgumentException($"The batch encodes to {size} bytes; one log entry holds at most {_log.MaxPayloadBytes} (raise LogPageSizeBits or split the batch).", nameof(batch));
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         try
         {
             lock (_appendLock)
             {
                 ThrowIfClosed();
-                Span<byte> entry = buffer.AsSpan(0, size);
+                Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], operations.Count);
                 for (int i = 0; i < operations.Count; i++)
@@ -874,7 +877,7 @@ public sealed class AgentDatabase : IDisposable
                     offset += LogEntryCodec.EncodeWrite(entry[offset..], op.Kind, target.Id, bytes.Slice(op.IdOffset, op.IdLength), bytes.Slice(op.PayloadOffset, op.PayloadLength), vector);
                 }
 
-                (long lsn, long ticket) = AppendLocked(entry);
+                (long lsn, long ticket) = AppendLocked(buffer, size);
                 return (buffer, size, lsn, ticket);
             }
         }
@@ -885,10 +888,14 @@ public sealed class AgentDatabase : IDisposable
         }
     }
 
-    /// <summary>Appends under <see cref="_appendLock"/>: the LSN order, the ticket order and the log order are one order.</summary>
-    private (long Lsn, long Ticket) AppendLocked(ReadOnlySpan<byte> entry)
+    /// <summary>
+    /// Appends the entry at <c>buffer[LogRoom..(LogRoom + size)]</c> under <see cref="_appendLock"/>: the LSN order, the
+    /// ticket order and the log order are one order. The log writes its header into the room in front, so the entry is
+    /// not copied before the log's own page.
+    /// </summary>
+    private (long Lsn, long Ticket) AppendLocked(byte[] buffer, int size)
     {
-        long lsn = _log.Append(entry);
+        long lsn = _log.AppendWithHeaderRoom(buffer.AsSpan(0, LogRoom + size));
         long ticket = _nextTicket++;
         Interlocked.Increment(ref _inflight);
         return (lsn, ticket);
@@ -950,7 +957,7 @@ public sealed class AgentDatabase : IDisposable
         bool existed;
         try
         {
-            existed = ApplyEntry(lsn, buffer.AsMemory(0, size), updateIndex: true);
+            existed = ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
         }
         catch (Exception exception)
         {

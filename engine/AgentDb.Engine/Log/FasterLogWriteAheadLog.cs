@@ -183,20 +183,40 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
             Span<byte> entry = _scratch.AsSpan(0, entryLength);
             payload.CopyTo(entry[LogEntryHeader.Size..]);
-            lsn = _nextLsn;
-            LogEntryHeader.Write(entry, lsn, _chainLsn);
-            long address = _log.Enqueue(entry); // waits (yielding) while the in-memory buffer is full
-            _index.Add(lsn, address);
-            _nextLsn = lsn + 1;
-            _chainLsn = lsn;
-            Volatile.Write(ref _lastLsn, lsn);
+            lsn = EnqueueLocked(entry);
         }
 
-        if (!_pending.IsSet)
+        SignalPending();
+        return lsn;
+    }
+
+    /// <summary>
+    /// As <see cref="Append"/>, for a payload at <c>entry[LogEntryHeader.Size..]</c>: our header is written into the
+    /// first <see cref="LogEntryHeader.Size"/> bytes of <paramref name="entry"/> in place, so the payload is not copied
+    /// before FASTER copies it into its page.
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload exceeds <see cref="MaxPayloadBytes"/>, or there is no room for the header.</exception>
+    /// <exception cref="IOException">The log failed earlier.</exception>
+    internal long AppendWithHeaderRoom(Span<byte> entry)
+    {
+        if (entry.Length < LogEntryHeader.Size)
         {
-            _pending.Set();
+            throw new ArgumentException($"The entry has {entry.Length} bytes; the first {LogEntryHeader.Size} are the header's room.", nameof(entry));
         }
 
+        if (entry.Length - LogEntryHeader.Size > _maxPayloadBytes)
+        {
+            ThrowPayloadTooLarge(entry.Length - LogEntryHeader.Size);
+        }
+
+        long lsn;
+        lock (_appendLock)
+        {
+            ThrowIfUnusable();
+            lsn = EnqueueLocked(entry);
+        }
+
+        SignalPending();
         return lsn;
     }
 
@@ -754,6 +774,27 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 _options.Warning?.Invoke(exception.Message);
                 return; // the signal is faulted: every waiter and later append sees the failure
             }
+        }
+    }
+
+    /// <summary>Seals the header in front of the payload and enqueues the entry. Under <see cref="_appendLock"/>.</summary>
+    private long EnqueueLocked(Span<byte> entry)
+    {
+        long lsn = _nextLsn;
+        LogEntryHeader.Write(entry, lsn, _chainLsn);
+        long address = _log.Enqueue(entry); // waits (yielding) while the in-memory buffer is full
+        _index.Add(lsn, address);
+        _nextLsn = lsn + 1;
+        _chainLsn = lsn;
+        Volatile.Write(ref _lastLsn, lsn);
+        return lsn;
+    }
+
+    private void SignalPending()
+    {
+        if (!_pending.IsSet)
+        {
+            _pending.Set();
         }
     }
 
