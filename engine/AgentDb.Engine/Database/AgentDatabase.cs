@@ -473,7 +473,8 @@ public sealed class AgentDatabase : IDisposable
     /// Writes each HNSW-tier collection's new vectors as an immutable index segment (fsynced, renamed, directory
     /// fsynced), flushes the record store (making everything applied durable in it), names the segments in each
     /// collection's manifest together with the applied LSN they reflect, and truncates the log below that LSN, except
-    /// what registered log readers still need. Writes pause while the segments are written. Segments with many deleted
+    /// what registered log readers still need. Writes pause while the index backlog (vectors not yet linked into the
+    /// graph by the background indexer) is linked and the segments are written. Segments with many deleted
     /// points (or too many segments) are then merged. Runs automatically past
     /// <see cref="AgentDatabaseOptions.CheckpointLogBytes"/>.
     /// </summary>
