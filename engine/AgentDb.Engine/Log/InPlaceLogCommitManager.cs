@@ -85,7 +85,15 @@ internal sealed class InPlaceLogCommitManager : ILogCommitManager
 
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                // FASTER may still run a commit it was asked for just before the log closed (the truncation commit
+                // of a checkpoint at close): skipped, as FASTER's own manager does. Throwing here, inside FASTER's
+                // completion, would leave its device waiting for the I/O forever. The data commit before the close
+                // was synchronous; a skipped truncation commit only means recovery starts at the older begin address.
+                return;
+            }
+
             // Our own numbering, whatever FASTER proposes: the slot order must follow the write order, including after
             // a reopen, and FASTER asks back only for numbers ListCommits gave it.
             commitNum = _nextCommitNum++;
@@ -110,8 +118,12 @@ internal sealed class InPlaceLogCommitManager : ILogCommitManager
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             var commits = new List<long>(2);
+            if (_disposed)
+            {
+                return commits;
+            }
+
             for (int i = 0; i < 2; i++)
             {
                 if (TryReadSlot(i, out long commitNum, out _))
@@ -135,7 +147,11 @@ internal sealed class InPlaceLogCommitManager : ILogCommitManager
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return null!;
+            }
+
             if (TryReadSlot((int)(commitNum & 1), out long found, out byte[]? metadata) && found == commitNum)
             {
                 return metadata!;
@@ -155,7 +171,11 @@ internal sealed class InPlaceLogCommitManager : ILogCommitManager
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return;
+            }
+
             RandomAccess.Write(_handle!, new byte[2 * SlotBytes], 0);
             _legacy?.RemoveAllCommits();
         }

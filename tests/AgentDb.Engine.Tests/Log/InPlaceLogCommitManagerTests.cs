@@ -80,6 +80,24 @@ public sealed class InPlaceLogCommitManagerTests
     }
 
     [Fact]
+    public void ACommitAfterDispose_IsSkipped_NotThrown_AndTheFileKeepsTheLastCommit()
+    {
+        // FASTER can run the truncation commit of a checkpoint at close after the log disposed this manager; throwing
+        // inside FASTER's completion left its device waiting for the I/O forever (seen as a hang in the benchmark).
+        using var dir = new TempDirectory();
+        var manager = new InPlaceLogCommitManager(dir.Path);
+        manager.Commit(0, 100, [1], -1, false);
+        manager.Dispose();
+        manager.Commit(0, 200, [2], -1, false);
+        Assert.Empty(manager.ListCommits());
+        Assert.Null(manager.GetCommitMetadata(1));
+
+        using var reopened = new InPlaceLogCommitManager(dir.Path);
+        Assert.Equal([1L], reopened.ListCommits());
+        Assert.Equal([1], reopened.GetCommitMetadata(1));
+    }
+
+    [Fact]
     public void Metadata_LargerThanASlot_IsRefused()
     {
         using var dir = new TempDirectory();
