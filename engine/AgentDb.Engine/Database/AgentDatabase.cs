@@ -24,7 +24,7 @@ namespace AgentDb;
 /// collection's index is rebuilt from the stored records (and so is one whose segments are refused, with a warning).
 /// Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log), <c>index/</c> (segments).</para>
 /// </remarks>
-public sealed class AgentDatabase : IDisposable
+public sealed partial class AgentDatabase : IDisposable
 {
     /// <summary>The longest record id, in UTF-8 bytes.</summary>
     public const int MaxIdBytes = StorageKeys.MaxIdBytes;
@@ -182,6 +182,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (_logical.ContainsKey(name))
                 {
                     throw new CollectionAlreadyExistsException(name);
@@ -216,6 +217,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (!_logical.TryGetValue(name, out LogicalCollection collection))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -792,6 +794,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 LogicalCollection target = ResolveForWrite(collection, vector.Length);
                 Span<byte> entry = buffer.AsSpan(0, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
@@ -841,6 +844,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 Span<byte> entry = buffer.AsSpan(0, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], operations.Count);
