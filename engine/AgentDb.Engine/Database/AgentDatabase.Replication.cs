@@ -23,6 +23,9 @@ public sealed partial class AgentDatabase
     /// </summary>
     public long LastLogLsn => _log.LastLsn;
 
+    /// <summary>The oldest LSN the write-ahead log still retains (<see cref="LastLogLsn"/> + 1 when it holds none).</summary>
+    public long FirstLogLsn => _log.FirstLsn;
+
     /// <summary>The highest LSN durable in the write-ahead log.</summary>
     public long CommittedLogLsn => _log.CommittedLsn;
 

@@ -17,6 +17,7 @@ internal static class CommandLineParser
     private const string PortOption = "--port";
     private const string ConfigOption = "--config";
     private const string HttpPortOption = "--http-port";
+    private const string ReplicaOfOption = "--replica-of";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -164,6 +165,18 @@ internal static class CommandLineParser
         {
             return false;
         }
+        var replicaOf = given.GetValueOrDefault(ReplicaOfOption) ?? NonEmpty(getEnvironmentVariable(EnvironmentVariables.ReplicaOf));
+        if (replicaOf is not null && Replication.ReplicationSettings.CheckAddress(replicaOf) is { } badPrimary)
+        {
+            error = new CommandLineError($"{ReplicaOfOption}: {badPrimary}");
+            return false;
+        }
+        var replicationKey = NonEmpty(getEnvironmentVariable(EnvironmentVariables.ReplicationKey));
+        if (replicationKey is not null && ApiKey.CheckSecret(replicationKey) is { } badKey)
+        {
+            error = new CommandLineError($"{EnvironmentVariables.ReplicationKey}: the key {badKey}");
+            return false;
+        }
         if (port != 0 && port == httpPort)
         {
             error = new CommandLineError($"the protocol port and the HTTP port are both {port}: they must differ");
@@ -174,6 +187,8 @@ internal static class CommandLineParser
         {
             HttpPort = httpPort,
             EnvironmentApiKeys = apiKeys,
+            ReplicaOf = replicaOf,
+            ReplicationKey = replicationKey,
         });
         return true;
     }
@@ -322,6 +337,8 @@ internal static class CommandLineParser
         return equals < 0 ? arg : arg[..equals];
     }
 
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private static bool IsServeOption(string name) =>
-        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption;
+        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or ReplicaOfOption;
 }

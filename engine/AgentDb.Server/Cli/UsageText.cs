@@ -8,7 +8,7 @@ internal static class UsageText
     /// <summary>The full usage, ending with a newline.</summary>
     public static string Text { get; } = $"""
         Usage:
-          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
+          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE] [--replica-of HOST:PORT]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb --help
@@ -26,11 +26,14 @@ internal static class UsageText
           --host ADDR      Address to listen on: IP or host name (default {ServerOptions.DefaultHost}; env {EnvironmentVariables.Host}).
           --port N         Protocol TCP port, 0-65535; 0 picks a free port (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
           --http-port N    HTTP ops port on the same address, 0-65535 (default {ServerOptions.DefaultHttpPort}; env {EnvironmentVariables.HttpPort}).
-          --config FILE    JSON configuration: API keys and limits (schema in docs/ARCHITECTURE.md).
+          --config FILE    JSON configuration: API keys, limits, replication (schema in docs/ARCHITECTURE.md).
+          --replica-of HOST:PORT
+                           Run as a read-only replica of that primary (env {EnvironmentVariables.ReplicaOf}; docs/REPLICATION.md).
 
         Environment only:
-          {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin;
+          {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin|replication;
                            added to the config file's. With no keys at all, authentication is off.
+          {EnvironmentVariables.ReplicationKey}  The key a replica presents to its primary (role replication).
 
         Command-line options override environment variables, which override the defaults.
         The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT

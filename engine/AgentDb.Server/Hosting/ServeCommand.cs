@@ -4,6 +4,7 @@ using AgentDb.Server.Engine;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
 using AgentDb.Server.Network.Handlers;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -93,12 +94,21 @@ internal static class ServeCommand
         }
 
         AgentDatabase? database = null;
+        ReplicationNode? replication = null;
+        var replicationSettings = config.Replication with
+        {
+            ReplicaOf = options.ReplicaOf ?? config.Replication.ReplicaOf,
+            Key = options.ReplicationKey ?? config.Replication.Key,
+        };
         if (handlers is null)
         {
             var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
             try
             {
-                database = AgentDatabase.Open(databaseDirectory);
+                database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                {
+                    Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                });
             }
             catch (DatabaseLockedException e)
             {
@@ -111,17 +121,24 @@ internal static class ServeCommand
                 return ExitCode.Failure;
             }
             handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+            replication = ReplicationNode.Configure(
+                handlers, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr));
         }
         using (database)
         {
-            return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory)
-                .ConfigureAwait(false);
+            await using (replication)
+            {
+                replication?.Start();
+                return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory, replication)
+                    .ConfigureAwait(false);
+            }
         }
     }
 
     private static async Task<int> ServeAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, IPAddress address, string dataDirectory)
+        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, IPAddress address, string dataDirectory,
+        ReplicationNode? replication)
     {
         var store = new ApiKeyStore(keys);
         if (!store.IsEnabled)
@@ -131,7 +148,7 @@ internal static class ServeCommand
                 "authentication is disabled and every client is admin");
         }
         var settings = new SessionSettings(
-            handlers, store, config.Limits, new ServerMetrics(),
+            handlers, store, config.Limits, new ServerMetrics { AppendExtra = replication is null ? null : replication.AppendMetrics },
             $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
 
         NetworkHost host;

@@ -1,5 +1,6 @@
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -9,4 +10,7 @@ namespace AgentDb.Server.Hosting;
 internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits Limits)
 {
     public static ServerConfig Default { get; } = new([], ServerLimits.Default);
+
+    /// <summary>The <c>replication</c> section (the command line's <c>--replica-of</c> overrides its <c>replicaOf</c>).</summary>
+    public ReplicationSettings Replication { get; init; } = ReplicationSettings.Default;
 }

@@ -36,6 +36,7 @@ internal sealed class ProtocolSession
     private int _draining;
     private bool _ended;
     private ApiKey? _caller;
+    private CancellationToken _stopRequested;
 
     /// <param name="transport">The connection's pipes.</param>
     /// <param name="settings">What the server's sessions share.</param>
@@ -51,6 +52,7 @@ internal sealed class ProtocolSession
     /// <paramref name="stopRequested"/> (after which requests in flight are still answered).</summary>
     public async Task RunAsync(CancellationToken stopRequested)
     {
+        _stopRequested = stopRequested;
         var writing = WriteLoopAsync();
         var input = _transport.Input;
         using (stopRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input))
@@ -261,7 +263,10 @@ internal sealed class ProtocolSession
         ValueTask<HandlerResult> pending;
         try
         {
-            pending = _settings.Handlers.Resolve(header.Opcode).HandleAsync(request, response, _aborted.Token);
+            var handler = _settings.Handlers.Resolve(header.Opcode);
+            pending = handler is IStreamingRequestHandler streaming
+                ? RunStreamAsync(streaming, request, response)
+                : handler.HandleAsync(request, response, _aborted.Token);
         }
         catch (Exception e)
         {
@@ -276,6 +281,25 @@ internal sealed class ProtocolSession
         {
             _ = FinishLaterAsync(header, body, response, pending);
         }
+    }
+
+    /// <summary>
+    /// Runs a handler that sends frames of its own before its answer (a replication stream). It counts as one request in
+    /// flight until it answers, and is cancelled when the connection closes or the server stops.
+    /// </summary>
+    private async ValueTask<HandlerResult> RunStreamAsync(IStreamingRequestHandler handler, HandlerRequest request, FrameBuffer response)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, _stopRequested);
+        var stream = new SessionResponseStream(this, request.RequestId);
+        return await handler.HandleStreamAsync(request, stream, response, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a frame a streaming handler sends (flag RESPONSE, the stream's request id).</summary>
+    private void SendStreamFrame<T>(Opcode opcode, ulong requestId, T message) where T : IWireMessage<T>
+    {
+        var buffer = RentBuffer();
+        buffer.Build(opcode, FrameFlags.Response, requestId, message);
+        Enqueue(buffer);
     }
 
     private async Task FinishLaterAsync(FrameHeader header, byte[] body, FrameBuffer response, ValueTask<HandlerResult> pending)
@@ -471,6 +495,13 @@ internal sealed class ProtocolSession
         AccessRole.Read => "read",
         AccessRole.Write => "write",
         AccessRole.Admin => "admin",
+        AccessRole.Replication => "replication",
         _ => "none",
     };
+
+    private sealed class SessionResponseStream(ProtocolSession session, ulong requestId) : IResponseStream
+    {
+        public void Send<T>(Opcode opcode, T message) where T : IWireMessage<T> =>
+            session.SendStreamFrame(opcode, requestId, message);
+    }
 }

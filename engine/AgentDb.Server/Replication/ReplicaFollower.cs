@@ -1,0 +1,286 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using AgentDb.Log;
+using AgentDb.Wire;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Replication;
+
+/// <summary>
+/// The replica's side of log shipping: connects to the primary over the binary protocol (HELLO with the replication
+/// key), subscribes from the LSN after the last one its log holds, applies each REPL_ENTRIES batch through
+/// <see cref="AgentDatabase.ApplyReplicated(IReadOnlyList{LogRecord})"/> (the local write path: records, indexes,
+/// applied LSN), acknowledges it once durable, and reconnects with backoff when anything fails.
+/// </summary>
+internal sealed class ReplicaFollower : IAsyncDisposable
+{
+    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
+
+    private readonly AgentDatabase _database;
+    private readonly ReplicationSettings _settings;
+    private readonly string _replicaId;
+    private readonly TextWriter _log;
+    private readonly string _host;
+    private readonly int _port;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+    private volatile bool _connected;
+    private long _primaryLsn;
+    private long _caughtUpAt = Stopwatch.GetTimestamp();
+    private long _batches;
+    private long _entries;
+    private long _errors;
+    private long _lastBatchMicros;
+    private string? _lastError;
+
+    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, TextWriter log)
+    {
+        _database = database;
+        _settings = settings;
+        _replicaId = replicaId;
+        _log = log;
+        (_host, _port) = ReplicationSettings.SplitAddress(settings.ReplicaOf!);
+    }
+
+    /// <summary>The primary's <c>host:port</c>.</summary>
+    public string PrimaryAddress => _settings.ReplicaOf!;
+
+    /// <summary>Starts following in the background.</summary>
+    public void Start() => _running = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Stops following; the database stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _stop.Dispose();
+    }
+
+    /// <summary>Figures for /metrics.</summary>
+    public void AppendMetrics(StringBuilder text)
+    {
+        var (applied, lagLsn, lagMs) = Lag();
+        Metric(text, "agentdb_replication_role", "gauge", "0 primary, 1 replica.", 1);
+        Metric(text, "agentdb_replication_connected", "gauge", "1 while the stream from the primary is open.", _connected ? 1 : 0);
+        Metric(text, "agentdb_replication_applied_lsn", "gauge", "The last LSN applied from the primary.", applied);
+        Metric(text, "agentdb_replication_primary_lsn", "gauge", "The primary's last committed LSN as last reported.", Interlocked.Read(ref _primaryLsn));
+        Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
+        Metric(text, "agentdb_replication_lag_ms", "gauge", "Milliseconds since this replica last held everything the primary reported (0 when it does).", lagMs);
+        Metric(text, "agentdb_replication_last_batch_micros", "gauge", "The last batch's time from the primary's send to applied here (same clock only on one machine).", Interlocked.Read(ref _lastBatchMicros));
+        Metric(text, "agentdb_replication_batches_total", "counter", "Batches applied.", Interlocked.Read(ref _batches));
+        Metric(text, "agentdb_replication_entries_total", "counter", "Log entries applied.", Interlocked.Read(ref _entries));
+        Metric(text, "agentdb_replication_errors_total", "counter", "Connections to the primary that ended in an error.", Interlocked.Read(ref _errors));
+    }
+
+    /// <summary>Figures for STATS.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Stats()
+    {
+        var (_, lagLsn, lagMs) = Lag();
+        return
+        [
+            new("replication.role", 1),
+            new("replication.connected", _connected ? 1 : 0),
+            new("replication.primary.lsn", Interlocked.Read(ref _primaryLsn)),
+            new("replication.lag.lsn", lagLsn),
+            new("replication.lag.ms", lagMs),
+        ];
+    }
+
+    private (long Applied, long LagLsn, long LagMs) Lag()
+    {
+        var applied = _database.LastLogLsn;
+        var lagLsn = Math.Max(0, Interlocked.Read(ref _primaryLsn) - applied);
+        var lagMs = lagLsn == 0 ? 0 : (long)Stopwatch.GetElapsedTime(Interlocked.Read(ref _caughtUpAt)).TotalMilliseconds;
+        return (applied, lagLsn, lagMs);
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var retry = s_firstRetry;
+        // Bounded by the server's life: each pass is one connection, then a growing pause.
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await FollowAsync(stop).ConfigureAwait(false);
+                retry = s_firstRetry;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref _errors);
+                if (e.Message != _lastError)
+                {
+                    _lastError = e.Message;
+                    _log.WriteLine($"agentdb: warning: replication from {PrimaryAddress}: {e.Message} (retrying)");
+                }
+            }
+            finally
+            {
+                _connected = false;
+            }
+            try
+            {
+                await Task.Delay(retry, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_lastRetry.Ticks));
+        }
+    }
+
+    /// <summary>One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends.</summary>
+    private async Task FollowAsync(CancellationToken stop)
+    {
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(_host, _port, stop).ConfigureAwait(false);
+        var network = tcp.GetStream();
+        await using (network.ConfigureAwait(false))
+        {
+            var input = PipeReader.Create(network);
+            using var output = new FrameBuffer();
+            ulong requestId = 1;
+            await SendAsync(network, output, Opcode.Hello, requestId++,
+                new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, _settings.Key, $"agentdb-replica/{Program.Version}"), stop).ConfigureAwait(false);
+            var maxFrame = WireInfo.DefaultMaxFrameSize;
+            var (helloHeader, helloBody) = await ReadFrameAsync(input, maxFrame, stop).ConfigureAwait(false);
+            ThrowIfError(helloHeader, helloBody, "HELLO");
+            if (!MessageCodec.TryDecode<HelloResponse>(helloBody, out var hello, out var helloError))
+            {
+                throw new InvalidDataException($"the primary's HELLO response does not decode: {helloError}");
+            }
+            maxFrame = hello.MaxFrameSize;
+
+            var subscribeId = requestId++;
+            var from = _database.LastLogLsn + 1;
+            await SendAsync(network, output, Opcode.ReplSubscribe, subscribeId,
+                new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes), stop).ConfigureAwait(false);
+            _connected = true;
+            var records = new List<LogRecord>(64);
+            // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
+            while (true)
+            {
+                var (header, body) = await ReadFrameAsync(input, maxFrame, stop).ConfigureAwait(false);
+                if (header.RequestId != subscribeId)
+                {
+                    ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
+                    continue;
+                }
+                if (header.Opcode == Opcode.ReplSubscribe)
+                {
+                    ThrowIfError(header, body, "REPL_SUBSCRIBE");
+                    return; // the primary ended the stream (it is stopping): reconnect
+                }
+                if (header.Opcode != Opcode.ReplEntries || header.IsError)
+                {
+                    throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
+                }
+                if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
+                {
+                    throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+                }
+                var applied = await ApplyAsync(batch, records).ConfigureAwait(false);
+                await SendAsync(network, output, Opcode.ReplAck, requestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records)
+    {
+        records.Clear();
+        foreach (var entry in batch.Entries)
+        {
+            records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+        }
+        _database.ApplyReplicated(records);
+        var applied = _database.LastLogLsn;
+        if (_database.Durability == DurabilityMode.None)
+        {
+            await _database.WaitForLogCommitAsync(applied).ConfigureAwait(false); // acknowledge only what survives a crash
+        }
+        var now = DateTime.UtcNow.Ticks;
+        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - batch.SentAtUnixMicros));
+        var primary = (long)Math.Min(batch.PrimaryLastLsn, long.MaxValue);
+        Interlocked.Exchange(ref _primaryLsn, Math.Max(primary, Interlocked.Read(ref _primaryLsn)));
+        if (applied >= Interlocked.Read(ref _primaryLsn))
+        {
+            Interlocked.Exchange(ref _caughtUpAt, Stopwatch.GetTimestamp());
+        }
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _entries, records.Count);
+        return applied;
+    }
+
+    private static async ValueTask SendAsync<T>(NetworkStream network, FrameBuffer buffer, Opcode opcode, ulong requestId, T message, CancellationToken stop)
+        where T : IWireMessage<T>
+    {
+        buffer.Reset();
+        var frame = buffer.Build(opcode, FrameFlags.None, requestId, message);
+        await network.WriteAsync(frame, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one whole frame; its body is copied out of the pipe.</summary>
+    private static async ValueTask<(FrameHeader Header, byte[] Body)> ReadFrameAsync(PipeReader input, int maxFrame, CancellationToken stop)
+    {
+        // Bounded by the connection: each pass consumes a frame, waits for more bytes, or ends.
+        while (true)
+        {
+            var result = await input.ReadAsync(stop).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var consumed = buffer.Start;
+            var examined = buffer.End;
+            try
+            {
+                var status = FrameReader.Read(ref buffer, maxFrame, out var frame);
+                if (status == FrameStatus.Complete)
+                {
+                    consumed = buffer.Start;
+                    examined = consumed;
+                    return (frame.Header, frame.Body.ToArray());
+                }
+                if (status != FrameStatus.Incomplete)
+                {
+                    throw new InvalidDataException($"bad frame from the primary: {FrameReader.Describe(status, frame.Header, maxFrame)}");
+                }
+                if (result.IsCompleted)
+                {
+                    throw new IOException("the primary closed the connection");
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(consumed, examined);
+            }
+        }
+    }
+
+    private static void ThrowIfError(FrameHeader header, byte[] body, string operation)
+    {
+        if (!header.IsError)
+        {
+            return;
+        }
+        var message = MessageCodec.TryDecode<ErrorResponse>(body, out var error, out _)
+            ? $"{Network.ServerMetrics.ErrorCodeName(error.Code)}: {error.Message}"
+            : "an error that does not decode";
+        throw new InvalidOperationException($"the primary refused {operation}: {message}");
+    }
+
+    private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type)
+            .Append('\n').Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}

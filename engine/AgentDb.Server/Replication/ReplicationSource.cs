@@ -1,0 +1,372 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using AgentDb.Log;
+using AgentDb.Server.Network.Handlers;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Replication;
+
+/// <summary>
+/// The primary's side of log shipping: serves each replica's REPL_SUBSCRIBE as a stream of REPL_ENTRIES batches read
+/// from the committed log (raw entries, never re-encoded), at most a window of unacknowledged batches ahead of the
+/// replica's REPL_ACKs; keeps a log reader registered per replica so checkpoints do not truncate what it still needs;
+/// and lets <c>sync</c> writes wait until enough replicas acknowledged their LSN.
+/// </summary>
+internal sealed class ReplicationSource : IDisposable
+{
+    private const int EntryOverheadBytes = 24; // the MessagePack framing of one entry, at most
+
+    private readonly AgentDatabase _database;
+    private readonly int _maxBatchBytes;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ReplicaFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly List<SyncWaiter> _waiters = [];
+    private bool _disposed;
+
+    /// <param name="database">The primary's database.</param>
+    /// <param name="maxFrameBytes">The server's maximum frame size: no batch may exceed it.</param>
+    public ReplicationSource(AgentDatabase database, int maxFrameBytes)
+    {
+        _database = database;
+        _maxBatchBytes = Math.Max(1024, maxFrameBytes / 2);
+    }
+
+    /// <summary>Serves one subscription until the replica disconnects, a newer subscription of the same id replaces it, or the server stops.</summary>
+    public async ValueTask<HandlerResult> StreamAsync(
+        ReplSubscribeRequest request, IResponseStream stream, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
+    {
+        var id = request.ReplicaId;
+        if (request.FromLsn is 0 or > long.MaxValue)
+        {
+            return HandlerResult.Error(ErrorCode.BadRequest, $"fromLsn {request.FromLsn} is out of range (1 to 2^63-1)");
+        }
+        var from = (long)request.FromLsn;
+        var last = _database.LastLogLsn;
+        if (from > last + 1)
+        {
+            return HandlerResult.Error(ErrorCode.BadRequest,
+                $"replica '{id}' asks for LSN {from}, but this primary's log ends at LSN {last}: the replica holds entries the primary " +
+                "does not; rebuild the replica from a backup of the primary");
+        }
+
+        ReplicaFeed feed;
+        CancellationTokenSource streamStop;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_feeds.TryGetValue(id, out var existing))
+            {
+                feed = new ReplicaFeed(id, _database.RegisterLogReader("replica:" + id, from));
+                _feeds.Add(id, feed);
+            }
+            else
+            {
+                feed = existing;
+                feed.Stream?.Cancel(); // the replica reconnected: the old stream ends
+                if (from < feed.Registration.Position)
+                {
+                    feed.Registration.Dispose();
+                    feed.Registration = _database.RegisterLogReader("replica:" + id, from);
+                }
+            }
+            feed.Unacknowledged.Clear();
+            feed.AckedLsn = from - 1;
+            feed.SentLsn = from - 1;
+            feed.Connected = true;
+            feed.CaughtUpAt = Stopwatch.GetTimestamp();
+            streamStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            feed.Stream = streamStop;
+        }
+
+        try
+        {
+            // Registered first, checked second: from here on truncation cannot pass 'from'.
+            var first = _database.FirstLogLsn;
+            if (from < first && from <= last)
+            {
+                return HandlerResult.Error(ErrorCode.NotImplemented,
+                    $"replica '{id}' needs LSN {from}, but this primary's log was truncated up to LSN {first - 1}; bootstrapping a " +
+                    "replica from a checkpoint is not built yet: restore the replica from a backup of the primary");
+            }
+            var maxBatch = Math.Clamp(request.MaxBatchBytes, 1, _maxBatchBytes);
+            await PumpAsync(feed, from, request.Window, maxBatch, stream, streamStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (streamStop.IsCancellationRequested)
+        {
+            // replaced, disconnected or stopping
+        }
+        catch (ObjectDisposedException)
+        {
+            // the database closed under the stream
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (feed.Stream == streamStop)
+                {
+                    feed.Stream = null;
+                    feed.Connected = false;
+                }
+            }
+            streamStop.Dispose();
+        }
+        MessageCodec.Encode(responseBody, new ReplSubscribeResponse((ulong)Math.Max(0, _database.LastLogLsn)));
+        return HandlerResult.Success;
+    }
+
+    /// <summary>Records a replica's acknowledgement: opens its window, lets truncation pass, wakes sync writers.</summary>
+    /// <exception cref="RequestException">BAD_REQUEST: the replica has no subscription here.</exception>
+    public void Acknowledge(string replicaId, ulong appliedLsn)
+    {
+        List<SyncWaiter>? done = null;
+        ReplicaFeed? feed;
+        lock (_gate)
+        {
+            if (!_feeds.TryGetValue(replicaId, out feed) || !feed.Connected)
+            {
+                throw new RequestException(ErrorCode.BadRequest, $"replica '{replicaId}' has no subscription on this server");
+            }
+            // A replica cannot have applied what was not sent to it.
+            var applied = (long)Math.Min(appliedLsn, (ulong)feed.SentLsn);
+            if (applied > feed.AckedLsn)
+            {
+                feed.AckedLsn = applied;
+                feed.Registration.Advance(applied + 1);
+            }
+            while (feed.Unacknowledged.Count > 0 && feed.Unacknowledged.Peek() <= applied)
+            {
+                feed.Unacknowledged.Dequeue();
+            }
+            if (feed.AckedLsn >= _database.CommittedLogLsn)
+            {
+                feed.CaughtUpAt = Stopwatch.GetTimestamp();
+            }
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                var waiter = _waiters[i];
+                if (CountAckedLocked(waiter.Lsn) >= waiter.Replicas)
+                {
+                    (done ??= []).Add(waiter);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+        feed.AckArrived.Release();
+        if (done is not null)
+        {
+            foreach (var waiter in done)
+            {
+                waiter.Done.TrySetResult(true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="replicas"/> replicas acknowledged every entry up to <paramref name="lsn"/>; false when
+    /// <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async ValueTask<bool> WaitForReplicasAsync(long lsn, int replicas, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        SyncWaiter waiter;
+        lock (_gate)
+        {
+            if (CountAckedLocked(lsn) >= replicas)
+            {
+                return true;
+            }
+            waiter = new SyncWaiter(lsn, replicas, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiters.Add(waiter);
+        }
+        try
+        {
+            return await waiter.Done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _waiters.Remove(waiter);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Per-replica figures for /metrics.</summary>
+    public void AppendMetrics(StringBuilder text)
+    {
+        var committed = _database.CommittedLogLsn;
+        var now = Stopwatch.GetTimestamp();
+        text.Append("# HELP agentdb_replication_role 0 primary, 1 replica.\n# TYPE agentdb_replication_role gauge\nagentdb_replication_role 0\n");
+        text.Append("# HELP agentdb_replication_replica_connected 1 while the replica's stream is open.\n# TYPE agentdb_replication_replica_connected gauge\n");
+        var snapshot = Snapshot(committed, now);
+        foreach (var replica in snapshot)
+        {
+            Labelled(text, "agentdb_replication_replica_connected", replica.Id, replica.Connected ? 1 : 0);
+        }
+        text.Append("# HELP agentdb_replication_replica_acked_lsn The last LSN the replica acknowledged.\n# TYPE agentdb_replication_replica_acked_lsn gauge\n");
+        foreach (var replica in snapshot)
+        {
+            Labelled(text, "agentdb_replication_replica_acked_lsn", replica.Id, replica.AckedLsn);
+        }
+        text.Append("# HELP agentdb_replication_replica_lag_lsn Committed LSNs the replica has not acknowledged.\n# TYPE agentdb_replication_replica_lag_lsn gauge\n");
+        foreach (var replica in snapshot)
+        {
+            Labelled(text, "agentdb_replication_replica_lag_lsn", replica.Id, replica.LagLsn);
+        }
+        text.Append("# HELP agentdb_replication_replica_lag_ms Milliseconds since the replica last acknowledged everything committed (0 when it has).\n# TYPE agentdb_replication_replica_lag_ms gauge\n");
+        foreach (var replica in snapshot)
+        {
+            Labelled(text, "agentdb_replication_replica_lag_ms", replica.Id, replica.LagMs);
+        }
+    }
+
+    /// <summary>Figures for STATS: role, replicas connected, the largest lag.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Stats()
+    {
+        var snapshot = Snapshot(_database.CommittedLogLsn, Stopwatch.GetTimestamp());
+        long connected = 0, lagLsn = 0, lagMs = 0;
+        foreach (var replica in snapshot)
+        {
+            if (replica.Connected)
+            {
+                connected++;
+            }
+            lagLsn = Math.Max(lagLsn, replica.LagLsn);
+            lagMs = Math.Max(lagMs, replica.LagMs);
+        }
+        return
+        [
+            new("replication.role", 0),
+            new("replication.replicas", snapshot.Count),
+            new("replication.replicas.connected", connected),
+            new("replication.lag.lsn", lagLsn),
+            new("replication.lag.ms", lagMs),
+        ];
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (var feed in _feeds.Values)
+            {
+                feed.Stream?.Cancel();
+                feed.Registration.Dispose();
+            }
+            foreach (var waiter in _waiters)
+            {
+                waiter.Done.TrySetResult(false);
+            }
+            _waiters.Clear();
+        }
+    }
+
+    private async Task PumpAsync(ReplicaFeed feed, long from, int window, int maxBatchBytes, IResponseStream stream, CancellationToken cancellationToken)
+    {
+        var batch = new List<ReplicatedEntry>(64);
+        long bytes = 0;
+        var entries = _database.ReadLog(from, follow: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (entries.ConfigureAwait(false))
+        {
+            // Bounded by the subscription: ends when the token fires or the log is disposed.
+            while (true)
+            {
+                var next = entries.MoveNextAsync();
+                if (!next.IsCompleted && batch.Count > 0)
+                {
+                    // Nothing more is committed right now: ship what we have rather than wait.
+                    await SendAsync(feed, batch, window, stream, cancellationToken).ConfigureAwait(false);
+                    bytes = 0;
+                }
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+                var record = entries.Current;
+                batch.Add(new ReplicatedEntry((ulong)record.Lsn, (ulong)record.PreviousLsn, record.Payload));
+                bytes += record.Payload.Length + EntryOverheadBytes;
+                if (bytes >= maxBatchBytes)
+                {
+                    await SendAsync(feed, batch, window, stream, cancellationToken).ConfigureAwait(false);
+                    bytes = 0;
+                }
+            }
+        }
+    }
+
+    private async ValueTask SendAsync(ReplicaFeed feed, List<ReplicatedEntry> batch, int window, IResponseStream stream, CancellationToken cancellationToken)
+    {
+        var last = (long)batch[^1].Lsn;
+        // Bounded by acknowledgements: each pass either takes a window slot or waits for an ack (or cancellation).
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (feed.Unacknowledged.Count < window)
+                {
+                    feed.Unacknowledged.Enqueue(last);
+                    feed.SentLsn = last;
+                    break;
+                }
+            }
+            await feed.AckArrived.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var sentAt = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        stream.Send(Opcode.ReplEntries, new ReplEntriesMessage((ulong)Math.Max(last, _database.CommittedLogLsn), sentAt, batch.ToArray()));
+        batch.Clear();
+    }
+
+    private int CountAckedLocked(long lsn)
+    {
+        var count = 0;
+        foreach (var feed in _feeds.Values)
+        {
+            if (feed.AckedLsn >= lsn)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private List<ReplicaSnapshot> Snapshot(long committed, long now)
+    {
+        var result = new List<ReplicaSnapshot>();
+        lock (_gate)
+        {
+            foreach (var feed in _feeds.Values)
+            {
+                var lagLsn = Math.Max(0, committed - feed.AckedLsn);
+                var lagMs = lagLsn == 0 ? 0 : (long)Stopwatch.GetElapsedTime(feed.CaughtUpAt, now).TotalMilliseconds;
+                result.Add(new ReplicaSnapshot(feed.ReplicaId, feed.Connected, feed.AckedLsn, lagLsn, lagMs));
+            }
+        }
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return result;
+    }
+
+    private static void Labelled(StringBuilder text, string name, string replica, long value) =>
+        text.Append(name).Append("{replica=\"").Append(replica.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal))
+            .Append("\"} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private sealed record SyncWaiter(long Lsn, int Replicas, TaskCompletionSource<bool> Done);
+
+    private readonly record struct ReplicaSnapshot(string Id, bool Connected, long AckedLsn, long LagLsn, long LagMs);
+}
