@@ -93,45 +93,67 @@ internal static class ServeCommand
             return ExitCode.Failure;
         }
 
-        AgentDatabase? database = null;
-        ReplicationNode? replication = null;
         var replicationSettings = config.Replication with
         {
             ReplicaOf = options.ReplicaOf ?? config.Replication.ReplicaOf,
             Key = options.ReplicationKey ?? config.Replication.Key,
         };
-        if (handlers is null)
+        // Bounded by restarts: a replica restarts its engine here (same process, same lock) only to install a snapshot
+        // it received from its primary, which happens once per fall-behind.
+        while (true)
         {
-            var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
-            try
+            int exitCode;
+            bool restart;
+            using (var restartRequested = CancellationTokenSource.CreateLinkedTokenSource(stopRequested))
             {
-                database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                AgentDatabase? database = null;
+                ReplicationNode? replication = null;
+                var registry = handlers;
+                if (registry is null)
                 {
-                    Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
-                });
+                    var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
+                    try
+                    {
+                        if (replicationSettings.IsReplica)
+                        {
+                            ReplicaBootstrap.InstallPending(dataDirectory, databaseDirectory, stderr);
+                        }
+                        database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                        {
+                            Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                        });
+                    }
+                    catch (DatabaseLockedException e)
+                    {
+                        stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                    {
+                        stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+                    replication = ReplicationNode.Configure(
+                        registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                        restartRequested.Cancel);
+                }
+                using (database)
+                {
+                    await using (replication)
+                    {
+                        replication?.Start();
+                        exitCode = await ServeAsync(options, stdout, stderr, restartRequested.Token, registry, keys, config, address, dataDirectory, replication)
+                            .ConfigureAwait(false);
+                        restart = replication is { RestartRequested: true } && !stopRequested.IsCancellationRequested;
+                    }
+                }
             }
-            catch (DatabaseLockedException e)
+            if (!restart || exitCode != ExitCode.Success)
             {
-                stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
-                return ExitCode.Failure;
+                return exitCode;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
-                return ExitCode.Failure;
-            }
-            handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
-            replication = ReplicationNode.Configure(
-                handlers, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr));
-        }
-        using (database)
-        {
-            await using (replication)
-            {
-                replication?.Start();
-                return await ServeAsync(options, stdout, stderr, stopRequested, handlers, keys, config, address, dataDirectory, replication)
-                    .ConfigureAwait(false);
-            }
+            stdout.WriteLine("agentdb restarting: installing the snapshot received from the primary");
         }
     }
 

@@ -26,6 +26,8 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private readonly ReplicationSettings _settings;
     private readonly string _replicaId;
     private readonly TextWriter _log;
+    private readonly string _dataDirectory;
+    private readonly Action _requestRestart;
     private readonly string _host;
     private readonly int _port;
     private readonly CancellationTokenSource _stop = new();
@@ -38,15 +40,27 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private long _errors;
     private long _lastBatchMicros;
     private string? _lastError;
+    private volatile bool _restartRequested;
 
-    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, TextWriter log)
+    /// <param name="database">The replica's database.</param>
+    /// <param name="settings">Where the primary is and how to talk to it.</param>
+    /// <param name="replicaId">This replica's stable name on the primary.</param>
+    /// <param name="dataDirectory">Where a snapshot is downloaded (<see cref="ReplicaBootstrap"/>).</param>
+    /// <param name="log">Receives warnings.</param>
+    /// <param name="requestRestart">Stops the server so that it restarts the engine and installs a downloaded snapshot.</param>
+    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, string dataDirectory, TextWriter log, Action requestRestart)
     {
         _database = database;
         _settings = settings;
         _replicaId = replicaId;
         _log = log;
+        _dataDirectory = dataDirectory;
+        _requestRestart = requestRestart;
         (_host, _port) = ReplicationSettings.SplitAddress(settings.ReplicaOf!);
     }
+
+    /// <summary>True once a snapshot is downloaded and the restart that installs it was requested.</summary>
+    public bool RestartRequested => _restartRequested;
 
     /// <summary>The primary's <c>host:port</c>.</summary>
     public string PrimaryAddress => _settings.ReplicaOf!;
@@ -118,6 +132,26 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             {
                 break;
             }
+            catch (BootstrapNeededException e)
+            {
+                _log.WriteLine($"agentdb: warning: replication from {PrimaryAddress}: {e.Message}; downloading a snapshot of the primary");
+                try
+                {
+                    await DownloadSnapshotAsync(stop).ConfigureAwait(false);
+                    _restartRequested = true;
+                    _requestRestart();
+                    return;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception failure) when (failure is not OutOfMemoryException)
+                {
+                    Interlocked.Increment(ref _errors);
+                    _log.WriteLine($"agentdb: warning: downloading a snapshot from {PrimaryAddress} failed: {failure.Message} (retrying)");
+                }
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _errors);
@@ -146,35 +180,19 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     /// <summary>One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends.</summary>
     private async Task FollowAsync(CancellationToken stop)
     {
-        using var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(_host, _port, stop).ConfigureAwait(false);
-        var network = tcp.GetStream();
-        await using (network.ConfigureAwait(false))
+        var connection = await ConnectAsync(stop).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var input = PipeReader.Create(network);
-            using var output = new FrameBuffer();
-            ulong requestId = 1;
-            await SendAsync(network, output, Opcode.Hello, requestId++,
-                new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, _settings.Key, $"agentdb-replica/{Program.Version}"), stop).ConfigureAwait(false);
-            var maxFrame = WireInfo.DefaultMaxFrameSize;
-            var (helloHeader, helloBody) = await ReadFrameAsync(input, maxFrame, stop).ConfigureAwait(false);
-            ThrowIfError(helloHeader, helloBody, "HELLO");
-            if (!MessageCodec.TryDecode<HelloResponse>(helloBody, out var hello, out var helloError))
-            {
-                throw new InvalidDataException($"the primary's HELLO response does not decode: {helloError}");
-            }
-            maxFrame = hello.MaxFrameSize;
-
-            var subscribeId = requestId++;
+            var subscribeId = connection.NextRequestId++;
             var from = _database.LastLogLsn + 1;
-            await SendAsync(network, output, Opcode.ReplSubscribe, subscribeId,
+            await connection.SendAsync(Opcode.ReplSubscribe, subscribeId,
                 new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes), stop).ConfigureAwait(false);
             _connected = true;
             var records = new List<LogRecord>(64);
             // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
             while (true)
             {
-                var (header, body) = await ReadFrameAsync(input, maxFrame, stop).ConfigureAwait(false);
+                var (header, body) = await connection.ReadFrameAsync(stop).ConfigureAwait(false);
                 if (header.RequestId != subscribeId)
                 {
                     ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
@@ -182,7 +200,14 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 }
                 if (header.Opcode == Opcode.ReplSubscribe)
                 {
-                    ThrowIfError(header, body, "REPL_SUBSCRIBE");
+                    try
+                    {
+                        ThrowIfError(header, body, "REPL_SUBSCRIBE");
+                    }
+                    catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
+                    {
+                        throw new BootstrapNeededException(e.Message);
+                    }
                     return; // the primary ended the stream (it is stopping): reconnect
                 }
                 if (header.Opcode != Opcode.ReplEntries || header.IsError)
@@ -193,9 +218,90 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 {
                     throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
                 }
-                var applied = await ApplyAsync(batch, records).ConfigureAwait(false);
-                await SendAsync(network, output, Opcode.ReplAck, requestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
+                long applied;
+                try
+                {
+                    applied = await ApplyAsync(batch, records).ConfigureAwait(false);
+                }
+                catch (ReplicationGapException e)
+                {
+                    throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
+                }
+                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Downloads a snapshot of the primary into <c>DATA/bootstrap</c> (complete only once renamed there).</summary>
+    private async Task DownloadSnapshotAsync(CancellationToken stop)
+    {
+        var connection = await ConnectAsync(stop).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var snapshot = await connection.RequestAsync<ReplSnapshotRequest, ReplSnapshotResponse>(
+                Opcode.ReplSnapshot, new ReplSnapshotRequest(_replicaId), stop).ConfigureAwait(false);
+            var partial = Path.GetFullPath(Path.Combine(_dataDirectory, ReplicaBootstrap.PartialDirectoryName));
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+            Directory.CreateDirectory(partial);
+            foreach (var file in snapshot.Files)
+            {
+                var target = Path.GetFullPath(Path.Combine(partial, file.Path));
+                if (Path.IsPathRooted(file.Path) || !target.StartsWith(partial + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"the primary's snapshot names a file outside it: '{file.Path}'");
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await using (output.ConfigureAwait(false))
+                {
+                    ulong offset = 0;
+                    // Bounded by the file's length: every pass reads at least one byte or fails.
+                    while (offset < file.Length)
+                    {
+                        var piece = await connection.RequestAsync<ReplSnapshotReadRequest, ReplSnapshotReadResponse>(
+                            Opcode.ReplSnapshotRead, new ReplSnapshotReadRequest(snapshot.SnapshotId, file.Path, offset, 1 << 20), stop).ConfigureAwait(false);
+                        if (piece.Data.IsEmpty)
+                        {
+                            throw new InvalidDataException($"the snapshot's file '{file.Path}' ended at {offset} of {file.Length} bytes");
+                        }
+                        await output.WriteAsync(piece.Data, stop).ConfigureAwait(false);
+                        offset += (ulong)piece.Data.Length;
+                    }
+                    await output.FlushAsync(stop).ConfigureAwait(false);
+                    output.Flush(flushToDisk: true);
+                }
+            }
+            var complete = Path.Combine(_dataDirectory, ReplicaBootstrap.CompleteDirectoryName);
+            if (Directory.Exists(complete))
+            {
+                Directory.Delete(complete, recursive: true);
+            }
+            Directory.Move(partial, complete);
+            _log.WriteLine($"agentdb: warning: downloaded a snapshot of {PrimaryAddress} at LSN {snapshot.AppliedLsn} ({snapshot.Files.Count} files); restarting the engine to install it");
+        }
+    }
+
+    /// <summary>Connects and authenticates (HELLO with the replication key).</summary>
+    private async Task<PrimaryConnection> ConnectAsync(CancellationToken stop)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(_host, _port, stop).ConfigureAwait(false);
+            var connection = new PrimaryConnection(tcp);
+            var hello = await connection.RequestAsync<HelloRequest, HelloResponse>(Opcode.Hello,
+                new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, _settings.Key, $"agentdb-replica/{Program.Version}"), stop)
+                .ConfigureAwait(false);
+            connection.MaxFrame = hello.MaxFrameSize;
+            return connection;
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
         }
     }
 
@@ -225,62 +331,116 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         return applied;
     }
 
-    private static async ValueTask SendAsync<T>(NetworkStream network, FrameBuffer buffer, Opcode opcode, ulong requestId, T message, CancellationToken stop)
-        where T : IWireMessage<T>
-    {
-        buffer.Reset();
-        var frame = buffer.Build(opcode, FrameFlags.None, requestId, message);
-        await network.WriteAsync(frame, stop).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads one whole frame; its body is copied out of the pipe.</summary>
-    private static async ValueTask<(FrameHeader Header, byte[] Body)> ReadFrameAsync(PipeReader input, int maxFrame, CancellationToken stop)
-    {
-        // Bounded by the connection: each pass consumes a frame, waits for more bytes, or ends.
-        while (true)
-        {
-            var result = await input.ReadAsync(stop).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var consumed = buffer.Start;
-            var examined = buffer.End;
-            try
-            {
-                var status = FrameReader.Read(ref buffer, maxFrame, out var frame);
-                if (status == FrameStatus.Complete)
-                {
-                    consumed = buffer.Start;
-                    examined = consumed;
-                    return (frame.Header, frame.Body.ToArray());
-                }
-                if (status != FrameStatus.Incomplete)
-                {
-                    throw new InvalidDataException($"bad frame from the primary: {FrameReader.Describe(status, frame.Header, maxFrame)}");
-                }
-                if (result.IsCompleted)
-                {
-                    throw new IOException("the primary closed the connection");
-                }
-            }
-            finally
-            {
-                input.AdvanceTo(consumed, examined);
-            }
-        }
-    }
-
     private static void ThrowIfError(FrameHeader header, byte[] body, string operation)
     {
         if (!header.IsError)
         {
             return;
         }
-        var message = MessageCodec.TryDecode<ErrorResponse>(body, out var error, out _)
-            ? $"{Network.ServerMetrics.ErrorCodeName(error.Code)}: {error.Message}"
-            : "an error that does not decode";
-        throw new InvalidOperationException($"the primary refused {operation}: {message}");
+        if (MessageCodec.TryDecode<ErrorResponse>(body, out var error, out _))
+        {
+            throw new PrimaryRefusedException(error.Code, $"the primary refused {operation}: {Network.ServerMetrics.ErrorCodeName(error.Code)}: {error.Message}");
+        }
+        throw new PrimaryRefusedException(ErrorCode.None, $"the primary refused {operation} with an error that does not decode");
     }
 
     private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type)
             .Append('\n').Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    /// <summary>The replica cannot go on from its log: the primary no longer holds what it needs, or the two diverged.</summary>
+    private sealed class BootstrapNeededException(string message) : Exception(message);
+
+    /// <summary>The primary answered an error.</summary>
+    private sealed class PrimaryRefusedException(ErrorCode code, string message) : Exception(message)
+    {
+        public ErrorCode Code { get; } = code;
+    }
+
+    /// <summary>One connection to the primary: sequential requests, or a stream read frame by frame.</summary>
+    private sealed class PrimaryConnection(TcpClient tcp) : IAsyncDisposable
+    {
+        private readonly NetworkStream _network = tcp.GetStream();
+        private readonly FrameBuffer _output = new();
+        private PipeReader? _input;
+
+        public int MaxFrame { get; set; } = WireInfo.DefaultMaxFrameSize;
+
+        public ulong NextRequestId { get; set; } = 1;
+
+        private PipeReader Input => _input ??= PipeReader.Create(_network);
+
+        public async ValueTask SendAsync<T>(Opcode opcode, ulong requestId, T message, CancellationToken stop) where T : IWireMessage<T>
+        {
+            _output.Reset();
+            var frame = _output.Build(opcode, FrameFlags.None, requestId, message);
+            await _network.WriteAsync(frame, stop).ConfigureAwait(false);
+        }
+
+        /// <summary>Sends one request and reads its answer (nothing else may be in flight).</summary>
+        public async ValueTask<TResponse> RequestAsync<TRequest, TResponse>(Opcode opcode, TRequest request, CancellationToken stop)
+            where TRequest : IWireMessage<TRequest>
+            where TResponse : IWireMessage<TResponse>
+        {
+            var id = NextRequestId++;
+            await SendAsync(opcode, id, request, stop).ConfigureAwait(false);
+            var (header, body) = await ReadFrameAsync(stop).ConfigureAwait(false);
+            if (header.RequestId != id || header.Opcode != opcode)
+            {
+                throw new InvalidDataException($"expected the answer to {OpcodeInfo.Name(opcode)} {id}, got {OpcodeInfo.Name(header.Opcode)} {header.RequestId}");
+            }
+            ThrowIfError(header, body, OpcodeInfo.Name(opcode));
+            if (!MessageCodec.TryDecode<TResponse>(body, out var response, out var error))
+            {
+                throw new InvalidDataException($"the primary's {OpcodeInfo.Name(opcode)} answer does not decode: {error}");
+            }
+            return response;
+        }
+
+        /// <summary>Reads one whole frame; its body is copied out of the pipe.</summary>
+        public async ValueTask<(FrameHeader Header, byte[] Body)> ReadFrameAsync(CancellationToken stop)
+        {
+            // Bounded by the connection: each pass consumes a frame, waits for more bytes, or ends.
+            while (true)
+            {
+                var result = await Input.ReadAsync(stop).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                var examined = buffer.End;
+                try
+                {
+                    var status = FrameReader.Read(ref buffer, MaxFrame, out var frame);
+                    if (status == FrameStatus.Complete)
+                    {
+                        consumed = buffer.Start;
+                        examined = consumed;
+                        return (frame.Header, frame.Body.ToArray());
+                    }
+                    if (status != FrameStatus.Incomplete)
+                    {
+                        throw new InvalidDataException($"bad frame from the primary: {FrameReader.Describe(status, frame.Header, MaxFrame)}");
+                    }
+                    if (result.IsCompleted)
+                    {
+                        throw new IOException("the primary closed the connection");
+                    }
+                }
+                finally
+                {
+                    Input.AdvanceTo(consumed, examined);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_input is not null)
+            {
+                await _input.CompleteAsync().ConfigureAwait(false);
+            }
+            await _network.DisposeAsync().ConfigureAwait(false);
+            _output.Dispose();
+            tcp.Dispose();
+        }
+    }
 }

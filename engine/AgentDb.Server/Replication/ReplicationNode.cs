@@ -15,6 +15,9 @@ internal sealed class ReplicationNode : IAsyncDisposable
 {
     private static readonly Opcode[] s_writes = [Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.Upsert, Opcode.Delete, Opcode.Batch];
 
+    /// <summary>A primary's snapshots for replicas, inside its data directory.</summary>
+    public const string SnapshotDirectoryName = "snapshots";
+
     private readonly ReplicationSource? _source;
     private readonly ReplicaFollower? _follower;
 
@@ -26,25 +29,28 @@ internal sealed class ReplicationNode : IAsyncDisposable
 
     /// <summary>Registers the replication handlers (and wraps the write handlers) for <paramref name="database"/>'s role.</summary>
     public static ReplicationNode Configure(
-        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, string dataDirectory, int maxFrameBytes, TextWriter log)
+        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, string dataDirectory, int maxFrameBytes, TextWriter log,
+        Action requestRestart)
     {
         ReplicationNode node;
         if (settings.IsReplica)
         {
             var primary = settings.ReplicaOf!;
-            var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), log);
+            var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), dataDirectory, log, requestRestart);
             foreach (var opcode in s_writes)
             {
                 registry.Register(opcode, new NotPrimaryGuard(registry.Resolve(opcode), database, primary));
             }
             var refuse = new NotPrimaryGuard(registry.Resolve(Opcode.ReplSubscribe), database, primary);
-            registry.Register(Opcode.ReplSubscribe, refuse).Register(Opcode.ReplAck, refuse);
+            registry.Register(Opcode.ReplSubscribe, refuse).Register(Opcode.ReplAck, refuse)
+                .Register(Opcode.ReplSnapshot, refuse).Register(Opcode.ReplSnapshotRead, refuse);
             node = new ReplicationNode(null, follower);
         }
         else
         {
-            var source = new ReplicationSource(database, maxFrameBytes);
-            registry.Register(Opcode.ReplSubscribe, new ReplSubscribeHandler(source)).Register(Opcode.ReplAck, new ReplAckHandler(source));
+            var source = new ReplicationSource(database, maxFrameBytes, Path.Combine(dataDirectory, SnapshotDirectoryName));
+            registry.Register(Opcode.ReplSubscribe, new ReplSubscribeHandler(source)).Register(Opcode.ReplAck, new ReplAckHandler(source))
+                .Register(Opcode.ReplSnapshot, new ReplSnapshotHandler(source)).Register(Opcode.ReplSnapshotRead, new ReplSnapshotReadHandler(source));
             if (settings.SyncReplicas > 0)
             {
                 foreach (var opcode in s_writes)
@@ -73,6 +79,9 @@ internal sealed class ReplicationNode : IAsyncDisposable
         }
         return $"{machine}-{Convert.ToHexStringLower(digest, 0, 6)}";
     }
+
+    /// <summary>True when the replica downloaded a snapshot and asked for the engine to restart and install it.</summary>
+    public bool RestartRequested => _follower?.RestartRequested == true;
 
     /// <summary>Starts following the primary (replica only).</summary>
     public void Start() => _follower?.Start();

@@ -24,14 +24,97 @@ internal sealed class ReplicationSource : IDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, ReplicaFeed> _feeds = new(StringComparer.Ordinal);
     private readonly List<SyncWaiter> _waiters = [];
+    private readonly string _snapshotRoot;
+    private readonly SemaphoreSlim _snapshotGate = new(1, 1);
+    private readonly Dictionary<string, ReplicaBackup> _snapshots = new(StringComparer.Ordinal);
     private bool _disposed;
 
     /// <param name="database">The primary's database.</param>
     /// <param name="maxFrameBytes">The server's maximum frame size: no batch may exceed it.</param>
-    public ReplicationSource(AgentDatabase database, int maxFrameBytes)
+    /// <param name="snapshotRoot">Where snapshots for replicas are written; emptied now (snapshots do not outlive the process).</param>
+    public ReplicationSource(AgentDatabase database, int maxFrameBytes, string snapshotRoot)
     {
         _database = database;
         _maxBatchBytes = Math.Max(1024, maxFrameBytes / 2);
+        _snapshotRoot = snapshotRoot;
+        if (Directory.Exists(snapshotRoot))
+        {
+            Directory.Delete(snapshotRoot, recursive: true);
+        }
+    }
+
+    /// <summary>The most bytes one REPL_SNAPSHOT_READ answers with.</summary>
+    public int MaxSnapshotReadBytes => _maxBatchBytes;
+
+    /// <summary>
+    /// Writes a backup for <paramref name="replicaId"/> (replacing its previous one) and keeps the log from the backup's
+    /// LSN on for it: the replica restores the backup, then subscribes from the LSN after it.
+    /// </summary>
+    public async ValueTask<ReplSnapshotResponse> CreateSnapshotAsync(string replicaId, CancellationToken cancellationToken)
+    {
+        await _snapshotGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Registered before the backup, at or below its LSN: no checkpoint can truncate what follows the backup.
+            HoldLogFor(replicaId, _database.AppliedLsn + 1);
+            string directory;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_snapshots.Remove(replicaId, out var previous))
+                {
+                    TryDelete(previous.Directory);
+                }
+                directory = Path.Combine(_snapshotRoot, Guid.NewGuid().ToString("N"));
+            }
+            var info = await Task.Run(() => _database.Backup(directory), cancellationToken).ConfigureAwait(false);
+            var files = new List<SnapshotFile>();
+            var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '/');
+                files.Add(new SnapshotFile(relative, (ulong)new FileInfo(file).Length));
+                paths.Add(relative, file);
+            }
+            var id = Path.GetFileName(directory);
+            lock (_gate)
+            {
+                _snapshots[replicaId] = new ReplicaBackup(id, directory, paths);
+            }
+            return new ReplSnapshotResponse(id, (ulong)info.AppliedLsn, files);
+        }
+        finally
+        {
+            _snapshotGate.Release();
+        }
+    }
+
+    /// <summary>Reads a piece of a file of a snapshot made by <see cref="CreateSnapshotAsync"/>.</summary>
+    /// <exception cref="RequestException">NOT_FOUND: no such snapshot or file.</exception>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadSnapshotAsync(ReplSnapshotReadRequest request, CancellationToken cancellationToken)
+    {
+        string? path = null;
+        lock (_gate)
+        {
+            foreach (var snapshot in _snapshots.Values)
+            {
+                if (snapshot.Id == request.SnapshotId)
+                {
+                    snapshot.Files.TryGetValue(request.Path, out path);
+                    break;
+                }
+            }
+        }
+        if (path is null)
+        {
+            throw new RequestException(ErrorCode.NotFound, $"snapshot '{request.SnapshotId}' has no file '{request.Path}' (or the snapshot was replaced)");
+        }
+        var length = Math.Clamp(request.MaxBytes, 0, _maxBatchBytes);
+        var buffer = new byte[length];
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var offset = (long)Math.Min(request.Offset, (ulong)long.MaxValue);
+        var read = await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+        return buffer.AsMemory(0, read);
     }
 
     /// <summary>Serves one subscription until the replica disconnects, a newer subscription of the same id replaces it, or the server stops.</summary>
@@ -57,21 +140,8 @@ internal sealed class ReplicationSource : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_feeds.TryGetValue(id, out var existing))
-            {
-                feed = new ReplicaFeed(id, _database.RegisterLogReader("replica:" + id, from));
-                _feeds.Add(id, feed);
-            }
-            else
-            {
-                feed = existing;
-                feed.Stream?.Cancel(); // the replica reconnected: the old stream ends
-                if (from < feed.Registration.Position)
-                {
-                    feed.Registration.Dispose();
-                    feed.Registration = _database.RegisterLogReader("replica:" + id, from);
-                }
-            }
+            feed = HoldLogForLocked(id, from);
+            feed.Stream?.Cancel(); // the replica reconnected: the old stream ends
             feed.Unacknowledged.Clear();
             feed.AckedLsn = from - 1;
             feed.SentLsn = from - 1;
@@ -87,9 +157,9 @@ internal sealed class ReplicationSource : IDisposable
             var first = _database.FirstLogLsn;
             if (from < first && from <= last)
             {
-                return HandlerResult.Error(ErrorCode.NotImplemented,
-                    $"replica '{id}' needs LSN {from}, but this primary's log was truncated up to LSN {first - 1}; bootstrapping a " +
-                    "replica from a checkpoint is not built yet: restore the replica from a backup of the primary");
+                return HandlerResult.Error(ErrorCode.NotFound,
+                    $"replica '{id}' needs LSN {from}, but this primary's log was truncated up to LSN {first - 1}: " +
+                    "start from a snapshot (REPL_SNAPSHOT)");
             }
             var maxBatch = Math.Clamp(request.MaxBatchBytes, 1, _maxBatchBytes);
             await PumpAsync(feed, from, request.Window, maxBatch, stream, streamStop.Token).ConfigureAwait(false);
@@ -275,6 +345,11 @@ internal sealed class ReplicationSource : IDisposable
                 waiter.Done.TrySetResult(false);
             }
             _waiters.Clear();
+            foreach (var snapshot in _snapshots.Values)
+            {
+                TryDelete(snapshot.Directory);
+            }
+            _snapshots.Clear();
         }
     }
 
@@ -333,6 +408,45 @@ internal sealed class ReplicationSource : IDisposable
         batch.Clear();
     }
 
+    private void HoldLogFor(string replicaId, long lsn)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            HoldLogForLocked(replicaId, lsn);
+        }
+    }
+
+    /// <summary>The replica's feed, created if new, with its log registration at or below <paramref name="lsn"/>.</summary>
+    private ReplicaFeed HoldLogForLocked(string replicaId, long lsn)
+    {
+        if (!_feeds.TryGetValue(replicaId, out var feed))
+        {
+            feed = new ReplicaFeed(replicaId, _database.RegisterLogReader("replica:" + replicaId, lsn));
+            _feeds.Add(replicaId, feed);
+        }
+        else if (lsn < feed.Registration.Position)
+        {
+            feed.Registration.Dispose();
+            feed.Registration = _database.RegisterLogReader("replica:" + replicaId, lsn);
+        }
+        return feed;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     private int CountAckedLocked(long lsn)
     {
         var count = 0;
@@ -365,6 +479,8 @@ internal sealed class ReplicationSource : IDisposable
     private static void Labelled(StringBuilder text, string name, string replica, long value) =>
         text.Append(name).Append("{replica=\"").Append(replica.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal))
             .Append("\"} ").Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private sealed record ReplicaBackup(string Id, string Directory, Dictionary<string, string> Files);
 
     private sealed record SyncWaiter(long Lsn, int Replicas, TaskCompletionSource<bool> Done);
 

@@ -28,6 +28,8 @@ public sealed class EnumGoldenValueTests
             [Opcode.ReplSubscribe] = 0x2000,
             [Opcode.ReplEntries] = 0x2001,
             [Opcode.ReplAck] = 0x2002,
+            [Opcode.ReplSnapshot] = 0x2003,
+            [Opcode.ReplSnapshotRead] = 0x2004,
         };
         Assert.Equal(expected.Count, Enum.GetValues<Opcode>().Length);
         foreach (var (opcode, value) in expected)

@@ -15,6 +15,7 @@ public sealed class MessageRoundTripTests
         "CollectionListResponse", "UpsertRequest", "UpsertResponse", "GetRequest", "GetResponse", "DeleteRequest",
         "DeleteResponse", "BatchRequest", "BatchResponse", "SearchRequest", "SearchResponse", "StatsRequest",
         "StatsResponse", "CheckpointResponse", "ReplSubscribeRequest", "ReplSubscribeResponse", "ReplEntries", "ReplAckRequest",
+        "ReplSnapshotRequest", "ReplSnapshotResponse", "ReplSnapshotReadRequest", "ReplSnapshotReadResponse",
     };
 
     [Theory]
@@ -73,6 +74,14 @@ public sealed class MessageRoundTripTests
                     })));
                     break;
                 case "ReplAckRequest": Check(new ReplAckRequest(random.Name(), random.UInt64())); break;
+                case "ReplSnapshotRequest": Check(new ReplSnapshotRequest(random.Name())); break;
+                case "ReplSnapshotResponse":
+                    Check(new ReplSnapshotResponse(random.Name(), random.UInt64(), random.ListOf(() => new SnapshotFile(random.Text(300, allowEmpty: false), random.UInt64()))));
+                    break;
+                case "ReplSnapshotReadRequest":
+                    Check(new ReplSnapshotReadRequest(random.Name(), random.Text(300, allowEmpty: false), random.UInt64(), random.UInt(int.MaxValue)));
+                    break;
+                case "ReplSnapshotReadResponse": Check(new ReplSnapshotReadResponse(random.Map())); break;
                 default: throw new ArgumentException(name);
             }
         }

@@ -57,4 +57,10 @@ public enum Opcode : ushort
 
     /// <summary>Replication: the replica reports the last LSN it applied durably.</summary>
     ReplAck = 0x2002,
+
+    /// <summary>Replication: a replica whose log position the primary no longer holds asks for a snapshot (a backup) to start from.</summary>
+    ReplSnapshot = 0x2003,
+
+    /// <summary>Replication: reads a piece of a file of a snapshot.</summary>
+    ReplSnapshotRead = 0x2004,
 }

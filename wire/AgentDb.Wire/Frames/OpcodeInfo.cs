@@ -10,7 +10,7 @@ public static class OpcodeInfo
         Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.CollectionList,
         Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
         Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
-        Opcode.ReplSubscribe, Opcode.ReplEntries, Opcode.ReplAck,
+        Opcode.ReplSubscribe, Opcode.ReplEntries, Opcode.ReplAck, Opcode.ReplSnapshot, Opcode.ReplSnapshotRead,
     ];
 
     /// <summary>True when <paramref name="opcode"/> is an operation this protocol version defines.</summary>
@@ -20,7 +20,7 @@ public static class OpcodeInfo
             or Opcode.CollectionCreate or Opcode.CollectionDrop or Opcode.CollectionList
             or Opcode.Upsert or Opcode.Get or Opcode.Delete or Opcode.Batch
             or Opcode.Search or Opcode.Stats or Opcode.Checkpoint
-            or Opcode.ReplSubscribe or Opcode.ReplEntries or Opcode.ReplAck => true,
+            or Opcode.ReplSubscribe or Opcode.ReplEntries or Opcode.ReplAck or Opcode.ReplSnapshot or Opcode.ReplSnapshotRead => true,
         _ => false,
     };
 
@@ -42,6 +42,8 @@ public static class OpcodeInfo
         Opcode.ReplSubscribe => "REPL_SUBSCRIBE",
         Opcode.ReplEntries => "REPL_ENTRIES",
         Opcode.ReplAck => "REPL_ACK",
+        Opcode.ReplSnapshot => "REPL_SNAPSHOT",
+        Opcode.ReplSnapshotRead => "REPL_SNAPSHOT_READ",
         _ => "UNKNOWN",
     };
 
