@@ -31,8 +31,9 @@ public sealed partial class AgentDatabase
 
     /// <summary>
     /// Applies one log entry of the primary on a replica, exactly once: an entry at or below <see cref="LastLogLsn"/> is
-    /// skipped (returns false); otherwise its <see cref="LogRecord.PreviousLsn"/> must equal <see cref="LastLogLsn"/>
-    /// (else <see cref="ReplicationGapException"/>), and the entry is validated, appended to this database's log under the
+    /// skipped (returns false); otherwise its <see cref="LogRecord.PreviousLsn"/> must not be above <see cref="LastLogLsn"/>
+    /// (else an entry between them is missing: <see cref="ReplicationGapException"/>; it may be below, when the primary's
+    /// LSNs skipped values or the replica started from a snapshot), and the entry is validated, appended to this database's log under the
     /// same LSN, committed as <see cref="AgentDatabaseOptions.Durability"/> requires and applied to the records and
     /// indexes through the same path as a local write. When it returns true the entry is applied and, in
     /// <see cref="DurabilityMode.Sync"/> and <see cref="DurabilityMode.Group"/>, durable; the applied LSN persists with the
@@ -176,7 +177,7 @@ public sealed partial class AgentDatabase
                 return false;
             }
 
-            if (record.PreviousLsn != held)
+            if (record.PreviousLsn > held)
             {
                 throw new ReplicationGapException(record.Lsn, record.PreviousLsn, held);
             }

@@ -1,8 +1,8 @@
 namespace AgentDb;
 
 /// <summary>
-/// A replicated log entry does not follow the last entry the replica holds: an entry between them was lost on the way,
-/// or the replica's log diverged from its primary's. Nothing of the refused entry was written.
+/// A replicated log entry's predecessor in the primary's log is above the last entry the replica holds: an entry between
+/// them was lost on the way, or was truncated on the primary. Nothing of the refused entry was written.
 /// </summary>
 public sealed class ReplicationGapException : InvalidOperationException
 {

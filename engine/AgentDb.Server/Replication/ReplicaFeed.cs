@@ -14,8 +14,8 @@ internal sealed class ReplicaFeed(string replicaId, LogReaderRegistration regist
 
     public LogReaderRegistration Registration { get; set; } = registration;
 
-    /// <summary>The last LSN of each batch sent and not yet acknowledged, oldest first.</summary>
-    public Queue<long> Unacknowledged { get; } = new();
+    /// <summary>The last LSN of each batch sent and not yet acknowledged, and when it was sent (Stopwatch ticks), oldest first.</summary>
+    public Queue<(long Lsn, long SentAt)> Unacknowledged { get; } = new();
 
     /// <summary>Released on every acknowledgement (window waits loop on it).</summary>
     public SemaphoreSlim AckArrived { get; } = new(0);
@@ -29,6 +29,6 @@ internal sealed class ReplicaFeed(string replicaId, LogReaderRegistration regist
 
     public bool Connected { get; set; }
 
-    /// <summary>When the replica last acknowledged everything the primary had committed (Stopwatch ticks).</summary>
-    public long CaughtUpAt { get; set; }
+    /// <summary>When the replica last acknowledged anything, or subscribed (Stopwatch ticks).</summary>
+    public long LastAckAt { get; set; }
 }

@@ -34,7 +34,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private Task? _running;
     private volatile bool _connected;
     private long _primaryLsn;
-    private long _caughtUpAt = Stopwatch.GetTimestamp();
+    private long _lastBatchAt = Stopwatch.GetTimestamp();
     private long _batches;
     private long _entries;
     private long _errors;
@@ -88,7 +88,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Metric(text, "agentdb_replication_applied_lsn", "gauge", "The last LSN applied from the primary.", applied);
         Metric(text, "agentdb_replication_primary_lsn", "gauge", "The primary's last committed LSN as last reported.", Interlocked.Read(ref _primaryLsn));
         Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
-        Metric(text, "agentdb_replication_lag_ms", "gauge", "Milliseconds since this replica last held everything the primary reported (0 when it does).", lagMs);
+        Metric(text, "agentdb_replication_lag_ms", "gauge", "0 when this replica holds everything the primary reported; else the last batch's send-to-applied time (while disconnected, at least the time since the last batch).", lagMs);
         Metric(text, "agentdb_replication_last_batch_micros", "gauge", "The last batch's time from the primary's send to applied here (same clock only on one machine).", Interlocked.Read(ref _lastBatchMicros));
         Metric(text, "agentdb_replication_batches_total", "counter", "Batches applied.", Interlocked.Read(ref _batches));
         Metric(text, "agentdb_replication_entries_total", "counter", "Log entries applied.", Interlocked.Read(ref _entries));
@@ -113,7 +113,17 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     {
         var applied = _database.LastLogLsn;
         var lagLsn = Math.Max(0, Interlocked.Read(ref _primaryLsn) - applied);
-        var lagMs = lagLsn == 0 ? 0 : (long)Stopwatch.GetElapsedTime(Interlocked.Read(ref _caughtUpAt)).TotalMilliseconds;
+        long lagMs = 0;
+        if (lagLsn > 0)
+        {
+            // Behind: the last batch's time from the primary's send to applied here; while disconnected, at least the
+            // time since the last batch arrived.
+            lagMs = Interlocked.Read(ref _lastBatchMicros) / 1000;
+            if (!_connected)
+            {
+                lagMs = Math.Max(lagMs, (long)Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBatchAt)).TotalMilliseconds);
+            }
+        }
         return (applied, lagLsn, lagMs);
     }
 
@@ -322,10 +332,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - batch.SentAtUnixMicros));
         var primary = (long)Math.Min(batch.PrimaryLastLsn, long.MaxValue);
         Interlocked.Exchange(ref _primaryLsn, Math.Max(primary, Interlocked.Read(ref _primaryLsn)));
-        if (applied >= Interlocked.Read(ref _primaryLsn))
-        {
-            Interlocked.Exchange(ref _caughtUpAt, Stopwatch.GetTimestamp());
-        }
+        Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp()); // the last batch applied
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _entries, records.Count);
         return applied;

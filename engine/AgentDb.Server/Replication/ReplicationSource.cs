@@ -146,7 +146,7 @@ internal sealed class ReplicationSource : IDisposable
             feed.AckedLsn = from - 1;
             feed.SentLsn = from - 1;
             feed.Connected = true;
-            feed.CaughtUpAt = Stopwatch.GetTimestamp();
+            feed.LastAckAt = Stopwatch.GetTimestamp();
             streamStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             feed.Stream = streamStop;
         }
@@ -207,14 +207,11 @@ internal sealed class ReplicationSource : IDisposable
                 feed.AckedLsn = applied;
                 feed.Registration.Advance(applied + 1);
             }
-            while (feed.Unacknowledged.Count > 0 && feed.Unacknowledged.Peek() <= applied)
+            while (feed.Unacknowledged.Count > 0 && feed.Unacknowledged.Peek().Lsn <= applied)
             {
                 feed.Unacknowledged.Dequeue();
             }
-            if (feed.AckedLsn >= _database.CommittedLogLsn)
-            {
-                feed.CaughtUpAt = Stopwatch.GetTimestamp();
-            }
+            feed.LastAckAt = Stopwatch.GetTimestamp();
             for (var i = _waiters.Count - 1; i >= 0; i--)
             {
                 var waiter = _waiters[i];
@@ -295,7 +292,7 @@ internal sealed class ReplicationSource : IDisposable
         {
             Labelled(text, "agentdb_replication_replica_lag_lsn", replica.Id, replica.LagLsn);
         }
-        text.Append("# HELP agentdb_replication_replica_lag_ms Milliseconds since the replica last acknowledged everything committed (0 when it has).\n# TYPE agentdb_replication_replica_lag_ms gauge\n");
+        text.Append("# HELP agentdb_replication_replica_lag_ms Age of the oldest batch sent to the replica and not acknowledged (a disconnected replica that is behind: time since its last acknowledgement).\n# TYPE agentdb_replication_replica_lag_ms gauge\n");
         foreach (var replica in snapshot)
         {
             Labelled(text, "agentdb_replication_replica_lag_ms", replica.Id, replica.LagMs);
@@ -396,7 +393,7 @@ internal sealed class ReplicationSource : IDisposable
             {
                 if (feed.Unacknowledged.Count < window)
                 {
-                    feed.Unacknowledged.Enqueue(last);
+                    feed.Unacknowledged.Enqueue((last, Stopwatch.GetTimestamp()));
                     feed.SentLsn = last;
                     break;
                 }
@@ -468,7 +465,17 @@ internal sealed class ReplicationSource : IDisposable
             foreach (var feed in _feeds.Values)
             {
                 var lagLsn = Math.Max(0, committed - feed.AckedLsn);
-                var lagMs = lagLsn == 0 ? 0 : (long)Stopwatch.GetElapsedTime(feed.CaughtUpAt, now).TotalMilliseconds;
+                // Time: the age of the oldest batch sent and not acknowledged; for a disconnected replica that is
+                // behind, the time since its last acknowledgement.
+                long lagMs = 0;
+                if (lagLsn > 0 && feed.Unacknowledged.Count > 0)
+                {
+                    lagMs = (long)Stopwatch.GetElapsedTime(feed.Unacknowledged.Peek().SentAt, now).TotalMilliseconds;
+                }
+                else if (lagLsn > 0 && !feed.Connected)
+                {
+                    lagMs = (long)Stopwatch.GetElapsedTime(feed.LastAckAt, now).TotalMilliseconds;
+                }
                 result.Add(new ReplicaSnapshot(feed.ReplicaId, feed.Connected, feed.AckedLsn, lagLsn, lagMs));
             }
         }

@@ -235,6 +235,50 @@ public sealed class ApplyReplicatedTests
         Assert.Throws<InvalidOperationException>(() => replica.ApplyReplicated(entries[^1] with { Lsn = lsn + 1, PreviousLsn = lsn }));
     }
 
+    [Fact]
+    public async Task ReplicaRestoredFromABackup_TailsTheLogFromTheBackupsLsn()
+    {
+        using var dir = new TempDirectory();
+        using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
+        WriteMixedHistory(primary, seed: 3);
+        using LogReaderRegistration hold = primary.RegisterLogReader("replica", primary.AppliedLsn + 1); // as the server's source does
+        BackupInfo backup = primary.Backup(dir.Combine("backup"));
+        primary.Upsert("a", "after-backup", Payload("n", "s"), Vector(8, 5));
+        primary.Delete("a", "a2");
+        primary.Checkpoint(); // the entries before the backup are gone from the log now
+        Assert.True(primary.FirstLogLsn > 1);
+
+        AgentDatabase.Restore(dir.Combine("backup"), dir.Combine("replica"));
+        using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
+        Assert.Equal(backup.AppliedLsn, replica.LastLogLsn);
+        List<LogRecord> tail = await ReadAll(primary, backup.AppliedLsn + 1);
+        Assert.NotEmpty(tail);
+        Assert.Equal(tail.Count, replica.ApplyReplicated(tail));
+        Assert.Equal(Digest(primary), Digest(replica));
+    }
+
+    [Fact]
+    public async Task PredecessorBelowTheHeldLsn_IsAccepted_AboveIsAGap()
+    {
+        using var dir = new TempDirectory();
+        using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
+        using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
+        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
+        for (int i = 0; i < 4; i++)
+        {
+            primary.Upsert("c", $"r{i}", Payload("n", "s"), Vector(4, i));
+        }
+
+        List<LogRecord> entries = await ReadAll(primary);
+        replica.ApplyReplicated(entries.Take(3).ToList());
+
+        // The primary's log skipped LSNs (its predecessor is below what the replica holds): nothing is missing.
+        Assert.True(replica.ApplyReplicated(entries[4] with { PreviousLsn = entries[1].Lsn }));
+        Assert.Equal(entries[4].Lsn, replica.LastLogLsn);
+        Assert.NotNull(replica.Get("c", "r3"));
+        Assert.Throws<ReplicationGapException>(() => replica.ApplyReplicated(entries[4] with { Lsn = entries[4].Lsn + 2, PreviousLsn = entries[4].Lsn + 1 }));
+    }
+
     /// <summary>Creates, upserts (with and without vectors), overwrites, deletes, batches and a drop and re-create.</summary>
     private static void WriteMixedHistory(AgentDatabase db, int seed)
     {
