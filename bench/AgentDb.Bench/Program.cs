@@ -7,6 +7,7 @@ using BenchmarkDotNet.Running;
 // "reopen": open time with index segments against a rebuild (see Storage/ReopenBenchmark.cs).
 // "memory": the timed reflexion/skills harness (see Memory/MemoryBenchmark.cs).
 // "replication": replication lag between two agentdb processes (see Replication/ReplicationLagBenchmark.cs).
+// "causal": the timed causal-memory harness (see Memory/CausalBenchmark.cs).
 // Anything else: every BenchmarkDotNet class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
 if (args.Length > 0 && args[0] == "storage")
 {
@@ -26,6 +27,17 @@ if (args.Length > 0 && args[0] == "replication")
 if (args.Length > 0 && args[0] == "memory")
 {
     return MemoryBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "causal")
+{
+    return CausalBenchmark.Run(args[1..]);
+}
+
+// "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
+if (args.Length > 0 && args[0] == "graph")
+{
+    return GraphBenchmark.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

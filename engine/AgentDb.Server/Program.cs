@@ -60,6 +60,8 @@ internal static class Program
                 }
             case CommandKind.BenchAnn:
                 return AnnBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
+            case CommandKind.BenchServer:
+                return Bench.Server.ServerBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.Kernels:
                 return KernelsCommand.Run(stdout, stderr);
             default:

@@ -57,6 +57,19 @@ public sealed partial class AgentDbProcessTests
     }
 
     [Fact]
+    public async Task MissingTlsCertificate_ExitsTwoWithAClearError()
+    {
+        using var root = new TempDirectory();
+        var missing = Path.Combine(root.Path, "server.pem");
+        using var child = AgentDbProcess.Start(
+            "serve", "--data", Path.Combine(root.Path, "data"), "--port", "0", "--http-port", "0", "--tls-cert", missing);
+
+        Assert.Equal(2, await child.WaitForExitAsync(s_timeout));
+        Assert.Equal($"agentdb: error: TLS certificate file {missing} does not exist\n", child.Stderr);
+        Assert.Equal("", child.Stdout);
+    }
+
+    [Fact]
     public async Task UnknownCommand_ExitsTwoWithUsage()
     {
         using var child = AgentDbProcess.Start("frobnicate");

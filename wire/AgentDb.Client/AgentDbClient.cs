@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading.Channels;
 using AgentDb.Wire;
 using AgentDb.Wire.Frames;
@@ -18,17 +20,18 @@ namespace AgentDb.Client;
 /// Errors: a request answered with an error response throws <see cref="AgentDbException"/> (with the
 /// <see cref="ErrorCode"/>); a request with no response within <see cref="AgentDbClientOptions.RequestTimeout"/>
 /// throws <see cref="TimeoutException"/>; a lost or closed connection throws <see cref="AgentDbConnectionException"/>
-/// for every request in flight and every later one.
+/// for every request in flight and every later one (with <see cref="AgentDbConnectionException.RequestNotSent"/> true
+/// for those that never left the client). With <see cref="AgentDbClientOptions.UseTls"/> the connection runs over TLS.
+/// For several connections, retries and following NOT_PRIMARY, use <see cref="AgentDbClientPool"/>.
 /// </remarks>
 public sealed class AgentDbClient : IAsyncDisposable
 {
-    private readonly Socket _socket;
     private readonly PipeReader _input;
     private readonly Stream _stream;
     private readonly AgentDbClientOptions _options;
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Response>> _pending = new();
-    private readonly Channel<FrameBuffer> _outbound =
-        Channel.CreateUnbounded<FrameBuffer>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<ulong, PendingRequest> _pending = new();
+    private readonly Channel<PendingRequest> _outbound =
+        Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _reading;
     private readonly Task _writing;
@@ -38,11 +41,10 @@ public sealed class AgentDbClient : IAsyncDisposable
     private long _lastRequestId;
     private int _disposed;
 
-    private AgentDbClient(Socket socket, AgentDbClientOptions options)
+    private AgentDbClient(Stream stream, AgentDbClientOptions options)
     {
-        _socket = socket;
         _options = options;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         _reading = ReadLoopAsync();
         _writing = WriteLoopAsync();
@@ -50,6 +52,13 @@ public sealed class AgentDbClient : IAsyncDisposable
 
     /// <summary>What the server said in HELLO: its name, the protocol version, this key's role and the limits.</summary>
     public HelloResponse Session => _session ?? throw new InvalidOperationException("HELLO has not completed");
+
+    /// <summary>False once the connection is closed or broken: every later request fails with
+    /// <see cref="AgentDbConnectionException"/> (<see cref="AgentDbConnectionException.RequestNotSent"/> true).</summary>
+    public bool IsConnected => Volatile.Read(ref _closedBecause) is null;
+
+    /// <summary>Requests sent or queued and not answered yet.</summary>
+    public int InFlight => _pending.Count;
 
     /// <summary>Connects, sends HELLO with <paramref name="apiKey"/>, and returns the ready client.</summary>
     /// <param name="host">The server's host name or IP address.</param>
@@ -59,8 +68,9 @@ public sealed class AgentDbClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <exception cref="AgentDbException">HELLO was refused: <see cref="ErrorCode.Unauthorized"/> for a bad key,
     /// <see cref="ErrorCode.Busy"/> when the server is at its connection limit.</exception>
-    /// <exception cref="AgentDbConnectionException">The connection failed.</exception>
-    /// <exception cref="TimeoutException">Connecting and HELLO took longer than the connect timeout.</exception>
+    /// <exception cref="AgentDbConnectionException">The connection failed, or the TLS handshake failed (the server's
+    /// certificate was not accepted, or the server does not speak TLS).</exception>
+    /// <exception cref="TimeoutException">Connecting, the TLS handshake and HELLO took longer than the connect timeout.</exception>
     public static async Task<AgentDbClient> ConnectAsync(
         string host, int port, string? apiKey, AgentDbClientOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -80,7 +90,7 @@ public sealed class AgentDbClient : IAsyncDisposable
         catch (SocketException e)
         {
             socket.Dispose();
-            throw new AgentDbConnectionException($"cannot connect to {host}:{port}: {e.Message}", e);
+            throw new AgentDbConnectionException($"cannot connect to {host}:{port}: {e.Message}", e, requestNotSent: true);
         }
         catch
         {
@@ -88,7 +98,35 @@ public sealed class AgentDbClient : IAsyncDisposable
             throw;
         }
 
-        var client = new AgentDbClient(socket, options);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (options.UseTls)
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = options.TlsTargetHost ?? host,
+                    RemoteCertificateValidationCallback = options.RemoteCertificateValidation,
+                }, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+                if (e is OperationCanceledException)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    throw new TimeoutException($"the TLS handshake with {host}:{port} took longer than {options.ConnectTimeout}");
+                }
+                throw new AgentDbConnectionException($"the TLS handshake with {host}:{port} failed: {e.Message}", e, requestNotSent: true);
+            }
+            stream = tls;
+        }
+
+        var client = new AgentDbClient(stream, options);
         try
         {
             var hello = new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, apiKey, options.ClientName);
@@ -260,7 +298,7 @@ public sealed class AgentDbClient : IAsyncDisposable
     {
         if (_closedBecause is { } closed)
         {
-            throw new AgentDbConnectionException(closed.Message, closed);
+            throw NotSent(closed);
         }
         var id = (ulong)Interlocked.Increment(ref _lastRequestId);
         var frame = new FrameBuffer();
@@ -273,30 +311,45 @@ public sealed class AgentDbClient : IAsyncDisposable
             frame.Dispose();
             throw;
         }
-        var completion = new TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = completion;
-        if (!_outbound.Writer.TryWrite(frame))
+        var pending = new PendingRequest(frame);
+        _pending[id] = pending;
+        if (!_outbound.Writer.TryWrite(pending))
         {
             frame.Dispose();
             _pending.TryRemove(id, out _);
-            var reason = _closedBecause;
-            throw new AgentDbConnectionException(reason?.Message ?? "the connection is closed", reason);
+            throw NotSent(_closedBecause);
+        }
+        // Closed between the check above and the queueing: Close may have run before the entry existed.
+        if (_closedBecause is { } lost && _pending.TryRemove(id, out _))
+        {
+            throw Lost(lost, notSent: pending.TryAbandon());
         }
         try
         {
-            return await completion.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await pending.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             _pending.TryRemove(id, out _);
+            pending.TryAbandon(); // not written yet: it never will be
             throw new TimeoutException($"{OpcodeInfo.Name(opcode)} request {id} got no response within {timeout}");
         }
         catch (OperationCanceledException)
         {
             _pending.TryRemove(id, out _);
+            pending.TryAbandon();
             throw;
         }
     }
+
+    private static Exception NotSent(Exception? reason) =>
+        reason is null ? new AgentDbConnectionException("the connection is closed", null, requestNotSent: true) : Lost(reason, notSent: true);
+
+    /// <summary>The exception for a request lost with the connection: what the server said about the connection
+    /// (request id 0, e.g. BUSY at its connection limit), else a connection exception.</summary>
+    private static Exception Lost(Exception reason, bool notSent) => reason is AgentDbException serverSaid
+        ? new AgentDbException(serverSaid.Code, serverSaid.Message, serverSaid.PrimaryAddress)
+        : new AgentDbConnectionException(reason.Message, reason, notSent);
 
     private async Task WriteLoopAsync()
     {
@@ -305,15 +358,20 @@ public sealed class AgentDbClient : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var frame))
+                while (reader.TryRead(out var pending))
                 {
+                    if (!pending.TryMarkSent())
+                    {
+                        pending.Frame.Dispose(); // timed out, cancelled or failed before it was written
+                        continue;
+                    }
                     try
                     {
-                        await _stream.WriteAsync(frame.Frame, _closing.Token).ConfigureAwait(false);
+                        await _stream.WriteAsync(pending.Frame.Frame, _closing.Token).ConfigureAwait(false);
                     }
                     finally
                     {
-                        frame.Dispose();
+                        pending.Frame.Dispose();
                     }
                 }
                 await _stream.FlushAsync(_closing.Token).ConfigureAwait(false);
@@ -327,7 +385,8 @@ public sealed class AgentDbClient : IAsyncDisposable
         {
             while (reader.TryRead(out var unsent))
             {
-                unsent.Dispose();
+                unsent.TryAbandon();
+                unsent.Frame.Dispose();
             }
         }
     }
@@ -385,9 +444,9 @@ public sealed class AgentDbClient : IAsyncDisposable
     {
         var header = frame.Header;
         var response = new Response(header.IsError, frame.Body.ToArray());
-        if (header.RequestId != 0 && _pending.TryRemove(header.RequestId, out var completion))
+        if (header.RequestId != 0 && _pending.TryRemove(header.RequestId, out var pending))
         {
-            completion.TrySetResult(response);
+            pending.TrySetResult(response);
             return;
         }
         // Request id 0 is the server speaking about the connection itself (e.g. BUSY at its connection limit):
@@ -412,16 +471,34 @@ public sealed class AgentDbClient : IAsyncDisposable
             {
             }
         }
+        var closed = _closedBecause!;
         foreach (var id in _pending.Keys)
         {
-            if (_pending.TryRemove(id, out var completion))
+            if (_pending.TryRemove(id, out var pending))
             {
-                completion.TrySetException(_closedBecause is AgentDbException connectionLevel
-                    ? new AgentDbException(connectionLevel.Code, connectionLevel.Message, connectionLevel.PrimaryAddress)
-                    : new AgentDbConnectionException(_closedBecause!.Message, _closedBecause));
+                // A request the writer had not taken yet is abandoned here, so it provably never leaves.
+                pending.TrySetException(Lost(closed, notSent: pending.TryAbandon()));
             }
         }
     }
 
     private readonly record struct Response(bool IsError, ReadOnlyMemory<byte> Body);
+
+    /// <summary>A request waiting for its response, with the state that tells whether its bytes may have left.</summary>
+    private sealed class PendingRequest(FrameBuffer frame) : TaskCompletionSource<Response>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private const int Queued = 0;
+        private const int Sent = 1;
+        private const int Abandoned = 2;
+
+        private int _state;
+
+        public FrameBuffer Frame { get; } = frame;
+
+        /// <summary>The writer takes the request: false when it was abandoned first (then it is not written).</summary>
+        public bool TryMarkSent() => Interlocked.CompareExchange(ref _state, Sent, Queued) == Queued;
+
+        /// <summary>Makes sure the request is never written: false when the writer has already taken it.</summary>
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued) is Queued or Abandoned;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using AgentDb.Wire;
 
 namespace AgentDb.Client;
@@ -21,6 +22,17 @@ public sealed class AgentDbClientOptions
 
     /// <summary>Sent in HELLO for the server's logs.</summary>
     public string ClientName { get; init; } = $"agentdb-dotnet/{typeof(AgentDbClientOptions).Assembly.GetName().Version}";
+
+    /// <summary>Speak TLS to the server (its protocol port must be configured with a certificate). Default false.</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>The name the server's certificate must carry (SNI and validation); null for the host given to
+    /// <see cref="AgentDbClient.ConnectAsync"/>.</summary>
+    public string? TlsTargetHost { get; init; }
+
+    /// <summary>Replaces the system's validation of the server's certificate, e.g. to pin a self-signed test
+    /// certificate; null (the default) for the system's validation against its trusted roots.</summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; init; }
 
     /// <summary>The defaults.</summary>
     public static AgentDbClientOptions Default { get; } = new();

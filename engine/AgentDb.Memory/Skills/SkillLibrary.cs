@@ -54,11 +54,17 @@ public sealed class SkillLibrary
     private readonly Lock[] _stripes;
 
     internal SkillLibrary(MemoryContext context)
+        : this(context, new ReflexionMemory(context))
+    {
+    }
+
+    internal SkillLibrary(MemoryContext context, ReflexionMemory episodes)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(episodes);
         _context = context;
         context.EnsureCollection(MemoryKind.Skills, Collection, context.Dimension);
-        _episodes = new ReflexionMemory(context);
+        _episodes = episodes;
         _stripes = new Lock[LockStripes];
         for (int i = 0; i < _stripes.Length; i++)
         {

@@ -17,4 +17,7 @@ internal enum CommandKind
 
     /// <summary>Run a benchmark: <c>agentdb bench ann ...</c>; the benchmark parses its own arguments.</summary>
     BenchAnn,
+
+    /// <summary>The server benchmark: <c>agentdb bench server ...</c>; it parses its own arguments.</summary>
+    BenchServer,
 }

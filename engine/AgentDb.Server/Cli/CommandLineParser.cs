@@ -18,6 +18,8 @@ internal static class CommandLineParser
     private const string ConfigOption = "--config";
     private const string HttpPortOption = "--http-port";
     private const string ReplicaOfOption = "--replica-of";
+    private const string TlsCertOption = "--tls-cert";
+    private const string TlsKeyOption = "--tls-key";
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says why.</summary>
     /// <param name="args">The arguments after the program name.</param>
@@ -57,10 +59,10 @@ internal static class CommandLineParser
             case "serve":
                 return TryParseServe(args, getEnvironmentVariable, out command, out error);
             case "bench":
-                if (args.Count < 2 || args[1] != "ann")
+                if (args.Count < 2 || args[1] is not ("ann" or "server"))
                 {
                     error = new CommandLineError(
-                        args.Count < 2 ? "bench needs a benchmark name: agentdb bench ann ..." : $"unknown benchmark '{args[1]}' (known: ann)");
+                        args.Count < 2 ? "bench needs a benchmark name: agentdb bench ann|server ..." : $"unknown benchmark '{args[1]}' (known: ann, server)");
                     return false;
                 }
                 var rest = new string[args.Count - 2];
@@ -68,7 +70,7 @@ internal static class CommandLineParser
                 {
                     rest[i - 2] = args[i];
                 }
-                command = new ParsedCommand(CommandKind.BenchAnn, Arguments: rest);
+                command = new ParsedCommand(args[1] == "ann" ? CommandKind.BenchAnn : CommandKind.BenchServer, Arguments: rest);
                 error = null;
                 return true;
             case "kernels":
@@ -161,7 +163,11 @@ internal static class CommandLineParser
             || !TryResolvePort(given.GetValueOrDefault(HttpPortOption), HttpPortOption, EnvironmentVariables.HttpPort,
                 ServerOptions.DefaultHttpPort, getEnvironmentVariable, out var httpPort, out error)
             || !TryValidateConfigFile(config, out error)
-            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error))
+            || !TryResolveApiKeys(getEnvironmentVariable, out var apiKeys, out error)
+            || !TryResolveFile(given.GetValueOrDefault(TlsCertOption), TlsCertOption, EnvironmentVariables.TlsCertificate,
+                "TLS certificate", getEnvironmentVariable, out var tlsCertificate, out error)
+            || !TryResolveFile(given.GetValueOrDefault(TlsKeyOption), TlsKeyOption, EnvironmentVariables.TlsKey,
+                "TLS key", getEnvironmentVariable, out var tlsKey, out error))
         {
             return false;
         }
@@ -177,6 +183,11 @@ internal static class CommandLineParser
             error = new CommandLineError($"{EnvironmentVariables.ReplicationKey}: the key {badKey}");
             return false;
         }
+        if (tlsKey is not null && tlsCertificate is null)
+        {
+            error = new CommandLineError($"{TlsKeyOption} needs {TlsCertOption} (or {EnvironmentVariables.TlsCertificate})");
+            return false;
+        }
         if (port != 0 && port == httpPort)
         {
             error = new CommandLineError($"the protocol port and the HTTP port are both {port}: they must differ");
@@ -189,6 +200,9 @@ internal static class CommandLineParser
             EnvironmentApiKeys = apiKeys,
             ReplicaOf = replicaOf,
             ReplicationKey = replicationKey,
+            TlsCertificateFile = tlsCertificate,
+            TlsKeyFile = tlsKey,
+            TlsPassword = getEnvironmentVariable(EnvironmentVariables.TlsPassword) is { Length: > 0 } password ? password : null,
         });
         return true;
     }
@@ -276,6 +290,23 @@ internal static class CommandLineParser
         return true;
     }
 
+    /// <summary>An optional file path from an option or variable; checked for shape here, for existence by serve
+    /// (which reports a missing or unreadable certificate with exit code 2 too).</summary>
+    private static bool TryResolveFile(
+        string? fromCommandLine,
+        string option,
+        string variable,
+        string what,
+        Func<string, string?> getEnvironmentVariable,
+        out string? path,
+        [NotNullWhen(false)] out CommandLineError? error)
+    {
+        var (value, source) = Pick(fromCommandLine, option, variable, getEnvironmentVariable);
+        path = value;
+        error = value is null ? null : CheckPath(value, what, source);
+        return error is null;
+    }
+
     private static bool TryValidateConfigFile(string? config, [NotNullWhen(false)] out CommandLineError? error)
     {
         error = config is null ? null : CheckPath(config, "config file", ConfigOption);
@@ -340,5 +371,6 @@ internal static class CommandLineParser
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static bool IsServeOption(string name) =>
-        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or ReplicaOfOption;
+        name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or TlsCertOption or TlsKeyOption
+            or ReplicaOfOption;
 }

@@ -26,4 +26,13 @@ internal static class EnvironmentVariables
 
     /// <summary>The API key a replica presents to its primary (kept off the command line, where other users could read it).</summary>
     public const string ReplicationKey = "AGENTDB_REPLICATION_KEY";
+
+    /// <summary>Overrides the config file's TLS certificate (<c>--tls-cert</c>).</summary>
+    public const string TlsCertificate = "AGENTDB_TLS_CERT";
+
+    /// <summary>Overrides the config file's TLS private key file (<c>--tls-key</c>).</summary>
+    public const string TlsKey = "AGENTDB_TLS_KEY";
+
+    /// <summary>The password of a PKCS#12 certificate or an encrypted PEM key. Environment only.</summary>
+    public const string TlsPassword = "AGENTDB_TLS_PASSWORD";
 }

@@ -8,9 +8,11 @@ internal static class UsageText
     /// <summary>The full usage, ending with a newline.</summary>
     public static string Text { get; } = $"""
         Usage:
-          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE] [--replica-of HOST:PORT]
+          agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
+                        [--tls-cert FILE [--tls-key FILE]] [--replica-of HOST:PORT]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
+          agentdb bench server [options]    (agentdb bench server --help: the benchmark's own options)
           agentdb --help
           agentdb --version
 
@@ -18,6 +20,8 @@ internal static class UsageText
           serve            Lock the data directory and serve the binary protocol (docs/PROTOCOL.md) and the
                            HTTP ops endpoints (/health, /ready, /metrics) until SIGTERM or Ctrl+C.
           bench ann        The ANN benchmark: our HNSW index against an exact scan, USearch and hnswlib.
+          bench server     The server over TCP (GET, UPSERT, SEARCH; connections x pipeline depth) against the
+                           same operations in process.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
 
@@ -26,7 +30,10 @@ internal static class UsageText
           --host ADDR      Address to listen on: IP or host name (default {ServerOptions.DefaultHost}; env {EnvironmentVariables.Host}).
           --port N         Protocol TCP port, 0-65535; 0 picks a free port (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
           --http-port N    HTTP ops port on the same address, 0-65535 (default {ServerOptions.DefaultHttpPort}; env {EnvironmentVariables.HttpPort}).
-          --config FILE    JSON configuration: API keys, limits, replication (schema in docs/ARCHITECTURE.md).
+          --config FILE    JSON configuration: API keys, limits, TLS, replication (schema in docs/ARCHITECTURE.md).
+          --tls-cert FILE  Serve the protocol over TLS on the same port: a PEM certificate (with its key, or the key
+                           in --tls-key) or a PKCS#12 .pfx/.p12 file (env {EnvironmentVariables.TlsCertificate}).
+          --tls-key FILE   The PEM private key, when it is not in the certificate file (env {EnvironmentVariables.TlsKey}).
           --replica-of HOST:PORT
                            Run as a read-only replica of that primary (env {EnvironmentVariables.ReplicaOf}; docs/REPLICATION.md).
 
@@ -34,13 +41,14 @@ internal static class UsageText
           {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin|replication;
                            added to the config file's. With no keys at all, authentication is off.
           {EnvironmentVariables.ReplicationKey}  The key a replica presents to its primary (role replication).
+          {EnvironmentVariables.TlsPassword}  Password of a PKCS#12 certificate or an encrypted PEM key.
 
         Command-line options override environment variables, which override the defaults.
         The ready line names the bound addresses: agentdb ready: data=DIR protocol=ADDR:PORT http=ADDR:PORT
         The data operations are served by the embedded database in DIR/db.
 
         Exit codes: 0 success, 1 run-time failure (e.g. data directory in use, port taken),
-        2 invalid arguments, environment variables or config file.
+        2 invalid arguments, environment variables, config file or TLS certificate.
 
         """;
 }

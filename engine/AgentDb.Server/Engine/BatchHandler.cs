@@ -2,8 +2,12 @@ using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Engine;
 
-/// <summary>BATCH: applies every operation atomically (one log entry) or none; an invalid operation or an unknown
-/// collection writes nothing. An upsert without a vector stores the record without one.</summary>
+/// <summary>BATCH: applies every operation atomically (one log entry) or none; an invalid operation (two on one id
+/// included) or an unknown collection writes nothing. An upsert without a vector keeps the stored vector, as UPSERT
+/// does (PROTOCOL.md); it is read just before the write, so, as for UPSERT, a concurrent write of the same id in
+/// between can be overtaken.</summary>
+/// <remarks>The engine's <see cref="RecordBatch"/> itself stores an upsert without a vector as a record without one;
+/// the protocol's "nil keeps the stored vector" is the server's rule, applied here and in <see cref="UpsertHandler"/>.</remarks>
 internal sealed class BatchHandler(AgentDatabase database)
     : EngineOperation<BatchRequest, BatchResponse>(database)
 {
@@ -15,11 +19,14 @@ internal sealed class BatchHandler(AgentDatabase database)
             if (operation.Kind == BatchOperationKind.Delete)
             {
                 batch.Delete(message.Collection, operation.Id);
+                continue;
             }
-            else
+            var vector = operation.Vector;
+            if (vector.IsEmpty && Database.TryGet(message.Collection, operation.Id, out var existing) && existing.Vector is { } stored)
             {
-                batch.Upsert(message.Collection, operation.Id, operation.Payload.Span, operation.Vector.Span);
+                vector = stored;
             }
+            batch.Upsert(message.Collection, operation.Id, operation.Payload.Span, vector.Span);
         }
         var lsn = await Database.BatchAsync(batch, cancellationToken).ConfigureAwait(false);
         return new BatchResponse(batch.Count, EngineHandlers.ToVersion(lsn));

@@ -15,16 +15,17 @@ internal static class EngineHandlers
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(database);
         return registry
-            .Register(Opcode.CollectionCreate, new CollectionCreateHandler(database))
-            .Register(Opcode.CollectionDrop, new CollectionDropHandler(database))
+            .Register(Opcode.CollectionCreate, new CollectionCreateHandler(database), HandlerExecution.ThreadPool)
+            .Register(Opcode.CollectionDrop, new CollectionDropHandler(database), HandlerExecution.ThreadPool)
             .Register(Opcode.CollectionList, new CollectionListHandler(database))
             .Register(Opcode.Upsert, new UpsertHandler(database))
             .Register(Opcode.Get, new GetHandler(database))
             .Register(Opcode.Delete, new DeleteHandler(database))
             .Register(Opcode.Batch, new BatchHandler(database))
-            .Register(Opcode.Search, new SearchHandler(database))
-            .Register(Opcode.Stats, new StatsHandler(database))
-            .Register(Opcode.Checkpoint, new CheckpointHandler(database));
+            // Scans and graph walks take from microseconds to many milliseconds; the others block on disk.
+            .Register(Opcode.Search, new SearchHandler(database), HandlerExecution.ThreadPool)
+            .Register(Opcode.Stats, new StatsHandler(database), HandlerExecution.ThreadPool)
+            .Register(Opcode.Checkpoint, new CheckpointHandler(database), HandlerExecution.ThreadPool);
     }
 
     /// <summary>The engine's metric for a wire metric. The two enums number their values differently.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AgentDb.Server.Network.Handlers;
 using AgentDb.Wire.Messages;
 
@@ -19,25 +20,45 @@ internal abstract class EngineOperation<TRequest, TResponse> : MessageHandler<TR
     /// <summary>The database every request runs against.</summary>
     protected AgentDatabase Database { get; }
 
-    protected sealed override async ValueTask<TResponse> HandleAsync(
+    protected sealed override ValueTask<TResponse> HandleAsync(
         TRequest message, HandlerRequest request, CancellationToken cancellationToken)
+    {
+        ValueTask<TResponse> pending;
+        try
+        {
+            pending = ExecuteAsync(message, cancellationToken);
+        }
+        catch (Exception e) when (TryMap(e, out var mapped))
+        {
+            return ValueTask.FromException<TResponse>(mapped);
+        }
+        // Reads complete synchronously and skip the state machine; writes await their commit.
+        return pending.IsCompletedSuccessfully ? pending : AwaitMappedAsync(pending);
+    }
+
+    private static async ValueTask<TResponse> AwaitMappedAsync(ValueTask<TResponse> pending)
     {
         try
         {
-            return await ExecuteAsync(message, cancellationToken).ConfigureAwait(false);
+            return await pending.ConfigureAwait(false);
         }
-        catch (CollectionNotFoundException e)
+        catch (Exception e) when (TryMap(e, out var mapped))
         {
-            throw new RequestException(ErrorCode.NotFound, e.Message);
+            throw mapped;
         }
-        catch (CollectionAlreadyExistsException e)
+    }
+
+    /// <summary>The error reply for an engine exception; false for anything else (the session answers INTERNAL).</summary>
+    private static bool TryMap(Exception failure, [NotNullWhen(true)] out RequestException? mapped)
+    {
+        mapped = failure switch
         {
-            throw new RequestException(ErrorCode.BadRequest, e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            throw new RequestException(ErrorCode.BadRequest, e.Message);
-        }
+            CollectionNotFoundException e => new RequestException(ErrorCode.NotFound, e.Message),
+            CollectionAlreadyExistsException e => new RequestException(ErrorCode.BadRequest, e.Message),
+            ArgumentException e => new RequestException(ErrorCode.BadRequest, e.Message),
+            _ => null,
+        };
+        return mapped is not null;
     }
 
     /// <summary>Runs the request against <see cref="Database"/>.</summary>

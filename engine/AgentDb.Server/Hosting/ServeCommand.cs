@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using AgentDb.Server.Engine;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
@@ -26,7 +27,7 @@ internal static class ServeCommand
     /// <param name="stopRequested">Cancelled to stop the server.</param>
     /// <param name="handlers">Who executes operations; null to open the embedded database and serve from it.</param>
     /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
-    /// config file; <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
+    /// config file or a missing, unreadable or invalid TLS certificate; <see cref="ExitCode.Failure"/> when the data directory is unusable or locked, or a port cannot be
     /// bound.</returns>
     public static async Task<int> RunAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
@@ -45,6 +46,28 @@ internal static class ServeCommand
             stderr.WriteLine($"agentdb: error: {duplicate}");
             return ExitCode.Usage;
         }
+
+        // The command line's certificate replaces the config file's (its key file with it).
+        var tls = options.TlsCertificateFile is { } certificateFile
+            ? new TlsSettings(certificateFile, options.TlsKeyFile)
+            : config.Tls;
+        X509Certificate2? certificate = null;
+        if (tls is not null && !TlsCertificateLoader.TryLoad(tls, options.TlsPassword, out certificate, out var tlsError))
+        {
+            stderr.WriteLine($"agentdb: error: {tlsError}");
+            return ExitCode.Usage;
+        }
+        using (certificate)
+        {
+            return await RunWithCertificateAsync(options, stdout, stderr, stopRequested, handlers, keys, config, certificate)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunWithCertificateAsync(
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate)
+    {
 
         string dataDirectory;
         DataDirectoryLock? held;
@@ -67,8 +90,8 @@ internal static class ServeCommand
         int exitCode;
         using (held)
         {
-            exitCode = await RunLockedAsync(options, stdout, stderr, stopRequested, handlers, keys, config, dataDirectory)
-                .ConfigureAwait(false);
+            exitCode = await RunLockedAsync(
+                options, stdout, stderr, stopRequested, handlers, keys, config, certificate, dataDirectory).ConfigureAwait(false);
         }
         if (exitCode == ExitCode.Success)
         {
@@ -80,7 +103,8 @@ internal static class ServeCommand
 
     private static async Task<int> RunLockedAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, string dataDirectory)
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
+        string dataDirectory)
     {
         IPAddress address;
         try
@@ -143,7 +167,7 @@ internal static class ServeCommand
                     await using (replication)
                     {
                         replication?.Start();
-                        exitCode = await ServeAsync(options, stdout, stderr, restartRequested.Token, registry, keys, config, address, dataDirectory, replication)
+                        exitCode = await ServeAsync(options, stdout, stderr, restartRequested.Token, registry, keys, config, certificate, address, dataDirectory, replication)
                             .ConfigureAwait(false);
                         restart = replication is { RestartRequested: true } && !stopRequested.IsCancellationRequested;
                     }
@@ -159,8 +183,8 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, IPAddress address, string dataDirectory,
-        ReplicationNode? replication)
+        RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
+        IPAddress address, string dataDirectory, ReplicationNode? replication)
     {
         var store = new ApiKeyStore(keys);
         if (!store.IsEnabled)
@@ -176,7 +200,7 @@ internal static class ServeCommand
         NetworkHost host;
         try
         {
-            host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested)
+            host = await NetworkHost.StartAsync(address, options.Port, options.HttpPort, settings, stopRequested, certificate)
                 .ConfigureAwait(false);
         }
         catch (IOException e)
@@ -193,7 +217,8 @@ internal static class ServeCommand
         await using (host.ConfigureAwait(false))
         {
             stdout.WriteLine(
-                $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint}");
+                $"agentdb ready: data={dataDirectory} protocol={host.ProtocolEndPoint} http={host.HttpEndPoint}" +
+                (certificate is null ? "" : " tls=on"));
             await Task.Delay(Timeout.Infinite, stopRequested).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await host.StopAsync().ConfigureAwait(false);
         }

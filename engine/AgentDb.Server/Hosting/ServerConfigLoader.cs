@@ -21,6 +21,7 @@ namespace AgentDb.Server.Hosting;
 ///     "idleTimeoutSeconds": 300,         // 0 (never) – 86400
 ///     "shutdownTimeoutSeconds": 10       // 0–3600
 ///   },
+///   "tls": { "certificate": "server.pem", "key": "server.key" },  // key only for PEM without the key inside
 ///   "replication": {
 ///     "replicaOf": "host:port",          // follow this primary (absent: this server is a primary)
 ///     "key": "at-least-16-characters",   // the key presented to the primary (role replication or admin)
@@ -61,6 +62,17 @@ internal static class ServerConfigLoader
             error = $"config file {path}: {problem}";
             return false;
         }
+        if (config.Tls is { } tls)
+        {
+            // Relative certificate paths name files beside the config file, wherever the server was started from.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            config = config with
+            {
+                Tls = new TlsSettings(
+                    Path.GetFullPath(tls.CertificateFile, folder),
+                    tls.KeyFile is null ? null : Path.GetFullPath(tls.KeyFile, folder)),
+            };
+        }
         error = null;
         return true;
     }
@@ -92,6 +104,7 @@ internal static class ServerConfigLoader
         var keys = new List<ApiKey>();
         var limits = ServerLimits.Default;
         var replication = ReplicationSettings.Default;
+        TlsSettings? tls = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -105,11 +118,44 @@ internal static class ServerConfigLoader
                 case "replication":
                     replication = ReadReplication(property.Value, "$.replication");
                     break;
+                case "tls":
+                    tls = ReadTls(property.Value, "$.tls");
+                    break;
                 default:
-                    throw Unknown(property.Name, "$", "apiKeys, limits, replication");
+                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, replication");
             }
         }
-        return new ServerConfig(keys, limits) { Replication = replication };
+        return new ServerConfig(keys, limits) { Tls = tls, Replication = replication };
+    }
+
+    private static TlsSettings ReadTls(JsonElement element, string path)
+    {
+        RequireObject(element, path);
+        string? certificate = null, key = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "certificate": certificate = RequirePath(property.Value, $"{path}.certificate"); break;
+                case "key": key = RequirePath(property.Value, $"{path}.key"); break;
+                default: throw Unknown(property.Name, path, "certificate, key");
+            }
+        }
+        if (certificate is null)
+        {
+            throw new ConfigException($"{path}: needs \"certificate\" (a PEM or PKCS#12 file)");
+        }
+        return new TlsSettings(certificate, key);
+    }
+
+    private static string RequirePath(JsonElement element, string path)
+    {
+        var value = RequireString(element, path);
+        if (value.Length == 0 || value.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            throw new ConfigException($"{path}: must be a file path");
+        }
+        return value;
     }
 
     private static List<ApiKey> ReadKeys(JsonElement array, string path)

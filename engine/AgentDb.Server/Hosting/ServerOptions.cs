@@ -35,4 +35,16 @@ internal sealed record ServerOptions(string DataDirectory, string Host, int Port
 
     /// <summary>The API key this replica presents to its primary (<c>AGENTDB_REPLICATION_KEY</c>); null: as the config file says.</summary>
     public string? ReplicationKey { get; init; }
+
+    /// <summary>The TLS certificate from <c>--tls-cert</c> or <c>AGENTDB_TLS_CERT</c> (overrides the config file's);
+    /// null when neither names one.</summary>
+    public string? TlsCertificateFile { get; init; }
+
+    /// <summary>The PEM private key from <c>--tls-key</c> or <c>AGENTDB_TLS_KEY</c>; null when the key is in the
+    /// certificate file (or none was named).</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>The password of a PKCS#12 file or an encrypted PEM key, from <c>AGENTDB_TLS_PASSWORD</c> only (never a
+    /// command-line option: it would show in the process list).</summary>
+    public string? TlsPassword { get; init; }
 }

@@ -11,14 +11,21 @@ namespace AgentDb.Server.Network;
 
 /// <summary>
 /// One client connection: cuts frames out of the input pipe, answers HELLO and PING itself, checks role and in-flight
-/// limit, hands everything else to the registered <see cref="IRequestHandler"/>, and writes responses — in completion
-/// order, several per flush — from a single writer loop. Transport-agnostic: it only sees an <see cref="IDuplexPipe"/>,
-/// so tests can drive it in memory.
+/// limit, hands everything else to the registered <see cref="IRequestHandler"/>, and writes responses in completion
+/// order, several per flush. Transport-agnostic: it only sees an <see cref="IDuplexPipe"/>, so tests can drive it in
+/// memory.
 /// </summary>
 /// <remarks>
+/// Two paths write to the output, one at a time (<c>_outputGate</c>): the read loop writes the answers it produced
+/// itself (HELLO, PING, errors, handlers that completed synchronously) once per read, with one flush, on its own
+/// thread — no hop to another thread per request; answers of handlers that complete later go through a queue to the
+/// writer loop, which writes whatever is queued with one flush. Handlers registered for
+/// <see cref="HandlerExecution.ThreadPool"/> start on the thread pool, never on the read loop.
+/// <para>
 /// Protocol errors (bad framing, no HELLO, bad key) send one error frame and end the session; responses still in
 /// flight are dropped. Domain errors (unknown opcode, bad body, role, BUSY, handler errors) answer the one request and
 /// the session goes on. A stop request stops reading, lets requests in flight finish, flushes and ends.
+/// </para>
 /// </remarks>
 internal sealed class ProtocolSession
 {
@@ -30,6 +37,9 @@ internal sealed class ProtocolSession
     private readonly Channel<FrameBuffer> _outbound =
         Channel.CreateUnbounded<FrameBuffer>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stack<FrameBuffer> _spareBuffers = new();
+    private readonly List<FrameBuffer> _readBatch = [];
+    private readonly SemaphoreSlim _outputGate = new(1, 1);
+    private volatile bool _failed;
     private readonly CancellationTokenSource _aborted;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
@@ -80,8 +90,14 @@ internal sealed class ProtocolSession
                 await _aborted.CancelAsync().ConfigureAwait(false);
                 await input.CompleteAsync().ConfigureAwait(false);
                 await _transport.Output.CompleteAsync().ConfigureAwait(false);
+                foreach (var unsent in _readBatch)
+                {
+                    unsent.Dispose(); // the transport failed before this read's answers went out
+                }
+                _readBatch.Clear();
                 ReleaseSpareBuffers();
                 _aborted.Dispose();
+                _outputGate.Dispose();
             }
         }
     }
@@ -123,6 +139,7 @@ internal sealed class ProtocolSession
                 var buffer = result.Buffer;
                 var consumed = buffer.Start;
                 var examined = buffer.End;
+                bool? outcome = null;
                 try
                 {
                     while (true)
@@ -136,23 +153,34 @@ internal sealed class ProtocolSession
                         {
                             Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
                                 FrameReader.Describe(status, frame.Header, limits.MaxFrameBytes));
-                            return false;
+                            outcome = false;
+                            break;
                         }
                         consumed = buffer.Start;
                         _settings.Metrics.FrameReceived(FrameHeader.Size + (long)frame.Header.BodyLength);
                         if (!OnFrame(frame))
                         {
-                            return false;
+                            outcome = false;
+                            break;
                         }
                     }
-                    if (result.IsCompleted)
+                    if (outcome is null && result.IsCompleted)
                     {
-                        return true; // the peer closed its side; a partial frame is dropped
+                        outcome = true; // the peer closed its side; a partial frame is dropped
                     }
                 }
                 finally
                 {
                     input.AdvanceTo(consumed, examined);
+                }
+                // Everything this read produced goes out now, in one flush (the last error frame too).
+                if (!await WriteReadBatchAsync().ConfigureAwait(false))
+                {
+                    return false; // the transport is gone
+                }
+                if (outcome is { } done)
+                {
+                    return done;
                 }
             }
         }
@@ -260,22 +288,25 @@ internal sealed class ProtocolSession
         var response = RentBuffer();
         var request = new HandlerRequest(header.Opcode, header.RequestId, body.AsMemory(0, length), _caller!.Role, _caller.Name);
 
-        ValueTask<HandlerResult> pending;
-        try
+        var handler = _settings.Handlers.Resolve(header.Opcode, out var execution);
+        if (handler is IStreamingRequestHandler streaming)
         {
-            var handler = _settings.Handlers.Resolve(header.Opcode);
-            pending = handler is IStreamingRequestHandler streaming
-                ? RunStreamAsync(streaming, request, response)
-                : handler.HandleAsync(request, response, _aborted.Token);
+            // A stream (replication) runs until it ends; its frames and its answer go through the writer queue.
+            _ = FinishLaterAsync(header, body, response, RunStreamAsync(streaming, request, response));
+            return;
         }
-        catch (Exception e)
+        if (execution == HandlerExecution.ThreadPool)
         {
-            pending = ValueTask.FromException<HandlerResult>(e);
+            // A long computation must not hold the I/O thread that serves this and other connections.
+            var token = _aborted.Token;
+            _ = Task.Run(() => FinishLaterAsync(header, body, response, Invoke(handler, request, response, token)));
+            return;
         }
+        var pending = Invoke(handler, request, response, _aborted.Token);
 
         if (pending.IsCompletedSuccessfully)
         {
-            Finish(header, body, response, pending.Result, failure: null);
+            Finish(header, body, response, pending.Result, failure: null, fromReadLoop: true);
         }
         else
         {
@@ -302,6 +333,19 @@ internal sealed class ProtocolSession
         Enqueue(buffer);
     }
 
+    private static ValueTask<HandlerResult> Invoke(
+        IRequestHandler handler, HandlerRequest request, FrameBuffer response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return handler.HandleAsync(request, response, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<HandlerResult>(e);
+        }
+    }
+
     private async Task FinishLaterAsync(FrameHeader header, byte[] body, FrameBuffer response, ValueTask<HandlerResult> pending)
     {
         HandlerResult result = default;
@@ -314,10 +358,10 @@ internal sealed class ProtocolSession
         {
             failure = e;
         }
-        Finish(header, body, response, result, failure);
+        Finish(header, body, response, result, failure, fromReadLoop: false);
     }
 
-    private void Finish(FrameHeader header, byte[] body, FrameBuffer response, HandlerResult result, Exception? failure)
+    private void Finish(FrameHeader header, byte[] body, FrameBuffer response, HandlerResult result, Exception? failure, bool fromReadLoop)
     {
         ArrayPool<byte>.Shared.Return(body);
         if (failure is not null)
@@ -342,7 +386,14 @@ internal sealed class ProtocolSession
             response.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId,
                 new ErrorResponse(result.Code, result.Message ?? "", result.PrimaryAddress));
         }
-        Enqueue(response);
+        if (fromReadLoop)
+        {
+            _readBatch.Add(response);
+        }
+        else
+        {
+            Enqueue(response);
+        }
         FinishRequest();
     }
 
@@ -381,26 +432,67 @@ internal sealed class ProtocolSession
         await _drained.Task.WaitAsync(_aborted.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>Answers from the read loop (written after the current read, see <see cref="WriteReadBatchAsync"/>).</summary>
     private void Reply<T>(FrameHeader header, T message) where T : IWireMessage<T>
     {
         var buffer = RentBuffer();
         buffer.Build(header.Opcode, FrameFlags.Response, header.RequestId, message);
-        Enqueue(buffer);
+        _readBatch.Add(buffer);
     }
 
+    /// <summary>An error answer from the read loop.</summary>
     private void ReplyError(FrameHeader header, ErrorCode code, string message)
     {
         _settings.Metrics.Error(code);
         var buffer = RentBuffer();
         buffer.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId, new ErrorResponse(code, message));
-        Enqueue(buffer);
+        _readBatch.Add(buffer);
     }
 
-    /// <summary>Queues a last error frame and closes the queue: nothing after it is sent.</summary>
+    /// <summary>Adds a last error frame and closes the queue: nothing after this read's answers is sent.</summary>
     private void Fail(FrameHeader header, ErrorCode code, string message)
     {
         ReplyError(header, code, message);
+        _failed = true;
         _outbound.Writer.TryComplete();
+    }
+
+    /// <summary>Writes the answers the read loop produced during one read, with one flush.</summary>
+    /// <returns>False when the transport failed or was completed.</returns>
+    private async ValueTask<bool> WriteReadBatchAsync()
+    {
+        if (_readBatch.Count == 0)
+        {
+            return true;
+        }
+        var output = _transport.Output;
+        await _outputGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var frame in _readBatch)
+            {
+                var bytes = frame.Frame;
+                output.Write(bytes.Span);
+                _settings.Metrics.FrameSent(bytes.Length);
+                ReturnBuffer(frame);
+            }
+            _readBatch.Clear();
+            var flushed = await output.FlushAsync().ConfigureAwait(false);
+            return !flushed.IsCompleted && !flushed.IsCanceled;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            foreach (var frame in _readBatch)
+            {
+                ReturnBuffer(frame);
+            }
+            _readBatch.Clear();
+            return false; // the peer is gone
+        }
+        finally
+        {
+            _outputGate.Release();
+        }
     }
 
     private void Enqueue(FrameBuffer frame)
@@ -419,18 +511,35 @@ internal sealed class ProtocolSession
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Everything queued so far goes out in one flush.
-                while (reader.TryRead(out var frame))
+                await _outputGate.WaitAsync().ConfigureAwait(false);
+                try
                 {
-                    var bytes = frame.Frame;
-                    output.Write(bytes.Span);
-                    _settings.Metrics.FrameSent(bytes.Length);
-                    ReturnBuffer(frame);
+                    // Everything queued so far goes out in one flush; nothing after a protocol error's frame.
+                    var wrote = false;
+                    while (!_failed && reader.TryRead(out var frame))
+                    {
+                        var bytes = frame.Frame;
+                        output.Write(bytes.Span);
+                        _settings.Metrics.FrameSent(bytes.Length);
+                        ReturnBuffer(frame);
+                        wrote = true;
+                    }
+                    if (_failed)
+                    {
+                        break;
+                    }
+                    if (wrote)
+                    {
+                        var flushed = await output.FlushAsync().ConfigureAwait(false);
+                        if (flushed.IsCompleted || flushed.IsCanceled)
+                        {
+                            break;
+                        }
+                    }
                 }
-                var flushed = await output.FlushAsync().ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
+                finally
                 {
-                    break;
+                    _outputGate.Release();
                 }
             }
         }

@@ -39,7 +39,8 @@ internal sealed class ReplicationNode : IAsyncDisposable
             var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), dataDirectory, log, requestRestart);
             foreach (var opcode in s_writes)
             {
-                registry.Register(opcode, new NotPrimaryGuard(registry.Resolve(opcode), database, primary));
+                var inner = registry.Resolve(opcode, out var execution);
+                registry.Register(opcode, new NotPrimaryGuard(inner, database, primary), execution);
             }
             var refuse = new NotPrimaryGuard(registry.Resolve(Opcode.ReplSubscribe), database, primary);
             registry.Register(Opcode.ReplSubscribe, refuse).Register(Opcode.ReplAck, refuse)
@@ -50,17 +51,19 @@ internal sealed class ReplicationNode : IAsyncDisposable
         {
             var source = new ReplicationSource(database, maxFrameBytes, Path.Combine(dataDirectory, SnapshotDirectoryName));
             registry.Register(Opcode.ReplSubscribe, new ReplSubscribeHandler(source)).Register(Opcode.ReplAck, new ReplAckHandler(source))
-                .Register(Opcode.ReplSnapshot, new ReplSnapshotHandler(source)).Register(Opcode.ReplSnapshotRead, new ReplSnapshotReadHandler(source));
+                .Register(Opcode.ReplSnapshot, new ReplSnapshotHandler(source), HandlerExecution.ThreadPool)
+                .Register(Opcode.ReplSnapshotRead, new ReplSnapshotReadHandler(source), HandlerExecution.ThreadPool);
             if (settings.SyncReplicas > 0)
             {
                 foreach (var opcode in s_writes)
                 {
-                    registry.Register(opcode, new SyncReplicationGate(registry.Resolve(opcode), database, source, settings.SyncReplicas, settings.SyncTimeout));
+                    var inner = registry.Resolve(opcode, out var execution);
+                    registry.Register(opcode, new SyncReplicationGate(inner, database, source, settings.SyncReplicas, settings.SyncTimeout), execution);
                 }
             }
             node = new ReplicationNode(source, null);
         }
-        registry.Register(Opcode.Stats, new StatsHandler(database, node.Stats));
+        registry.Register(Opcode.Stats, new StatsHandler(database, node.Stats), HandlerExecution.ThreadPool);
         return node;
     }
 

@@ -49,6 +49,14 @@ public sealed class CommandLineParserTests
         Assert.Equal(["--generate", "10,2,4,1", "--k", "5"], command.Arguments!);
     }
 
+    [Fact]
+    public void BenchServer_PassesEverythingAfterItToTheBenchmark()
+    {
+        Assert.True(CommandLineParser.TryParse(["bench", "server", "--connections", "50"], s_noEnvironment, out var command, out var error), error?.Message);
+        Assert.Equal(CommandKind.BenchServer, command.Kind);
+        Assert.Equal(["--connections", "50"], command.Arguments!);
+    }
+
     [Theory]
     [InlineData("bench")]
     [InlineData("bench", "disk")]
@@ -225,6 +233,20 @@ public sealed class CommandLineParserTests
         Assert.Equal(CommandKind.Version, command.Kind);
     }
 
+    [Fact]
+    public void Serve_TlsOptions_OverrideTheEnvironment_AndThePasswordComesFromTheEnvironmentOnly()
+    {
+        var environment = Environment(
+            (EnvironmentVariables.TlsCertificate, "env.pfx"), (EnvironmentVariables.TlsPassword, "secret"));
+
+        var fromEnvironment = ParseServe(environment, "serve");
+        var fromOptions = ParseServe(environment, "serve", "--tls-cert", "server.crt", "--tls-key=server.key");
+
+        Assert.Equal(("env.pfx", (string?)null, "secret"), (fromEnvironment.TlsCertificateFile, fromEnvironment.TlsKeyFile, fromEnvironment.TlsPassword));
+        Assert.Equal(("server.crt", "server.key", "secret"), (fromOptions.TlsCertificateFile, fromOptions.TlsKeyFile, fromOptions.TlsPassword));
+        Assert.Null(ParseServe(s_noEnvironment, "serve").TlsCertificateFile);
+    }
+
     public static TheoryData<string[], string> InvalidCommandLines => new()
     {
         // unknown options
@@ -261,6 +283,9 @@ public sealed class CommandLineParserTests
         { ["serve", "--data", ""], "invalid data directory '' from --data: must not be empty" },
         { ["serve", "--data", "a\0b"], "invalid data directory 'a\0b' from --data: contains a character not allowed in a path" },
         { ["serve", "--config", "/no/such/agentdb.conf"], "invalid config file '/no/such/agentdb.conf' from --config: no such file" },
+        { ["serve", "--tls-key", "server.key"], "--tls-key needs --tls-cert (or AGENTDB_TLS_CERT)" },
+        { ["serve", "--tls-cert"], "option --tls-cert needs a value" },
+        { ["serve", "--tls-cert", "a\0b"], "invalid TLS certificate 'a\0b' from --tls-cert: contains a character not allowed in a path" },
         // shape
         { ["serve", "--port", "1", "--port", "2"], "option --port given more than once" },
         { ["serve", "--data=a", "--data", "b"], "option --data given more than once" },

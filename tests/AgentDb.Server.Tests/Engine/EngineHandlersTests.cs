@@ -89,6 +89,31 @@ public sealed class EngineHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BatchUpsert_WithoutVector_KeepsTheStoredVector_LikeUpsert()
+    {
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
+        await Client.UpsertAsync("docs", "a", new float[] { 3, 4 }, s_tagA);
+        await Client.UpsertAsync("docs", "b", new float[] { 5, 6 }, s_tagA);
+
+        await Client.BatchAsync("docs",
+        [
+            new BatchOperation(BatchOperationKind.Upsert, "a", default, s_tagB),               // keeps the stored vector
+            new BatchOperation(BatchOperationKind.Upsert, "b", new float[] { 1, 1 }, s_tagB),  // replaces it
+            new BatchOperation(BatchOperationKind.Upsert, "new", default, s_tagB),             // nothing to keep
+        ]);
+
+        var a = await Client.GetAsync("docs", "a", includeVector: true);
+        Assert.Equal([3f, 4f], a.Vector.ToArray());
+        Assert.Equal(s_tagB, a.Payload.ToArray());
+        var b = await Client.GetAsync("docs", "b", includeVector: true);
+        Assert.Equal([1f, 1f], b.Vector.ToArray());
+        Assert.Equal(s_tagB, b.Payload.ToArray());
+        Assert.Empty((await Client.GetAsync("docs", "new", includeVector: true)).Vector.ToArray());
+        var hits = await Client.SearchAsync("docs", new float[] { 3, 4 }, k: 1);
+        Assert.Equal("a", Assert.Single(hits).Id); // still indexed under its vector
+    }
+
+    [Fact]
     public async Task Metrics_MapBetweenWireAndEngine()
     {
         await Client.CreateCollectionAsync("dot", 2, VectorMetric.Dot);

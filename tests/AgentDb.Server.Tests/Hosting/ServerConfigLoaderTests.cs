@@ -61,7 +61,7 @@ public sealed class ServerConfigLoaderTests
 
     [Theory]
     [InlineData("[]", "$: must be an object")]
-    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, replication)")]
+    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, replication)")]
     [InlineData("{ \"apiKeys\": {} }", "$.apiKeys: must be an array")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"0123456789abcdef\" } ] }", "$.apiKeys[0]: needs \"name\", \"key\" and \"role\"")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"short\", \"role\": \"read\" } ] }", "$.apiKeys[0].key: must be at least 16 characters")]
@@ -78,11 +78,32 @@ public sealed class ServerConfigLoaderTests
     [InlineData("{ \"replication\": { \"window\": 0 } }", "$.replication.window: must be between 1 and 1024, not 0")]
     [InlineData("{ \"replication\": { \"key\": \"short\" } }", "$.replication.key: must be at least 16 characters")]
     [InlineData("{ \"replication\": { \"sync\": 1 } }", "$.replication: unknown property \"sync\"")]
+    [InlineData("{ \"tls\": {} }", "$.tls: needs \"certificate\"")]
+    [InlineData("{ \"tls\": { \"certificate\": \"\" } }", "$.tls.certificate: must be a file path")]
+    [InlineData("{ \"tls\": { \"certificate\": \"a.pem\", \"password\": \"x\" } }", "$.tls: unknown property \"password\" (known: certificate, key)")]
+    [InlineData("{ \"tls\": \"a.pem\" }", "$.tls: must be an object")]
     public void InvalidConfig_IsRejectedWithThePathOfTheProblem(string json, string expected)
     {
         Assert.False(ServerConfigLoader.TryParse(json, out _, out var error));
 
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tls_IsRead_AndTryLoadResolvesRelativePathsBesideTheConfigFile()
+    {
+        Assert.True(ServerConfigLoader.TryParse("""{ "tls": { "certificate": "certs/server.crt", "key": "/abs/server.key" } }""",
+            out var parsed, out var error), error);
+        Assert.Equal(new TlsSettings("certs/server.crt", "/abs/server.key"), parsed.Tls);
+        Assert.True(ServerConfigLoader.TryParse("{}", out var none, out _));
+        Assert.Null(none.Tls);
+
+        using var root = new TempDirectory();
+        var file = Path.Combine(root.Path, "agentdb.json");
+        File.WriteAllText(file, """{ "tls": { "certificate": "certs/server.pfx" } }""");
+
+        Assert.True(ServerConfigLoader.TryLoad(file, out var loaded, out error), error);
+        Assert.Equal(new TlsSettings(Path.Combine(root.Path, "certs", "server.pfx"), null), loaded.Tls);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class BootstrapProcessTests
             var (replica, _, _) = await StartAsync(Path.Combine(root.Path, "replica"), $"127.0.0.1:{primaryPort}");
             using (replica)
             {
-                await replica.WaitForLineAsync("agentdb restarting", WaitLimit);
+                await replica.WaitForLineAsync("agentdb restarting", WaitLimit); // fails with the replica's stdout and stderr
                 var ready = await replica.WaitForLineAsync("agentdb ready:", WaitLimit);
                 var match = AgentDbProcessTests.ReadyAddresses().Match(ready);
                 Assert.True(match.Success, ready);
@@ -46,9 +46,9 @@ public sealed class BootstrapProcessTests
                 await writer.UpsertAsync("docs", "late", Vector(99), Payload(99));
                 ids.Add("late");
                 await WaitForAppliedAsync(reader, await StatAsync(writer, "lsn.applied"), replica);
-                Assert.Equal(await DigestAsync(writer, "docs", ids), await DigestAsync(reader, "docs", ids));
+                Assert.True(await DigestAsync(writer, "docs", ids) == await DigestAsync(reader, "docs", ids), $"the replica's records differ. stderr:\n{replica.Stderr}");
                 Assert.Equal(await StatAsync(writer, "records"), await StatAsync(reader, "records"));
-                Assert.Contains("downloaded a snapshot", replica.Stderr, StringComparison.Ordinal);
+                Assert.True(replica.Stderr.Contains("downloaded a snapshot", StringComparison.Ordinal), $"stderr:\n{replica.Stderr}");
                 Assert.False(Directory.Exists(Path.Combine(root.Path, "replica", "bootstrap")), "the snapshot was not removed after installing");
 
                 replica.Signal(AgentDbProcess.Sigterm);

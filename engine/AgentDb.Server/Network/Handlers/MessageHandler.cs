@@ -14,14 +14,26 @@ internal abstract class MessageHandler<TRequest, TResponse> : IRequestHandler
     where TRequest : IWireMessage<TRequest>
     where TResponse : IWireMessage<TResponse>
 {
-    public async ValueTask<HandlerResult> HandleAsync(
+    public ValueTask<HandlerResult> HandleAsync(
         HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
     {
         if (!MessageCodec.TryDecode<TRequest>(request.Body, out var message, out var error))
         {
-            return HandlerResult.Error(ErrorCode.BadRequest, error);
+            return ValueTask.FromResult(HandlerResult.Error(ErrorCode.BadRequest, error));
         }
-        var response = await HandleAsync(message, request, cancellationToken).ConfigureAwait(false);
+        var pending = HandleAsync(message, request, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return CompleteAsync(pending, responseBody);
+        }
+        // Most reads finish synchronously: no state machine on their path.
+        MessageCodec.Encode(responseBody, pending.Result);
+        return ValueTask.FromResult(HandlerResult.Success);
+    }
+
+    private static async ValueTask<HandlerResult> CompleteAsync(ValueTask<TResponse> pending, IBufferWriter<byte> responseBody)
+    {
+        var response = await pending.ConfigureAwait(false);
         MessageCodec.Encode(responseBody, response);
         return HandlerResult.Success;
     }

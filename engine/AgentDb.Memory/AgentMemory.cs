@@ -1,0 +1,138 @@
+using AgentDb.Memory.Caching;
+using AgentDb.Memory.Causal;
+using AgentDb.Memory.Embedding;
+using AgentDb.Memory.Graph;
+using AgentDb.Memory.Reflexion;
+using AgentDb.Memory.Skills;
+using AgentDb.Memory.Stores;
+
+namespace AgentDb.Memory;
+
+/// <summary>
+/// The agent-memory database, embedded: reflexion episodes, the skill library, causal memory and the graph store over
+/// one memory directory, with an embedder for text, a query cache and atomic batches. Thread-safe; dispose to close.
+/// </summary>
+/// <example>
+/// <code>
+/// using var memory = AgentMemory.Open("./memory");
+/// memory.Reflexion.StoreEpisode(new Episode { SessionId = "s1", Task = "sort a list", Reward = 0.9, Success = true });
+/// EpisodeRetrieval similar = memory.Reflexion.RetrieveRelevant("order an array", new EpisodeRetrievalOptions { K = 5 });
+/// </code>
+/// </example>
+public sealed class AgentMemory : IDisposable
+{
+    private readonly MemoryContext _context;
+    private readonly bool _ownsEmbedder;
+    private int _disposed;
+
+    private AgentMemory(MemoryContext context, bool ownsEmbedder)
+    {
+        _context = context;
+        _ownsEmbedder = ownsEmbedder;
+        Reflexion = new ReflexionMemory(context);
+        Skills = new SkillLibrary(context, Reflexion);
+        Causal = new CausalMemory(context);
+        Graph = new GraphStore(context);
+    }
+
+    /// <summary>Reflexion episodes: store, retrieve relevant, task statistics, critique summaries.</summary>
+    public ReflexionMemory Reflexion { get; }
+
+    /// <summary>The skill library: create, search, record use, consolidate episodes into skills.</summary>
+    public SkillLibrary Skills { get; }
+
+    /// <summary>Causal memory: edges between memories, effects, strongest chains, causal recall.</summary>
+    public CausalMemory Causal { get; }
+
+    /// <summary>The graph store: labelled nodes, typed edges, traversal, shortest paths, pattern matches.</summary>
+    public GraphStore Graph { get; }
+
+    /// <summary>The embedder behind the text APIs.</summary>
+    public IEmbedder Embedder => _context.Embedder;
+
+    /// <summary>The query cache (its counters are in <see cref="GetStats"/>).</summary>
+    public QueryCache Cache => _context.Cache;
+
+    /// <summary>The stores behind this memory.</summary>
+    public MemoryStores Stores => _context.Stores;
+
+    /// <summary>
+    /// Opens (or creates) the memory directory at <paramref name="path"/>. A directory keeps the layout and the embedder
+    /// (name and dimension) it was created with; opening it otherwise is refused.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The directory was created with another layout or embedder.</exception>
+    /// <exception cref="DatabaseLockedException">Another process has the directory open.</exception>
+    public static AgentMemory Open(string path, AgentMemoryOptions? options = null)
+    {
+        options ??= new AgentMemoryOptions();
+        options.Layout.Validate();
+        options.Cache.Validate();
+        bool owns = options.Embedder is null;
+        IEmbedder embedder = options.Embedder ?? DefaultEmbedder();
+        MemoryStores? stores = null;
+        try
+        {
+            stores = MemoryStores.Open(path, options.Layout, embedder.Name, embedder.Dimension, options.Database);
+            var context = new MemoryContext(stores, embedder, new QueryCache(options.Cache));
+            return new AgentMemory(context, owns);
+        }
+        catch
+        {
+            stores?.Dispose();
+            if (owns)
+            {
+                embedder.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Starts a batch of writes executed as one atomic write (see <see cref="MemoryBatch"/>).</summary>
+    public MemoryBatch CreateBatch()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return new MemoryBatch(this, _context);
+    }
+
+    /// <summary>Checkpoints every store (flushes records and index segments, trims the logs).</summary>
+    public void Checkpoint()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        foreach (AgentDatabase store in _context.Stores.All)
+        {
+            store.Checkpoint();
+        }
+    }
+
+    /// <summary>The cache's counters and every store's statistics.</summary>
+    public MemoryStats GetStats()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var stores = new List<DatabaseStats>(_context.Stores.All.Count);
+        foreach (AgentDatabase store in _context.Stores.All)
+        {
+            stores.Add(store.GetStats());
+        }
+
+        QueryCache cache = _context.Cache;
+        return new MemoryStats(_context.Embedder.Name, _context.Dimension, cache.Hits, cache.Misses, cache.Invalidations, cache.Count, stores);
+    }
+
+    /// <summary>Closes every store (committing their logs) and, if the memory created it, the embedder.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _context.Stores.Dispose();
+        if (_ownsEmbedder)
+        {
+            _context.Embedder.Dispose();
+        }
+    }
+
+    private static IEmbedder DefaultEmbedder() => Embedders.Default();
+}

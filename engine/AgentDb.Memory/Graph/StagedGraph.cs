@@ -1,0 +1,35 @@
+namespace AgentDb.Memory.Graph;
+
+/// <summary>
+/// What one write set has staged in the graph so far, so later stage calls of the same set stay consistent without
+/// reading the uncommitted batch: an edge may join nodes staged earlier in the set, a node cascade skips edges already
+/// deleted in it, and conflicting operations on one id are refused with a clear message before anything is staged.
+/// </summary>
+internal sealed class StagedGraph
+{
+    public HashSet<string> UpsertedNodes { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> DeletedNodes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes read from the store and found to exist (saves repeated reads when a batch adds many edges).</summary>
+    public HashSet<string> KnownNodes { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> AddedEdges { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> DeletedEdges { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ends of the edges added in this set: such a node may not be deleted in the same set.</summary>
+    public HashSet<string> EdgeEnds { get; } = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => UpsertedNodes.Count == 0 && DeletedNodes.Count == 0 && AddedEdges.Count == 0 && DeletedEdges.Count == 0;
+
+    public void Clear()
+    {
+        UpsertedNodes.Clear();
+        DeletedNodes.Clear();
+        KnownNodes.Clear();
+        AddedEdges.Clear();
+        DeletedEdges.Clear();
+        EdgeEnds.Clear();
+    }
+}

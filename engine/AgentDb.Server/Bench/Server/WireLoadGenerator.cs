@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using AgentDb.Wire;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Bench.Server;
+
+/// <summary>
+/// Drives a server over raw sockets like <c>redis-benchmark -c N -P D</c>: N connections, each writing D requests in
+/// one send and then reading the D answers, until the run's requests are spent. Requests are encoded before the run
+/// (the generator only patches request ids), so the measured cost is the server's and the network's, not the
+/// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer.
+/// </summary>
+internal static class WireLoadGenerator
+{
+    private const int ReceiveBufferBytes = 1 << 20;
+
+    /// <summary>Runs <paramref name="totalRequests"/> requests over <paramref name="connections"/> connections.</summary>
+    /// <param name="server">Where the server listens.</param>
+    /// <param name="connections">Connections, each with its own socket and loop.</param>
+    /// <param name="depth">Requests in flight per connection.</param>
+    /// <param name="totalRequests">Requests in the run, spread evenly over the connections.</param>
+    /// <param name="framesFor">The encoded request frames connection i cycles through (request id patched per send).</param>
+    /// <exception cref="IOException">A connection failed or the server answered HELLO with an error.</exception>
+    public static async Task<LatencySummary> RunAsync(
+        IPEndPoint server, int connections, int depth, long totalRequests, Func<int, byte[][]> framesFor)
+    {
+        var loops = new Connection[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            var share = totalRequests / connections + (i < totalRequests % connections ? 1 : 0);
+            loops[i] = await Connection.OpenAsync(server, framesFor(i), depth, (int)share).ConfigureAwait(false);
+        }
+        try
+        {
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var running = new Task[connections];
+            for (var i = 0; i < connections; i++)
+            {
+                running[i] = loops[i].RunAsync(start.Task);
+            }
+            var began = Stopwatch.GetTimestamp();
+            start.SetResult();
+            await Task.WhenAll(running).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(began);
+
+            var all = new long[totalRequests];
+            long offset = 0, errors = 0;
+            foreach (var loop in loops)
+            {
+                loop.Latencies.CopyTo(all, offset);
+                offset += loop.Latencies.Length;
+                errors += loop.Errors;
+            }
+            return LatencySummary.From(all, errors, elapsed);
+        }
+        finally
+        {
+            foreach (var loop in loops)
+            {
+                loop.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Encodes one request frame (request id 0, patched at send time).</summary>
+    public static byte[] Encode<T>(Opcode opcode, T message) where T : IWireMessage<T>
+    {
+        using var buffer = new FrameBuffer();
+        return buffer.Build(opcode, FrameFlags.None, 0, message).ToArray();
+    }
+
+    private sealed class Connection : IDisposable
+    {
+        private readonly Socket _socket;
+        private readonly byte[][] _frames;
+        private readonly int _depth;
+        private readonly byte[] _send;
+        private readonly byte[] _receive = new byte[ReceiveBufferBytes];
+
+        private Connection(Socket socket, byte[][] frames, int depth, int requests)
+        {
+            _socket = socket;
+            _frames = frames;
+            _depth = depth;
+            var largest = 0;
+            foreach (var frame in frames)
+            {
+                largest = Math.Max(largest, frame.Length);
+            }
+            _send = new byte[largest * depth];
+            Latencies = new long[requests];
+        }
+
+        public long[] Latencies { get; }
+
+        public long Errors { get; private set; }
+
+        public static async Task<Connection> OpenAsync(IPEndPoint server, byte[][] frames, int depth, int requests)
+        {
+            var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var connection = new Connection(socket, frames, depth, requests);
+            try
+            {
+                await socket.ConnectAsync(server).ConfigureAwait(false);
+                var hello = Encode(Opcode.Hello, new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, null, "agentdb-bench"));
+                BinaryPrimitives.WriteUInt64LittleEndian(hello.AsSpan(8), 1);
+                await socket.SendAsync(hello, SocketFlags.None).ConfigureAwait(false);
+                await connection.ReadAnswersAsync(1, 0, 0, 0).ConfigureAwait(false);
+                if (connection.Errors > 0)
+                {
+                    throw new IOException("the server refused HELLO (does it require an API key?)");
+                }
+                connection.Errors = 0;
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public async Task RunAsync(Task start)
+        {
+            await start.ConfigureAwait(false);
+            var requestId = 2UL;
+            var next = 0;
+            var done = 0;
+            var carried = 0;
+            // Bounded: each pass answers min(depth, remaining) > 0 requests.
+            while (done < Latencies.Length)
+            {
+                var batch = Math.Min(_depth, Latencies.Length - done);
+                var length = 0;
+                for (var b = 0; b < batch; b++)
+                {
+                    var frame = _frames[next];
+                    next = next + 1 == _frames.Length ? 0 : next + 1;
+                    frame.CopyTo(_send, length);
+                    BinaryPrimitives.WriteUInt64LittleEndian(_send.AsSpan(length + 8), requestId++);
+                    length += frame.Length;
+                }
+                var sent = Stopwatch.GetTimestamp();
+                var offset = 0;
+                while (offset < length)
+                {
+                    offset += await _socket.SendAsync(_send.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
+                }
+                carried = await ReadAnswersAsync(batch, done, sent, carried).ConfigureAwait(false);
+                done += batch;
+            }
+        }
+
+        /// <summary>Reads until <paramref name="count"/> answers have arrived, recording their latencies from
+        /// <paramref name="sent"/> at <paramref name="first"/> onwards.</summary>
+        /// <returns>Bytes of the next answers already received (none in practice: the peer answers only what was asked).</returns>
+        private async Task<int> ReadAnswersAsync(int count, int first, long sent, int filled)
+        {
+            var answered = 0;
+            while (true)
+            {
+                var position = 0;
+                while (filled - position >= FrameHeader.Size)
+                {
+                    var frameLength = FrameHeader.Size + (int)BinaryPrimitives.ReadUInt32LittleEndian(_receive.AsSpan(position + 16));
+                    if (frameLength > _receive.Length)
+                    {
+                        throw new IOException($"an answer of {frameLength} bytes does not fit the benchmark's receive buffer");
+                    }
+                    if (filled - position < frameLength)
+                    {
+                        break;
+                    }
+                    if ((((FrameFlags)_receive[position + 3]) & FrameFlags.Error) != 0)
+                    {
+                        Errors++;
+                    }
+                    if (answered < count && sent != 0)
+                    {
+                        Latencies[first + answered] = Stopwatch.GetTimestamp() - sent;
+                    }
+                    answered++;
+                    position += frameLength;
+                }
+                if (position > 0)
+                {
+                    _receive.AsSpan(position, filled - position).CopyTo(_receive);
+                    filled -= position;
+                }
+                if (answered >= count)
+                {
+                    return filled;
+                }
+                var read = await _socket.ReceiveAsync(_receive.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException("the server closed a benchmark connection");
+                }
+                filled += read;
+            }
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+}
