@@ -30,7 +30,7 @@ namespace AgentDb;
 /// collection's index is rebuilt from the stored records (and so is one whose segments are refused, with a warning).
 /// Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log), <c>index/</c> (segments).</para>
 /// </remarks>
-public sealed class AgentDatabase : IDisposable
+public sealed partial class AgentDatabase : IDisposable
 {
     /// <summary>The longest record id, in UTF-8 bytes.</summary>
     public const int MaxIdBytes = StorageKeys.MaxIdBytes;
@@ -191,6 +191,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (_logical.ContainsKey(name))
                 {
                     throw new CollectionAlreadyExistsException(name);
@@ -225,6 +226,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (!_logical.TryGetValue(name, out LogicalCollection collection))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -818,6 +820,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 LogicalCollection target = ResolveForWrite(collection, vector.Length);
                 Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
@@ -867,6 +870,7 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], operations.Count);

@@ -220,6 +220,35 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         return lsn;
     }
 
+    /// <summary>
+    /// Appends one entry under the LSN <paramref name="lsn"/> that another log assigned (a replica copying its primary's
+    /// log): LSNs stay strictly increasing but may skip values, as after <see cref="WriteAheadLogOptions.MinimumNextLsn"/>.
+    /// Later <see cref="Append"/> calls continue above it. Not durable until committed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is not above <see cref="LastLsn"/>.</exception>
+    /// <exception cref="ArgumentException">The payload does not fit in one log page.</exception>
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    /// <exception cref="IOException">An earlier commit failed; the log accepts no more appends.</exception>
+    public void AppendAt(long lsn, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > _maxPayloadBytes)
+        {
+            ThrowPayloadTooLarge(payload.Length);
+        }
+
+        lock (_appendLock)
+        {
+            ThrowIfUnusable();
+            if (lsn < _nextLsn)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lsn), lsn, $"LSN {lsn} is not above the log's last LSN {_nextLsn - 1}.");
+            }
+
+            _nextLsn = lsn;
+            Append(payload); // the append lock is reentrant: nothing appends between moving the LSN and using it
+        }
+    }
+
     /// <inheritdoc />
     public void Commit(long lsn)
     {
@@ -308,14 +337,14 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 while (iterator.GetNext(out byte[] entry, out int length, out long entryAddress, out _))
                 {
                     ReadOnlySpan<byte> bytes = entry.AsSpan(0, length);
-                    if (!LogEntryHeader.TryValidate(bytes, out long entryLsn, out _, out string? problem))
+                    if (!LogEntryHeader.TryValidate(bytes, out long entryLsn, out long previousLsn, out string? problem))
                     {
                         ThrowCorrupt(-1, entryAddress, problem!);
                     }
 
                     if (entryLsn >= lsn)
                     {
-                        yield return new LogRecord(entryLsn, entry.AsMemory(LogEntryHeader.Size, length - LogEntryHeader.Size));
+                        yield return new LogRecord(entryLsn, entry.AsMemory(LogEntryHeader.Size, length - LogEntryHeader.Size)) { PreviousLsn = previousLsn };
                     }
                 }
 

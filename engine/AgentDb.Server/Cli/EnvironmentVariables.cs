@@ -21,6 +21,12 @@ internal static class EnvironmentVariables
     /// <summary>API keys as comma-separated <c>name:role:key</c> entries, added to the config file's.</summary>
     public const string ApiKeys = "AGENTDB_API_KEYS";
 
+    /// <summary>Makes the server a replica of this primary, <c>host:port</c> (<c>--replica-of</c>).</summary>
+    public const string ReplicaOf = "AGENTDB_REPLICA_OF";
+
+    /// <summary>The API key a replica presents to its primary (kept off the command line, where other users could read it).</summary>
+    public const string ReplicationKey = "AGENTDB_REPLICATION_KEY";
+
     /// <summary>Overrides the config file's TLS certificate (<c>--tls-cert</c>).</summary>
     public const string TlsCertificate = "AGENTDB_TLS_CERT";
 

@@ -5,6 +5,7 @@ using AgentDb.Server.Engine;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
 using AgentDb.Server.Network.Handlers;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -116,37 +117,74 @@ internal static class ServeCommand
             return ExitCode.Failure;
         }
 
-        AgentDatabase? database = null;
-        if (handlers is null)
+        var replicationSettings = config.Replication with
         {
-            var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
-            try
-            {
-                database = AgentDatabase.Open(databaseDirectory);
-            }
-            catch (DatabaseLockedException e)
-            {
-                stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
-                return ExitCode.Failure;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
-                return ExitCode.Failure;
-            }
-            handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
-        }
-        using (database)
+            ReplicaOf = options.ReplicaOf ?? config.Replication.ReplicaOf,
+            Key = options.ReplicationKey ?? config.Replication.Key,
+        };
+        // Bounded by restarts: a replica restarts its engine here (same process, same lock) only to install a snapshot
+        // it received from its primary, which happens once per fall-behind.
+        while (true)
         {
-            return await ServeAsync(
-                options, stdout, stderr, stopRequested, handlers, keys, config, certificate, address, dataDirectory).ConfigureAwait(false);
+            int exitCode;
+            bool restart;
+            using (var restartRequested = CancellationTokenSource.CreateLinkedTokenSource(stopRequested))
+            {
+                AgentDatabase? database = null;
+                ReplicationNode? replication = null;
+                var registry = handlers;
+                if (registry is null)
+                {
+                    var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
+                    try
+                    {
+                        if (replicationSettings.IsReplica)
+                        {
+                            ReplicaBootstrap.InstallPending(dataDirectory, databaseDirectory, stderr);
+                        }
+                        database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                        {
+                            Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                        });
+                    }
+                    catch (DatabaseLockedException e)
+                    {
+                        stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                    {
+                        stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+                    replication = ReplicationNode.Configure(
+                        registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                        restartRequested.Cancel);
+                }
+                using (database)
+                {
+                    await using (replication)
+                    {
+                        replication?.Start();
+                        exitCode = await ServeAsync(options, stdout, stderr, restartRequested.Token, registry, keys, config, certificate, address, dataDirectory, replication)
+                            .ConfigureAwait(false);
+                        restart = replication is { RestartRequested: true } && !stopRequested.IsCancellationRequested;
+                    }
+                }
+            }
+            if (!restart || exitCode != ExitCode.Success)
+            {
+                return exitCode;
+            }
+            stdout.WriteLine("agentdb restarting: installing the snapshot received from the primary");
         }
     }
 
     private static async Task<int> ServeAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
         RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
-        IPAddress address, string dataDirectory)
+        IPAddress address, string dataDirectory, ReplicationNode? replication)
     {
         var store = new ApiKeyStore(keys);
         if (!store.IsEnabled)
@@ -156,7 +194,7 @@ internal static class ServeCommand
                 "authentication is disabled and every client is admin");
         }
         var settings = new SessionSettings(
-            handlers, store, config.Limits, new ServerMetrics(),
+            handlers, store, config.Limits, new ServerMetrics { AppendExtra = replication is null ? null : replication.AppendMetrics },
             $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
 
         NetworkHost host;

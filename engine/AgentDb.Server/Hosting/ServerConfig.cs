@@ -1,5 +1,6 @@
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -9,6 +10,9 @@ namespace AgentDb.Server.Hosting;
 internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits Limits)
 {
     public static ServerConfig Default { get; } = new([], ServerLimits.Default);
+
+    /// <summary>The <c>replication</c> section (the command line's <c>--replica-of</c> overrides its <c>replicaOf</c>).</summary>
+    public ReplicationSettings Replication { get; init; } = ReplicationSettings.Default;
 
     /// <summary>The protocol port's TLS certificate (section <c>tls</c>); null for plain TCP. Relative paths are
     /// resolved against the config file's folder by <see cref="ServerConfigLoader.TryLoad"/>.</summary>

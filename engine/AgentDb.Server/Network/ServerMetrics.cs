@@ -8,7 +8,7 @@ namespace AgentDb.Server.Network;
 /// <summary>Counters for /metrics, updated with interlocked increments from every session; no locks, no allocation.</summary>
 internal sealed class ServerMetrics
 {
-    private const int OpcodeSlots = 16; // one per defined opcode, plus one for unknown opcodes
+    private const int OpcodeSlots = 32; // one per defined opcode, plus one for unknown opcodes (the last)
     private static readonly ErrorCode[] s_errorCodes = Enum.GetValues<ErrorCode>();
 
     private readonly long[] _requestsByOpcode = new long[OpcodeSlots];
@@ -22,6 +22,9 @@ internal sealed class ServerMetrics
     private long _bytesOut;
 
     public long ConnectionsActive => Interlocked.Read(ref _connectionsActive);
+
+    /// <summary>Appends further metric families (replication's) to <see cref="ToPrometheusText"/>; null for none.</summary>
+    public Action<StringBuilder>? AppendExtra { get; init; }
 
     /// <summary>Counts a new connection; returns the number open including it.</summary>
     public long ConnectionOpened()
@@ -88,6 +91,7 @@ internal sealed class ServerMetrics
                 Labelled(text, "agentdb_errors_total", "code", ErrorCodeName(code), ErrorCount(code));
             }
         }
+        AppendExtra?.Invoke(text);
         return text.ToString();
     }
 
@@ -103,13 +107,14 @@ internal sealed class ServerMetrics
         ErrorCode.NotPrimary => "NOT_PRIMARY",
         ErrorCode.Internal => "INTERNAL",
         ErrorCode.NotImplemented => "NOT_IMPLEMENTED",
+        ErrorCode.NotReplicated => "NOT_REPLICATED",
         _ => "NONE",
     };
 
     private static int Slot(Opcode opcode)
     {
         var index = OpcodeInfo.All.IndexOf(opcode);
-        return index < 0 ? OpcodeSlots - 1 : index;
+        return index < 0 || index >= OpcodeSlots - 1 ? OpcodeSlots - 1 : index;
     }
 
     private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
