@@ -1,10 +1,12 @@
 using AgentDb.Bench.Memory;
+using AgentDb.Bench.Replication;
 using AgentDb.Bench.Storage;
 using BenchmarkDotNet.Running;
 
 // "storage": the timed storage ingest/read harness (see Storage/StorageBenchmark.cs).
 // "reopen": open time with index segments against a rebuild (see Storage/ReopenBenchmark.cs).
 // "memory": the timed reflexion/skills harness (see Memory/MemoryBenchmark.cs).
+// "replication": replication lag between two agentdb processes (see Replication/ReplicationLagBenchmark.cs).
 // "causal": the timed causal-memory harness (see Memory/CausalBenchmark.cs).
 // Anything else: every BenchmarkDotNet class in this assembly; pick with --filter, e.g. --filter '*Kernel*'. See docs/BENCHMARKS.md.
 if (args.Length > 0 && args[0] == "storage")
@@ -15,6 +17,11 @@ if (args.Length > 0 && args[0] == "storage")
 if (args.Length > 0 && args[0] == "reopen")
 {
     return ReopenBenchmark.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "replication")
+{
+    return await ReplicationLagBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "memory")

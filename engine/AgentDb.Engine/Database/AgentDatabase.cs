@@ -16,15 +16,21 @@ namespace AgentDb;
 /// <para>Every mutation is encoded into one log entry, appended to the write-ahead log (which assigns its LSN), made
 /// durable as <see cref="AgentDatabaseOptions.Durability"/> requires, applied to the record store in one atomic batch
 /// together with the LSN, then applied to the in-memory vector index. Mutations apply in LSN order. When a write method
-/// returns, the write is applied (visible to reads) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
+/// returns, the write is applied (visible to reads and to searches) and as durable as the mode promises: <see cref="DurabilityMode.Sync"/>
 /// and <see cref="DurabilityMode.Group"/> survive a crash, <see cref="DurabilityMode.None"/> may lose the last
 /// few milliseconds.</para>
+/// <para>Vector indexing is off the write path: once a collection is on HNSW, an applied vector goes into the index's
+/// backlog and a background indexer links it into the graph in batches. Searches scan the backlog exactly and merge it
+/// with the graph's hits, so a vector is searchable as soon as its write is applied, as before; only the cost of a
+/// search grows with the backlog (<see cref="CollectionStats.PendingVectors"/>), which is bounded: past 65,536 unindexed
+/// vectors in a collection, applying waits for the indexer. A checkpoint (and close) drains the backlog into the graph
+/// before writing segments, so segments reflect exactly the applied LSN.</para>
 /// <para>On open, log entries above the store's applied LSN are replayed. A collection whose index a checkpoint wrote
 /// as HNSW segments (<c>index/c{id}/</c>) maps them and catches up with the records written after their LSN; any other
 /// collection's index is rebuilt from the stored records (and so is one whose segments are refused, with a warning).
 /// Directory layout: <c>LOCK</c>, <c>rocksdb/</c> (record store), <c>log/</c> (write-ahead log), <c>index/</c> (segments).</para>
 /// </remarks>
-public sealed class AgentDatabase : IDisposable
+public sealed partial class AgentDatabase : IDisposable
 {
     /// <summary>The longest record id, in UTF-8 bytes.</summary>
     public const int MaxIdBytes = StorageKeys.MaxIdBytes;
@@ -39,6 +45,9 @@ public sealed class AgentDatabase : IDisposable
     private const string LogDirectoryName = "log";
     private const string IndexDirectoryName = "index";
     private const int MaxCollectionNameLength = 128;
+
+    // Every write buffer starts with this much room, where the log writes its entry header (no copy of the entry).
+    private const int LogRoom = LogEntryHeader.Size;
 
     private readonly string _path;
     private readonly AgentDatabaseOptions _options;
@@ -174,7 +183,7 @@ public sealed class AgentDatabase : IDisposable
 
         long created = NowUnixMs();
         int size = LogEntryCodec.HeaderSize + 8 + Encoding.UTF8.GetByteCount(name);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         long lsn;
         long ticket;
         try
@@ -182,13 +191,14 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (_logical.ContainsKey(name))
                 {
                     throw new CollectionAlreadyExistsException(name);
                 }
 
-                LogEntryCodec.EncodeCreate(buffer, created, name, dimension, metric);
-                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                LogEntryCodec.EncodeCreate(buffer.AsSpan(LogRoom, size), created, name, dimension, metric);
+                (lsn, ticket) = AppendLocked(buffer, size);
                 _logical[name] = new LogicalCollection(lsn, dimension, metric);
             }
         }
@@ -208,7 +218,7 @@ public sealed class AgentDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         int size = LogEntryCodec.HeaderSize + 8;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         long lsn;
         long ticket;
         try
@@ -216,14 +226,15 @@ public sealed class AgentDatabase : IDisposable
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 if (!_logical.TryGetValue(name, out LogicalCollection collection))
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     return false;
                 }
 
-                LogEntryCodec.EncodeDrop(buffer, NowUnixMs(), collection.Id);
-                (lsn, ticket) = AppendLocked(buffer.AsSpan(0, size));
+                LogEntryCodec.EncodeDrop(buffer.AsSpan(LogRoom, size), NowUnixMs(), collection.Id);
+                (lsn, ticket) = AppendLocked(buffer, size);
                 _logical.Remove(name);
             }
         }
@@ -464,7 +475,8 @@ public sealed class AgentDatabase : IDisposable
     /// Writes each HNSW-tier collection's new vectors as an immutable index segment (fsynced, renamed, directory
     /// fsynced), flushes the record store (making everything applied durable in it), names the segments in each
     /// collection's manifest together with the applied LSN they reflect, and truncates the log below that LSN, except
-    /// what registered log readers still need. Writes pause while the segments are written. Segments with many deleted
+    /// what registered log readers still need. Writes pause while the index backlog (vectors not yet linked into the
+    /// graph by the background indexer) is linked and the segments are written. Segments with many deleted
     /// points (or too many segments) are then merged. Runs automatically past
     /// <see cref="AgentDatabaseOptions.CheckpointLogBytes"/>.
     /// </summary>
@@ -669,6 +681,7 @@ public sealed class AgentDatabase : IDisposable
                     IndexSegments = index.SegmentCount,
                     VectorsFromSegments = index.VectorsFromSegments,
                     VectorsRebuilt = index.VectorsRebuilt,
+                    PendingVectors = index.PendingVectors,
                 });
             }
 
@@ -757,6 +770,21 @@ public sealed class AgentDatabase : IDisposable
         }
     }
 
+    /// <summary>For tests: the vector index of <paramref name="collection"/> (to pause its background indexer).</summary>
+    internal TieredVectorIndex IndexOf(string collection)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return RequireCollection(collection).Index;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
     internal static void ValidateId(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -786,18 +814,19 @@ public sealed class AgentDatabase : IDisposable
         Span<byte> idUtf8 = stackalloc byte[MaxIdBytes];
         idUtf8 = idUtf8[..Encoding.UTF8.GetBytes(id, idUtf8)];
         int size = LogEntryCodec.WritesSize(1, idUtf8.Length + payload.Length + (4L * vector.Length));
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         try
         {
             lock (_appendLock)
             {
                 ThrowIfClosed();
+                ThrowIfReplica();
                 LogicalCollection target = ResolveForWrite(collection, vector.Length);
-                Span<byte> entry = buffer.AsSpan(0, size);
+                Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], 1);
                 LogEntryCodec.EncodeWrite(entry[offset..], kind, target.Id, idUtf8, payload, vector);
-                (long lsn, long ticket) = AppendLocked(entry);
+                (long lsn, long ticket) = AppendLocked(buffer, size);
                 return (buffer, size, lsn, ticket);
             }
         }
@@ -835,13 +864,14 @@ public sealed class AgentDatabase : IDisposable
             throw new ArgumentException($"The batch encodes to {size} bytes; one log entry holds at most {_log.MaxPayloadBytes} (raise LogPageSizeBits or split the batch).", nameof(batch));
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         try
         {
             lock (_appendLock)
             {
                 ThrowIfClosed();
-                Span<byte> entry = buffer.AsSpan(0, size);
+                ThrowIfReplica();
+                Span<byte> entry = buffer.AsSpan(LogRoom, size);
                 int offset = LogEntryCodec.WriteHeader(entry, LogOpCode.Writes, NowUnixMs());
                 offset += LogEntryCodec.WriteCount(entry[offset..], operations.Count);
                 for (int i = 0; i < operations.Count; i++)
@@ -852,7 +882,7 @@ public sealed class AgentDatabase : IDisposable
                     offset += LogEntryCodec.EncodeWrite(entry[offset..], op.Kind, target.Id, bytes.Slice(op.IdOffset, op.IdLength), bytes.Slice(op.PayloadOffset, op.PayloadLength), vector);
                 }
 
-                (long lsn, long ticket) = AppendLocked(entry);
+                (long lsn, long ticket) = AppendLocked(buffer, size);
                 return (buffer, size, lsn, ticket);
             }
         }
@@ -863,10 +893,14 @@ public sealed class AgentDatabase : IDisposable
         }
     }
 
-    /// <summary>Appends under <see cref="_appendLock"/>: the LSN order, the ticket order and the log order are one order.</summary>
-    private (long Lsn, long Ticket) AppendLocked(ReadOnlySpan<byte> entry)
+    /// <summary>
+    /// Appends the entry at <c>buffer[LogRoom..(LogRoom + size)]</c> under <see cref="_appendLock"/>: the LSN order, the
+    /// ticket order and the log order are one order. The log writes its header into the room in front, so the entry is
+    /// not copied before the log's own page.
+    /// </summary>
+    private (long Lsn, long Ticket) AppendLocked(byte[] buffer, int size)
     {
-        long lsn = _log.Append(entry);
+        long lsn = _log.AppendWithHeaderRoom(buffer.AsSpan(0, LogRoom + size));
         long ticket = _nextTicket++;
         Interlocked.Increment(ref _inflight);
         return (lsn, ticket);
@@ -928,7 +962,7 @@ public sealed class AgentDatabase : IDisposable
         bool existed;
         try
         {
-            existed = ApplyEntry(lsn, buffer.AsMemory(0, size), updateIndex: true);
+            existed = ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
         }
         catch (Exception exception)
         {

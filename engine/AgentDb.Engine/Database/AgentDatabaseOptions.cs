@@ -40,6 +40,12 @@ public sealed class AgentDatabaseOptions
     /// </summary>
     public int HnswThreshold { get; init; } = Index.TieredVectorIndex.DefaultHnswThreshold;
 
+    /// <summary>
+    /// The role the database opens in (default <see cref="DatabaseRole.Primary"/>). A replica refuses client writes with
+    /// <see cref="NotPrimaryException"/> and takes its primary's entries through <see cref="AgentDatabase.ApplyReplicated(Log.LogRecord)"/>.
+    /// </summary>
+    public DatabaseRole Role { get; init; } = DatabaseRole.Primary;
+
     /// <summary>Receives warnings, such as a torn log tail cut at open. Null discards them.</summary>
     public Action<string>? Warning { get; init; }
 }

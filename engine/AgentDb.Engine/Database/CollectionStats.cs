@@ -22,4 +22,10 @@ public sealed record CollectionStats(string Name, int Dimension, DistanceMetric 
     /// those written after the segments' LSN when segments were loaded.
     /// </summary>
     public long VectorsRebuilt { get; init; }
+
+    /// <summary>
+    /// Vectors applied but not yet linked into the HNSW graph (the background indexer's backlog; 0 in the exact tier).
+    /// Searches scan them exactly meanwhile, so they are found; a large figure means the indexer lags behind ingest.
+    /// </summary>
+    public long PendingVectors { get; init; }
 }

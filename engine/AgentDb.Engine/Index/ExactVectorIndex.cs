@@ -36,22 +36,28 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
 
     public long MemoryBytes => ((long)_chunks.Count * ChunkRows * Dimension * sizeof(float)) + ((long)_ids.Length * sizeof(long)) + ((long)_slotOf.Count * 24);
 
-    public void Upsert(long internalId, ReadOnlySpan<float> vector)
+    public void Upsert(long internalId, ReadOnlySpan<float> vector) => Put(internalId, vector);
+
+    /// <summary>Inserts or replaces the vector of <paramref name="internalId"/>; returns whether the id was new.</summary>
+    public bool Put(long internalId, ReadOnlySpan<float> vector)
     {
         CheckDimension(vector.Length);
         _lock.EnterWriteLock();
         try
         {
+            bool added = false;
             if (!_slotOf.TryGetValue(internalId, out int slot))
             {
                 slot = _count;
                 EnsureCapacity(slot + 1);
                 _slotOf.Add(internalId, slot);
                 _ids[slot] = internalId;
-                _count = slot + 1;
+                Volatile.Write(ref _count, slot + 1);
+                added = true;
             }
 
             vector.CopyTo(Row(slot));
+            return added;
         }
         finally
         {
@@ -168,6 +174,44 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
             {
                 Row(slot).CopyTo(vectors.AsSpan(slot * Dimension, Dimension));
             }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Whether <paramref name="internalId"/> is held.</summary>
+    public bool Contains(long internalId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _slotOf.ContainsKey(internalId);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Copies up to <paramref name="ids"/>.Length rows (the first ones held) into <paramref name="ids"/> and
+    /// <paramref name="vectors"/> (row i at <c>i * Dimension</c>); returns how many.
+    /// </summary>
+    public int CopyRows(Span<long> ids, Span<float> vectors)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            int rows = Math.Min(_count, Math.Min(ids.Length, vectors.Length / Dimension));
+            _ids.AsSpan(0, rows).CopyTo(ids);
+            for (int slot = 0; slot < rows; slot++)
+            {
+                Row(slot).CopyTo(vectors.Slice(slot * Dimension, Dimension));
+            }
+
+            return rows;
         }
         finally
         {

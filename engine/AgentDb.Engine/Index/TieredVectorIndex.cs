@@ -10,23 +10,44 @@ namespace AgentDb.Index;
 /// found, and a scan of a few thousand rows costs less than a graph — and, once it holds <see cref="HnswThreshold"/>
 /// vectors, a <see cref="SegmentedVectorIndex"/> in the collection's own directory: immutable, memory-mapped HNSW
 /// segments written at checkpoints plus a mutable in-memory HNSW graph for what came after (Qdrant makes the same cut
-/// with its indexing threshold). The switch builds the graph from the exact tier on all cores, then publishes it;
-/// searches in flight finish on the tier they started on.
+/// with its indexing threshold).
 /// </summary>
 /// <remarks>
+/// <para><b>Indexing is off the write path.</b> In the graph tier an upsert puts the vector into a backlog of not yet
+/// indexed vectors (an exact-scan buffer) and returns; a background indexer moves the backlog into the mutable graph in
+/// batches (<see cref="SegmentedVectorIndex.AddBatch"/>; a full batch on all cores, a small one on one thread). A
+/// search scans the backlog exactly and merges it with the graph's hits, so every vector upserted before the search
+/// started is a candidate at once; where an id is in the backlog, the backlog's vector is the current one and the
+/// graph's hit for it is dropped. The switch from
+/// the exact tier is the same thing: an empty graph is put in front of the exact rows, which become its backlog, and the
+/// indexer fills the graph while the scan keeps serving. When the backlog exceeds its limit
+/// (<see cref="DefaultMaxPendingVectors"/>) an upsert waits for the indexer, so memory and search time stay bounded.</para>
+/// <para>The indexer moves a batch in three steps: copy up to <see cref="IndexerBatchSize"/> rows out of the backlog
+/// and mark their ids in flight (short lock), link them into the graph (no lock shared with writers), then take each
+/// from the backlog (short lock) — unless a write changed that id meanwhile: then the graph's node for it is the stale
+/// one and is deleted, and the backlog keeps the new state.</para>
 /// <para>As <see cref="ICollectionVectorIndex"/> requires: searches may run concurrently with everything; mutators are
-/// called by one thread at a time. An update in the graph tier is a delete plus an add: in a segment the old point is
-/// tombstoned (a waypoint until compaction), in the mutable graph it stays as a deleted waypoint.</para>
+/// called by one thread at a time. An update in the graph tier deletes the old point (in a segment it is tombstoned, a
+/// waypoint until compaction; in the mutable graph it stays as a deleted waypoint) and puts the new vector in the
+/// backlog.</para>
 /// <para>Persistence (graph tier only; the exact tier is rebuilt by a scan of the records, which the catch-up after a
-/// load needs anyway): <see cref="SealForCheckpoint"/> writes the mutable graph as a new segment,
-/// <see cref="PublishCheckpoint"/> names the segments in the manifest together with the log position they reflect, and
-/// <see cref="TryOpenSegments"/> maps them back on open. The maintenance calls (seal, publish, compact, copy, dispose)
-/// are serialised by one lock; they may run beside searches and mutators.</para>
+/// load needs anyway): <see cref="SealForCheckpoint"/> first drains the backlog into the graph (while the caller holds
+/// writes back), then writes the mutable graph as a new segment, so the segment reflects exactly the writes
+/// applied; <see cref="PublishCheckpoint"/> names the segments in the manifest together with the log position they
+/// reflect, and <see cref="TryOpenSegments"/> maps them back on open. The maintenance calls (seal, publish, compact,
+/// copy, dispose) are serialised by one lock; they may run beside searches and mutators. Dispose without a seal drops
+/// the backlog (derived data: the records hold it).</para>
 /// </remarks>
 internal sealed class TieredVectorIndex : ICollectionVectorIndex
 {
     /// <summary>Vectors at which a collection moves from the exact scan to HNSW.</summary>
     public const int DefaultHnswThreshold = 20_000;
+
+    /// <summary>Unindexed vectors beyond which an upsert waits for the background indexer.</summary>
+    public const int DefaultMaxPendingVectors = 65_536;
+
+    /// <summary>The most vectors the background indexer links in one batch.</summary>
+    public const int IndexerBatchSize = 2_048;
 
     /// <summary>The search breadth used by the HNSW tier (at least k).</summary>
     public const int SearchEf = 64;
@@ -40,25 +61,50 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>Segments are merged once more than this fraction of their nodes are deleted (tombstones and waypoints).</summary>
     public const double CompactDeadFraction = 0.2;
 
+    private const int DrainBatchSize = 16_384;
+
+    // Batches at least this large are linked on all cores (as a rebuild at open is); smaller ones, such as a
+    // checkpoint's drain of a few hundred vectors, on one thread, where fanning out costs more than it saves.
+    private const int ParallelLinkMinimum = 1_024;
+
     private readonly string _directory;
+    private readonly int _maxPendingVectors;
     private readonly Lock _maintenanceLock = new();
-    private ExactVectorIndex? _exact;
+
+    // Mutators and the indexer's take and finish steps; short. Never held while linking.
+    private readonly Lock _tierLock = new();
+
+    // One batch moves from the backlog to the graph at a time (the background indexer, or a drain). Taken before _tierLock.
+    private readonly Lock _indexerLock = new();
+    private readonly object _backlogShrunk = new();
+    private readonly HashSet<long> _inFlight = new();
+    private readonly HashSet<long> _changedInFlight = new();
+
+    // The exact tier, or the graph tier's backlog of vectors not yet in the graph.
+    private ExactVectorIndex _pending;
     private SegmentedVectorIndex? _graph;
-    private bool _disposed;
+    private int _liveCount;
+    private int _indexerScheduled;
+    private int _paused;
+    private volatile Exception? _indexerFault;
+    private volatile bool _disposed;
 
     /// <param name="dimension">Floats per vector.</param>
     /// <param name="metric">How distances are measured.</param>
     /// <param name="hnswThreshold">Vectors at which the graph tier takes over; at least 1.</param>
     /// <param name="directory">Where the graph tier keeps its segment files (created when first needed).</param>
-    public TieredVectorIndex(int dimension, DistanceMetric metric, int hnswThreshold, string directory)
+    /// <param name="maxPendingVectors">Unindexed vectors beyond which an upsert waits for the indexer; at least 1.</param>
+    public TieredVectorIndex(int dimension, DistanceMetric metric, int hnswThreshold, string directory, int maxPendingVectors = DefaultMaxPendingVectors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hnswThreshold, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingVectors, 1);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Dimension = dimension;
         Metric = metric;
         HnswThreshold = hnswThreshold;
         _directory = directory;
-        _exact = new ExactVectorIndex(dimension, metric);
+        _maxPendingVectors = maxPendingVectors;
+        _pending = new ExactVectorIndex(dimension, metric);
     }
 
     public int Dimension { get; }
@@ -82,64 +128,162 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>Vectors inserted from the record store when the index was opened: a full rebuild, or the catch-up after a load.</summary>
     public long VectorsRebuilt { get; private set; }
 
-    public int Count => Volatile.Read(ref _graph)?.Count ?? Volatile.Read(ref _exact)?.Count ?? 0;
+    /// <summary>Vectors upserted in the graph tier and not yet in the graph (searched exactly meanwhile); 0 in the exact tier.</summary>
+    public int PendingVectors => Volatile.Read(ref _graph) is null ? 0 : Volatile.Read(ref _pending).Count;
+
+    /// <summary>The failure that stopped the background indexer, if any (the backlog keeps serving searches exactly).</summary>
+    public Exception? IndexerFault => _indexerFault;
+
+    public int Count => Volatile.Read(ref _graph) is null ? Volatile.Read(ref _pending).Count : Volatile.Read(ref _liveCount);
 
     public long MemoryBytes
     {
         get
         {
+            long pending = Volatile.Read(ref _pending).MemoryBytes;
             SegmentedVectorIndex? graph = Volatile.Read(ref _graph);
             if (graph is not null)
             {
                 // Vectors, level-0 links (count + 2M), id and level bookkeeping; upper levels add about 1/M more links.
                 // Segment pages are mapped, not allocated, but they are what a search touches: counted alike.
-                return (long)graph.Count * ((Dimension * sizeof(float)) + ((1 + (2 * 16)) * sizeof(int)) + 32);
+                return pending + ((long)graph.Count * ((Dimension * sizeof(float)) + ((1 + (2 * 16)) * sizeof(int)) + 32));
             }
 
-            return Volatile.Read(ref _exact)?.MemoryBytes ?? 0;
+            return pending;
         }
     }
 
     public void Upsert(long internalId, ReadOnlySpan<float> vector)
     {
-        SegmentedVectorIndex? graph = _graph;
-        if (graph is not null)
+        lock (_tierLock)
         {
-            graph.Delete(internalId);
-            graph.Add(internalId, vector);
-            return;
+            SegmentedVectorIndex? graph = _graph;
+            ExactVectorIndex pending = _pending;
+            if (graph is null)
+            {
+                pending.Put(internalId, vector);
+                if (pending.Count < HnswThreshold)
+                {
+                    return;
+                }
+
+                // The switch: an empty graph goes in front of the exact rows, which become its backlog; the indexer fills
+                // the graph in the background while the scan keeps serving.
+                DeleteFiles();
+                graph = new SegmentedVectorIndex(_directory, GraphOptions(pending.Count + 1024), sealThreshold: int.MaxValue);
+                Volatile.Write(ref _liveCount, pending.Count);
+                Volatile.Write(ref _graph, graph);
+            }
+            else
+            {
+                bool existed = graph.Delete(internalId);
+                existed |= !pending.Put(internalId, vector);
+                if (!existed)
+                {
+                    Volatile.Write(ref _liveCount, _liveCount + 1);
+                }
+
+                NoteChangeInFlight(internalId);
+            }
         }
 
-        ExactVectorIndex exact = _exact!;
-        exact.Upsert(internalId, vector);
-        if (exact.Count >= HnswThreshold)
-        {
-            exact.Snapshot(out long[] ids, out float[] vectors);
-            Publish(BuildGraph(ids, vectors));
-        }
+        ScheduleIndexer();
+        WaitWhileBacklogFull();
     }
 
-    public bool Delete(long internalId) => _graph?.Delete(internalId) ?? _exact!.Delete(internalId);
+    public bool Delete(long internalId)
+    {
+        lock (_tierLock)
+        {
+            bool existed = _pending.Delete(internalId);
+            SegmentedVectorIndex? graph = _graph;
+            if (graph is null)
+            {
+                return existed;
+            }
+
+            existed |= graph.Delete(internalId);
+            if (existed)
+            {
+                Volatile.Write(ref _liveCount, _liveCount - 1);
+            }
+
+            NoteChangeInFlight(internalId);
+            return existed;
+        }
+    }
 
     public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter = null)
     {
         SegmentedVectorIndex? graph = Volatile.Read(ref _graph);
+        ExactVectorIndex pending = Volatile.Read(ref _pending); // replaced only by Rebuild, at open
         if (graph is null)
         {
-            ExactVectorIndex? exact = Volatile.Read(ref _exact);
-            if (exact is not null)
+            return pending.Search(query, k, results, filter);
+        }
+
+        // The backlog first: a vector that leaves it during this search was published in the graph before it left, so
+        // the graph search that follows finds it.
+        VectorSearchHit[] backlog = ArrayPool<VectorSearchHit>.Shared.Rent(k);
+        VectorSearchHit[] indexed = ArrayPool<VectorSearchHit>.Shared.Rent(k);
+        try
+        {
+            int fromBacklog = pending.Count == 0 ? 0 : pending.Search(query, k, backlog, filter);
+            int fromGraph = filter is null ? SearchGraph(graph, query, k, indexed) : SearchFiltered(graph, query, k, indexed, filter);
+            return Merge(pending, backlog.AsSpan(0, fromBacklog), indexed.AsSpan(0, fromGraph), k, results);
+        }
+        finally
+        {
+            ArrayPool<VectorSearchHit>.Shared.Return(indexed);
+            ArrayPool<VectorSearchHit>.Shared.Return(backlog);
+        }
+    }
+
+    /// <summary>
+    /// Merges the backlog's hits with the graph's, nearest first, keeping k. A graph hit whose id is (still or again) in
+    /// the backlog is dropped: the backlog holds that id's current vector.
+    /// </summary>
+    private static int Merge(ExactVectorIndex pending, ReadOnlySpan<VectorSearchHit> backlog, ReadOnlySpan<VectorSearchHit> indexed, int k, Span<VectorSearchHit> results)
+    {
+        bool checkBacklog = pending.Count > 0 || backlog.Length > 0;
+        int count = 0;
+        int b = 0;
+        int g = 0;
+        while (count < k && (b < backlog.Length || g < indexed.Length))
+        {
+            if (g >= indexed.Length || (b < backlog.Length && backlog[b].Distance <= indexed[g].Distance))
             {
-                return exact.Search(query, k, results, filter);
+                results[count++] = backlog[b++];
+                continue;
             }
 
-            graph = Volatile.Read(ref _graph)!;   // the exact tier is cleared only after the graph is published
+            VectorSearchHit hit = indexed[g++];
+            if (checkBacklog && (Holds(backlog, hit.InternalId) || pending.Contains(hit.InternalId)))
+            {
+                continue;
+            }
+
+            results[count++] = hit;
         }
 
-        if (filter is not null)
+        return count;
+    }
+
+    private static bool Holds(ReadOnlySpan<VectorSearchHit> hits, long id)
+    {
+        foreach (VectorSearchHit hit in hits)
         {
-            return SearchFiltered(graph, query, k, results, filter);
+            if (hit.InternalId == id)
+            {
+                return true;
+            }
         }
 
+        return false;
+    }
+
+    private static int SearchGraph(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results)
+    {
         SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(k);
         try
         {
@@ -214,29 +358,37 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         }
     }
 
-    /// <summary>Replaces the whole content with the given vectors; the graph tier's files are discarded first.</summary>
+    /// <summary>Replaces the whole content with the given vectors; the graph tier's files are discarded first. Used at open.</summary>
     public void Rebuild(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors)
     {
         lock (_maintenanceLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            VectorsFromSegments = 0;
-            VectorsRebuilt = ids.Length;
-            SegmentedVectorIndex? old = _graph;
-            if (ids.Length >= HnswThreshold)
+            lock (_indexerLock)
             {
+                VectorsFromSegments = 0;
+                VectorsRebuilt = ids.Length;
+                SegmentedVectorIndex? old = _graph;
+                var pending = new ExactVectorIndex(Dimension, Metric);
+                if (ids.Length >= HnswThreshold)
+                {
+                    Volatile.Write(ref _graph, null);
+                    old?.Dispose();
+                    DeleteFiles();
+                    var graph = new SegmentedVectorIndex(_directory, GraphOptions(ids.Length + 1024), sealThreshold: int.MaxValue);
+                    graph.AddBatch(ids, vectors);
+                    Volatile.Write(ref _pending, pending);
+                    Volatile.Write(ref _liveCount, graph.Count);
+                    Volatile.Write(ref _graph, graph);
+                    return;
+                }
+
+                pending.Rebuild(ids, vectors);
+                Volatile.Write(ref _pending, pending);
                 Volatile.Write(ref _graph, null);
                 old?.Dispose();
-                Publish(BuildGraph(ids, vectors));
-                return;
+                DeleteFiles();
             }
-
-            var exact = new ExactVectorIndex(Dimension, Metric);
-            exact.Rebuild(ids, vectors);
-            Volatile.Write(ref _exact, exact);
-            Volatile.Write(ref _graph, null);
-            old?.Dispose();
-            DeleteFiles();
         }
     }
 
@@ -274,8 +426,9 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
 
                 graph.VerifySegments();
                 segmentLsn = graph.PersistedLsn;
+                Volatile.Write(ref _pending, new ExactVectorIndex(Dimension, Metric));
+                Volatile.Write(ref _liveCount, graph.Count);
                 Volatile.Write(ref _graph, graph);
-                Volatile.Write(ref _exact, null);
                 return true;
             }
             catch (Exception exception) when (exception is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
@@ -298,20 +451,26 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     public void CatchUp(IEnumerable<long> staleIds, ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors)
     {
         SegmentedVectorIndex graph = Volatile.Read(ref _graph) ?? throw new InvalidOperationException("No segments are loaded.");
-        foreach (long id in staleIds)
+        lock (_tierLock)
         {
-            graph.Delete(id);
+            foreach (long id in staleIds)
+            {
+                graph.Delete(id);
+            }
+
+            graph.AddBatch(ids, vectors);
+            Volatile.Write(ref _liveCount, graph.Count);
         }
 
-        graph.AddBatch(ids, vectors);
         VectorsRebuilt = ids.Length;
         VectorsFromSegments = graph.Count - ids.Length;
     }
 
     /// <summary>
-    /// Writes the graph tier's mutable part as a new segment (not yet named by the manifest); false in the exact tier.
-    /// Mutations of this collection wait while the file is written.
+    /// Drains the backlog into the graph and writes the graph tier's mutable part as a new segment (not yet named by the
+    /// manifest); false in the exact tier. The caller holds writes back, so the segment reflects exactly what was applied.
     /// </summary>
+    /// <exception cref="IOException">The segment could not be written, or the background indexer failed earlier.</exception>
     public bool SealForCheckpoint()
     {
         lock (_maintenanceLock)
@@ -321,6 +480,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
                 return false;
             }
 
+            DrainPending();
             _graph.SealMutable();
             return true;
         }
@@ -374,6 +534,44 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         }
     }
 
+    /// <summary>
+    /// Moves the whole backlog into the graph now, whether the background indexer is paused or not; returns when the
+    /// backlog is empty (vectors upserted meanwhile are moved too).
+    /// </summary>
+    /// <exception cref="IOException">The background indexer failed earlier: the backlog cannot be indexed.</exception>
+    public void DrainPending()
+    {
+        while (MoveBatch(DrainBatchSize))
+        {
+        }
+
+        if (_indexerFault is { } fault && PendingVectors > 0)
+        {
+            throw new IOException($"Indexing the vectors of '{_directory}' failed earlier; {PendingVectors} vectors remain unindexed.", fault);
+        }
+    }
+
+    /// <summary>For tests: stops the background indexer after the batch it is linking (waits for that batch).</summary>
+    internal void PauseIndexing()
+    {
+        Volatile.Write(ref _paused, 1);
+        lock (_indexerLock)
+        {
+            // a batch being linked finishes before this returns
+        }
+    }
+
+    /// <summary>For tests: lets the background indexer run again.</summary>
+    internal void ResumeIndexing()
+    {
+        Volatile.Write(ref _paused, 0);
+        ScheduleIndexer();
+    }
+
+    /// <summary>For tests: waits until the background indexer has emptied the backlog; false when it did not in time.</summary>
+    internal bool WaitForIndexing(TimeSpan timeout) =>
+        SpinWait.SpinUntil(() => PendingVectors == 0 || _indexerFault is not null, timeout) && _indexerFault is null;
+
     /// <summary>Disposes the index and deletes its files (the collection was dropped).</summary>
     public void Drop()
     {
@@ -399,10 +597,160 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
             return;
         }
 
-        // Only the current tiers: a replaced tier may still serve a search in flight and is left to the collector.
         _disposed = true;
+        lock (_backlogShrunk)
+        {
+            Monitor.PulseAll(_backlogShrunk);
+        }
+
+        lock (_indexerLock)
+        {
+            // The background indexer sees _disposed before its next batch; this waits for the one in progress.
+        }
+
+        // Only the current tiers: a replaced tier may still serve a search in flight and is left to the collector.
         _graph?.Dispose();
-        _exact?.Dispose();
+        _pending.Dispose();
+    }
+
+    /// <summary>Starts the background indexer on the thread pool unless it runs, is paused, failed or has nothing to do.</summary>
+    private void ScheduleIndexer()
+    {
+        if (_disposed || Volatile.Read(ref _paused) != 0 || _indexerFault is not null || PendingVectors == 0)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _indexerScheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static index => index.RunIndexer(), this, preferLocal: false);
+        }
+    }
+
+    private void RunIndexer()
+    {
+        try
+        {
+            while (!_disposed && Volatile.Read(ref _paused) == 0 && MoveBatch(IndexerBatchSize))
+            {
+            }
+        }
+        catch (Exception exception)
+        {
+            // The backlog keeps serving searches exactly; a checkpoint reports the failure (DrainPending).
+            _indexerFault = exception;
+            lock (_backlogShrunk)
+            {
+                Monitor.PulseAll(_backlogShrunk);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _indexerScheduled, 0);
+        }
+
+        ScheduleIndexer(); // vectors upserted after the last look
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="maxRows"/> vectors from the backlog into the graph; false when there was nothing to move
+    /// (or the index is disposed). See the class remarks for the three steps.
+    /// </summary>
+    private bool MoveBatch(int maxRows)
+    {
+        lock (_indexerLock)
+        {
+            SegmentedVectorIndex? graph = _graph;
+            if (_disposed || graph is null || _indexerFault is not null)
+            {
+                return false;
+            }
+
+            long[] ids;
+            float[] vectors;
+            int rows;
+            lock (_tierLock)
+            {
+                rows = Math.Min(_pending.Count, maxRows);
+                if (rows == 0)
+                {
+                    return false;
+                }
+
+                ids = ArrayPool<long>.Shared.Rent(rows);
+                vectors = ArrayPool<float>.Shared.Rent(rows * Dimension);
+                rows = _pending.CopyRows(ids.AsSpan(0, rows), vectors.AsSpan(0, rows * Dimension));
+                for (int i = 0; i < rows; i++)
+                {
+                    _inFlight.Add(ids[i]);
+                }
+            }
+
+            try
+            {
+                // Large batches on all cores, small ones on one thread: see ParallelLinkMinimum.
+                int threads = rows >= ParallelLinkMinimum ? -1 : 1;
+                graph.AddBatch(ids.AsSpan(0, rows), vectors.AsSpan(0, rows * Dimension), threads);
+                lock (_tierLock)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        if (_changedInFlight.Contains(ids[i]))
+                        {
+                            graph.Delete(ids[i]); // written or deleted while linking: the node just linked is stale
+                        }
+                        else
+                        {
+                            _pending.Delete(ids[i]);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                lock (_tierLock)
+                {
+                    _inFlight.Clear();
+                    _changedInFlight.Clear();
+                }
+
+                ArrayPool<float>.Shared.Return(vectors);
+                ArrayPool<long>.Shared.Return(ids);
+            }
+        }
+
+        lock (_backlogShrunk)
+        {
+            Monitor.PulseAll(_backlogShrunk);
+        }
+
+        return true;
+    }
+
+    /// <summary>Under <see cref="_tierLock"/>: records that a write touched an id the indexer is linking.</summary>
+    private void NoteChangeInFlight(long internalId)
+    {
+        if (_inFlight.Count > 0 && _inFlight.Contains(internalId))
+        {
+            _changedInFlight.Add(internalId);
+        }
+    }
+
+    /// <summary>Backpressure: while the backlog is over its limit, the writer waits for the indexer.</summary>
+    private void WaitWhileBacklogFull()
+    {
+        if (Volatile.Read(ref _pending).Count <= _maxPendingVectors || _graph is null)
+        {
+            return;
+        }
+
+        lock (_backlogShrunk)
+        {
+            while (Volatile.Read(ref _pending).Count > _maxPendingVectors && !_disposed && _indexerFault is null && Volatile.Read(ref _paused) == 0)
+            {
+                Monitor.Wait(_backlogShrunk, 100);
+            }
+        }
     }
 
     private HnswOptions GraphOptions(int capacity) => new()
@@ -412,21 +760,6 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         EfSearch = SearchEf,
         InitialCapacity = capacity,
     };
-
-    /// <summary>A fresh graph tier over an emptied directory, filled on all cores.</summary>
-    private SegmentedVectorIndex BuildGraph(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors)
-    {
-        DeleteFiles();
-        var graph = new SegmentedVectorIndex(_directory, GraphOptions(ids.Length + 1024), sealThreshold: int.MaxValue);
-        graph.AddBatch(ids, vectors);
-        return graph;
-    }
-
-    private void Publish(SegmentedVectorIndex graph)
-    {
-        Volatile.Write(ref _graph, graph);
-        Volatile.Write(ref _exact, null);
-    }
 
     private void DeleteFiles()
     {

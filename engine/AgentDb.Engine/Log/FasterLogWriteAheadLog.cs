@@ -12,8 +12,8 @@ namespace AgentDb.Log;
 /// </summary>
 /// <remarks>
 /// <para>On disk, in the log directory: <c>wal.log.N</c> segment files (FASTER; log address A lives in segment
-/// <c>A &gt;&gt; SegmentSizeBits</c> at offset <c>A &amp; (segment size - 1)</c>), <c>commits/</c> (FASTER commit records:
-/// begin and committed-until addresses), and <c>wal.cuts</c> (torn-tail ranges that scans jump over; absent when none).
+/// <c>A &gt;&gt; SegmentSizeBits</c> at offset <c>A &amp; (segment size - 1)</c>), <c>commits/wal.commit</c> (FASTER's commit
+/// records — begin and committed-until addresses — in two slots rewritten in place: <see cref="InPlaceLogCommitManager"/>), and <c>wal.cuts</c> (torn-tail ranges that scans jump over; absent when none).
 /// FASTER opens segment files with O_SYNC, so a completed commit is on stable storage.</para>
 /// <para>Recovery on open scans every retained entry from the log's begin address (which <see cref="TruncateBelow"/>
 /// moves forward at each checkpoint) to the committed end, checking checksums and that each entry names its
@@ -35,6 +35,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     private readonly string _directory;
     private readonly WriteAheadLogOptions _options;
     private readonly IDevice _device;
+    private readonly InPlaceLogCommitManager? _commitManager; // FASTER disposes only a manager it created itself
     private readonly FasterLog _log;
     private readonly object _appendLock = new();
     private readonly LsnAddressIndex _index = new();
@@ -64,6 +65,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         _device = Devices.CreateLogDevice(Path.Combine(directory, SegmentFileBaseName), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
         try
         {
+            _commitManager = options.FasterCommitFiles ? null : new InPlaceLogCommitManager(Path.Combine(directory, CommitDirectoryName));
             var settings = new FasterLogSettings
             {
                 LogDevice = _device,
@@ -71,6 +73,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 MemorySizeBits = options.MemorySizeBits,
                 SegmentSizeBits = options.SegmentSizeBits,
                 LogCommitDir = Path.Combine(directory, CommitDirectoryName),
+                LogCommitManager = _commitManager,
                 LogChecksum = LogChecksumType.None, // our header carries a stronger checksum and the LSN chain
                 TryRecoverLatest = false,
                 AutoRefreshSafeTailAddress = false,
@@ -81,6 +84,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         }
         catch
         {
+            _commitManager?.Dispose();
             _device.Dispose();
             throw;
         }
@@ -90,6 +94,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
             // FASTER falls back to an empty log when no commit record can be read; with entries on disk that would
             // silently drop them, so refuse instead.
             _log.Dispose();
+            _commitManager?.Dispose();
             _device.Dispose();
             throw new IOException(
                 $"The write-ahead log in '{directory}' holds entries, but none of its commit records in '{Path.Combine(directory, CommitDirectoryName)}' could be restored; refusing to start it empty.");
@@ -149,6 +154,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         catch
         {
             log._log.Dispose();
+            log._commitManager?.Dispose();
             log._device.Dispose();
             throw;
         }
@@ -177,21 +183,70 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
             Span<byte> entry = _scratch.AsSpan(0, entryLength);
             payload.CopyTo(entry[LogEntryHeader.Size..]);
-            lsn = _nextLsn;
-            LogEntryHeader.Write(entry, lsn, _chainLsn);
-            long address = _log.Enqueue(entry); // waits (yielding) while the in-memory buffer is full
-            _index.Add(lsn, address);
-            _nextLsn = lsn + 1;
-            _chainLsn = lsn;
-            Volatile.Write(ref _lastLsn, lsn);
+            lsn = EnqueueLocked(entry);
         }
 
-        if (!_pending.IsSet)
-        {
-            _pending.Set();
-        }
-
+        SignalPending();
         return lsn;
+    }
+
+    /// <summary>
+    /// As <see cref="Append"/>, for a payload at <c>entry[LogEntryHeader.Size..]</c>: our header is written into the
+    /// first <see cref="LogEntryHeader.Size"/> bytes of <paramref name="entry"/> in place, so the payload is not copied
+    /// before FASTER copies it into its page.
+    /// </summary>
+    /// <exception cref="ArgumentException">The payload exceeds <see cref="MaxPayloadBytes"/>, or there is no room for the header.</exception>
+    /// <exception cref="IOException">The log failed earlier.</exception>
+    internal long AppendWithHeaderRoom(Span<byte> entry)
+    {
+        if (entry.Length < LogEntryHeader.Size)
+        {
+            throw new ArgumentException($"The entry has {entry.Length} bytes; the first {LogEntryHeader.Size} are the header's room.", nameof(entry));
+        }
+
+        if (entry.Length - LogEntryHeader.Size > _maxPayloadBytes)
+        {
+            ThrowPayloadTooLarge(entry.Length - LogEntryHeader.Size);
+        }
+
+        long lsn;
+        lock (_appendLock)
+        {
+            ThrowIfUnusable();
+            lsn = EnqueueLocked(entry);
+        }
+
+        SignalPending();
+        return lsn;
+    }
+
+    /// <summary>
+    /// Appends one entry under the LSN <paramref name="lsn"/> that another log assigned (a replica copying its primary's
+    /// log): LSNs stay strictly increasing but may skip values, as after <see cref="WriteAheadLogOptions.MinimumNextLsn"/>.
+    /// Later <see cref="Append"/> calls continue above it. Not durable until committed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lsn"/> is not above <see cref="LastLsn"/>.</exception>
+    /// <exception cref="ArgumentException">The payload does not fit in one log page.</exception>
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    /// <exception cref="IOException">An earlier commit failed; the log accepts no more appends.</exception>
+    public void AppendAt(long lsn, ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length > _maxPayloadBytes)
+        {
+            ThrowPayloadTooLarge(payload.Length);
+        }
+
+        lock (_appendLock)
+        {
+            ThrowIfUnusable();
+            if (lsn < _nextLsn)
+            {
+                throw new ArgumentOutOfRangeException(nameof(lsn), lsn, $"LSN {lsn} is not above the log's last LSN {_nextLsn - 1}.");
+            }
+
+            _nextLsn = lsn;
+            Append(payload); // the append lock is reentrant: nothing appends between moving the LSN and using it
+        }
     }
 
     /// <inheritdoc />
@@ -282,14 +337,14 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 while (iterator.GetNext(out byte[] entry, out int length, out long entryAddress, out _))
                 {
                     ReadOnlySpan<byte> bytes = entry.AsSpan(0, length);
-                    if (!LogEntryHeader.TryValidate(bytes, out long entryLsn, out _, out string? problem))
+                    if (!LogEntryHeader.TryValidate(bytes, out long entryLsn, out long previousLsn, out string? problem))
                     {
                         ThrowCorrupt(-1, entryAddress, problem!);
                     }
 
                     if (entryLsn >= lsn)
                     {
-                        yield return new LogRecord(entryLsn, entry.AsMemory(LogEntryHeader.Size, length - LogEntryHeader.Size));
+                        yield return new LogRecord(entryLsn, entry.AsMemory(LogEntryHeader.Size, length - LogEntryHeader.Size)) { PreviousLsn = previousLsn };
                     }
                 }
 
@@ -402,6 +457,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         _commits.SetFault(new ObjectDisposedException(nameof(FasterLogWriteAheadLog)));
         _disposeSource.Cancel();
         _log.Dispose();
+        _commitManager?.Dispose();
         _device.Dispose();
         _pending.Dispose();
         _disposeSource.Dispose();
@@ -747,6 +803,27 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 _options.Warning?.Invoke(exception.Message);
                 return; // the signal is faulted: every waiter and later append sees the failure
             }
+        }
+    }
+
+    /// <summary>Seals the header in front of the payload and enqueues the entry. Under <see cref="_appendLock"/>.</summary>
+    private long EnqueueLocked(Span<byte> entry)
+    {
+        long lsn = _nextLsn;
+        LogEntryHeader.Write(entry, lsn, _chainLsn);
+        long address = _log.Enqueue(entry); // waits (yielding) while the in-memory buffer is full
+        _index.Add(lsn, address);
+        _nextLsn = lsn + 1;
+        _chainLsn = lsn;
+        Volatile.Write(ref _lastLsn, lsn);
+        return lsn;
+    }
+
+    private void SignalPending()
+    {
+        if (!_pending.IsSet)
+        {
+            _pending.Set();
         }
     }
 

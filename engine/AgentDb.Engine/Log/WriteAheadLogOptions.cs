@@ -28,4 +28,10 @@ public sealed class WriteAheadLogOptions
     /// Receives warnings (a torn tail cut at open, for example). Null discards them. Called on the thread that caused them.
     /// </summary>
     public Action<string>? Warning { get; init; }
+
+    /// <summary>
+    /// For the benchmark's comparison: FASTER's own commit manager (a new commit file per commit, the one before last
+    /// deleted) instead of <see cref="InPlaceLogCommitManager"/>. Default false.
+    /// </summary>
+    internal bool FasterCommitFiles { get; init; }
 }

@@ -24,18 +24,24 @@ internal static class RecordValueCodec
 
     public static void Encode(Span<byte> destination, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> vector, long internalId, long createdUnixMs, long updatedUnixMs, long lsn)
     {
+        EncodeHeader(destination, payload.Length, vector.Length, internalId, createdUnixMs, updatedUnixMs, lsn);
+        payload.CopyTo(destination[HeaderSize..]);
+        vector.CopyTo(destination[(HeaderSize + payload.Length)..]);
+    }
+
+    /// <summary>The first <see cref="HeaderSize"/> bytes of a value; the payload and the vector follow them.</summary>
+    public static void EncodeHeader(Span<byte> destination, int payloadLength, int vectorBytes, long internalId, long createdUnixMs, long updatedUnixMs, long lsn)
+    {
         destination[0] = Version;
-        destination[1] = vector.IsEmpty ? (byte)0 : HasVectorFlag;
+        destination[1] = vectorBytes == 0 ? (byte)0 : HasVectorFlag;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], 0);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], payloadLength);
         BinaryPrimitives.WriteInt64LittleEndian(destination[8..], internalId);
         BinaryPrimitives.WriteInt64LittleEndian(destination[16..], createdUnixMs);
         BinaryPrimitives.WriteInt64LittleEndian(destination[24..], updatedUnixMs);
         BinaryPrimitives.WriteInt64LittleEndian(destination[32..], lsn);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[40..], vector.Length / sizeof(float));
+        BinaryPrimitives.WriteInt32LittleEndian(destination[40..], vectorBytes / sizeof(float));
         BinaryPrimitives.WriteUInt32LittleEndian(destination[44..], 0);
-        payload.CopyTo(destination[HeaderSize..]);
-        vector.CopyTo(destination[(HeaderSize + payload.Length)..]);
     }
 
     /// <summary>Reads the fixed header; throws <see cref="InvalidDataException"/> for a value that is not a version-1 record.</summary>

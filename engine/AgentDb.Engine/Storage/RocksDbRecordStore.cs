@@ -33,7 +33,6 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly Dictionary<long, CollectionDescriptor> _collections = new();
     private readonly WriteBatch _batch = new();
     private readonly Dictionary<long, CollectionDescriptor> _touched = new();
-    private byte[] _valueScratch = new byte[4096];
     private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
     private long _appliedLsn;
     private bool _disposed;
@@ -156,6 +155,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         _batch.Clear();
         _touched.Clear();
         Span<byte> internalKey = stackalloc byte[9];
+        Span<byte> valueHeader = stackalloc byte[RecordValueCodec.HeaderSize];
         for (int i = 0; i < writes.Length; i++)
         {
             ref readonly RecordWrite write = ref writes[i];
@@ -193,14 +193,8 @@ internal sealed class RocksDbRecordStore : IRecordStore
             long created = existing.Found ? existing.CreatedUnixMs : timestampUnixMs;
             ReadOnlySpan<byte> payload = write.Payload.Span;
             ReadOnlySpan<byte> vector = write.Vector.Span;
-            int valueLength = RecordValueCodec.EncodedLength(payload.Length, vector.Length);
-            if (_valueScratch.Length < valueLength)
-            {
-                _valueScratch = new byte[Math.Max(valueLength, _valueScratch.Length * 2)];
-            }
-
-            RecordValueCodec.Encode(_valueScratch, payload, vector, internalId, created, timestampUnixMs, lsn);
-            _batch.Put(recordKey, _valueScratch.AsSpan(0, valueLength), collection.ColumnFamily);
+            RecordValueCodec.EncodeHeader(valueHeader, payload.Length, vector.Length, internalId, created, timestampUnixMs, lsn);
+            WriteBatchParts.Put(_batch, collection.ColumnFamily, recordKey, valueHeader, payload, vector); // straight from the log entry
             if (!existing.Found)
             {
                 StorageKeys.WriteInternalIdKey(internalKey, internalId);

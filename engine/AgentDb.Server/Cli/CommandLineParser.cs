@@ -18,6 +18,7 @@ internal static class CommandLineParser
     private const string ConfigOption = "--config";
     private const string HttpPortOption = "--http-port";
     private const string EmbedderOption = "--embedder";
+    private const string ReplicaOfOption = "--replica-of";
     private const string TlsCertOption = "--tls-cert";
     private const string TlsKeyOption = "--tls-key";
 
@@ -172,6 +173,18 @@ internal static class CommandLineParser
         {
             return false;
         }
+        var replicaOf = given.GetValueOrDefault(ReplicaOfOption) ?? NonEmpty(getEnvironmentVariable(EnvironmentVariables.ReplicaOf));
+        if (replicaOf is not null && Replication.ReplicationSettings.CheckAddress(replicaOf) is { } badPrimary)
+        {
+            error = new CommandLineError($"{ReplicaOfOption}: {badPrimary}");
+            return false;
+        }
+        var replicationKey = NonEmpty(getEnvironmentVariable(EnvironmentVariables.ReplicationKey));
+        if (replicationKey is not null && ApiKey.CheckSecret(replicationKey) is { } badKey)
+        {
+            error = new CommandLineError($"{EnvironmentVariables.ReplicationKey}: the key {badKey}");
+            return false;
+        }
         if (tlsKey is not null && tlsCertificate is null)
         {
             error = new CommandLineError($"{TlsKeyOption} needs {TlsCertOption} (or {EnvironmentVariables.TlsCertificate})");
@@ -188,6 +201,8 @@ internal static class CommandLineParser
             HttpPort = httpPort,
             EnvironmentApiKeys = apiKeys,
             Embedder = embedder,
+            ReplicaOf = replicaOf,
+            ReplicationKey = replicationKey,
             TlsCertificateFile = tlsCertificate,
             TlsKeyFile = tlsKey,
             TlsPassword = getEnvironmentVariable(EnvironmentVariables.TlsPassword) is { Length: > 0 } password ? password : null,
@@ -389,7 +404,10 @@ internal static class CommandLineParser
         return equals < 0 ? arg : arg[..equals];
     }
 
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     private static bool IsServeOption(string name) =>
         name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or TlsCertOption or TlsKeyOption
-            or EmbedderOption;
+            or EmbedderOption
+            or ReplicaOfOption;
 }

@@ -23,6 +23,11 @@ internal static class EnvironmentVariables
 
     /// <summary>Overrides the agent memory's embedder (<c>--embedder</c>).</summary>
     public const string Embedder = "AGENTDB_EMBEDDER";
+    /// <summary>Makes the server a replica of this primary, <c>host:port</c> (<c>--replica-of</c>).</summary>
+    public const string ReplicaOf = "AGENTDB_REPLICA_OF";
+
+    /// <summary>The API key a replica presents to its primary (kept off the command line, where other users could read it).</summary>
+    public const string ReplicationKey = "AGENTDB_REPLICATION_KEY";
 
     /// <summary>Overrides the config file's TLS certificate (<c>--tls-cert</c>).</summary>
     public const string TlsCertificate = "AGENTDB_TLS_CERT";

@@ -9,7 +9,7 @@ internal static class UsageText
     public static string Text { get; } = $"""
         Usage:
           agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
-                        [--tls-cert FILE [--tls-key FILE]] [--embedder E]
+                        [--tls-cert FILE [--tls-key FILE]] [--replica-of HOST:PORT] [--embedder E]
           agentdb kernels
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb bench server [options]    (agentdb bench server --help: the benchmark's own options)
@@ -30,17 +30,20 @@ internal static class UsageText
           --host ADDR      Address to listen on: IP or host name (default {ServerOptions.DefaultHost}; env {EnvironmentVariables.Host}).
           --port N         Protocol TCP port, 0-65535; 0 picks a free port (default {ServerOptions.DefaultPort}; env {EnvironmentVariables.Port}).
           --http-port N    HTTP ops port on the same address, 0-65535 (default {ServerOptions.DefaultHttpPort}; env {EnvironmentVariables.HttpPort}).
-          --config FILE    JSON configuration: API keys, limits, TLS (schema in docs/ARCHITECTURE.md).
+          --config FILE    JSON configuration: API keys, limits, TLS, replication (schema in docs/ARCHITECTURE.md).
           --tls-cert FILE  Serve the protocol over TLS on the same port: a PEM certificate (with its key, or the key
                            in --tls-key) or a PKCS#12 .pfx/.p12 file (env {EnvironmentVariables.TlsCertificate}).
           --tls-key FILE   The PEM private key, when it is not in the certificate file (env {EnvironmentVariables.TlsKey}).
           --embedder E     The agent memory's embedder: minilm (default; all-MiniLM-L6-v2, loaded on first use),
                            hashing[-DIM] (no model; DIM 2-65536, default 384) or onnx:MODEL_PATH:VOCAB_PATH
                            (env {EnvironmentVariables.Embedder}; config file "embedder"). Fixed when DIR/memory is created.
+          --replica-of HOST:PORT
+                           Run as a read-only replica of that primary (env {EnvironmentVariables.ReplicaOf}; docs/REPLICATION.md).
 
         Environment only:
-          {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin;
+          {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin|replication;
                            added to the config file's. With no keys at all, authentication is off.
+          {EnvironmentVariables.ReplicationKey}  The key a replica presents to its primary (role replication).
           {EnvironmentVariables.TlsPassword}  Password of a PKCS#12 certificate or an encrypted PEM key.
 
         Command-line options override environment variables, which override the defaults.

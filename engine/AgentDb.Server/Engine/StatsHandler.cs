@@ -5,7 +5,7 @@ namespace AgentDb.Server.Engine;
 
 /// <summary>STATS: for the server, <c>records</c>, <c>collections</c>, disk and log sizes and LSNs; for one collection,
 /// <c>records</c> and its index figures (NOT_FOUND when it does not exist).</summary>
-internal sealed class StatsHandler(AgentDatabase database)
+internal sealed class StatsHandler(AgentDatabase database, Func<IReadOnlyList<KeyValuePair<string, long>>>? extra = null)
     : EngineOperation<StatsRequest, StatsResponse>(database)
 {
     protected override ValueTask<StatsResponse> ExecuteAsync(StatsRequest message, CancellationToken cancellationToken)
@@ -13,7 +13,7 @@ internal sealed class StatsHandler(AgentDatabase database)
         var stats = Database.GetStats();
         if (message.Collection is null)
         {
-            return ValueTask.FromResult(new StatsResponse(
+            List<KeyValuePair<string, long>> values =
             [
                 new("records", stats.Records),
                 new("collections", stats.Collections.Count),
@@ -24,7 +24,12 @@ internal sealed class StatsHandler(AgentDatabase database)
                 new("lsn.committed", stats.CommittedLsn),
                 new("lsn.applied", stats.AppliedLsn),
                 new("lsn.first", stats.FirstLogLsn),
-            ]));
+            ];
+            if (extra is not null)
+            {
+                values.AddRange(extra()); // replication's figures
+            }
+            return ValueTask.FromResult(new StatsResponse(values));
         }
         foreach (var collection in stats.Collections)
         {

@@ -8,6 +8,7 @@ using AgentDb.Server.Engine.Memory;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
 using AgentDb.Server.Network.Handlers;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -125,42 +126,79 @@ internal static class ServeCommand
             return ExitCode.Failure;
         }
 
-        AgentDatabase? database = null;
-        AgentMemory? memory = null;
-        IEmbedder? embedder = null;
-        if (handlers is null)
+        var replicationSettings = config.Replication with
         {
-            var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
-            try
-            {
-                database = AgentDatabase.Open(databaseDirectory);
-            }
-            catch (DatabaseLockedException e)
-            {
-                stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
-                return ExitCode.Failure;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
-                return ExitCode.Failure;
-            }
-            handlers = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
-            var opened = OpenMemory(dataDirectory, options.Embedder ?? config.Embedder ?? EmbedderSpec.MiniLm, stderr, out memory, out embedder);
-            if (opened != ExitCode.Success)
-            {
-                database.Dispose();
-                return opened;
-            }
-            MemoryHandlers.Register(handlers, memory!);
-        }
-        using (database)
-        using (embedder)
-        using (memory)
+            ReplicaOf = options.ReplicaOf ?? config.Replication.ReplicaOf,
+            Key = options.ReplicationKey ?? config.Replication.Key,
+        };
+        // Bounded by restarts: a replica restarts its engine here (same process, same lock) only to install a snapshot
+        // it received from its primary, which happens once per fall-behind.
+        while (true)
         {
-            // Disposed in reverse: the memory (committing its stores) before its embedder, both before the database.
-            return await ServeAsync(
-                options, stdout, stderr, stopRequested, handlers, keys, config, certificate, address, dataDirectory).ConfigureAwait(false);
+            int exitCode;
+            bool restart;
+            using (var restartRequested = CancellationTokenSource.CreateLinkedTokenSource(stopRequested))
+            {
+                AgentDatabase? database = null;
+                AgentMemory? memory = null;
+                IEmbedder? embedder = null;
+                ReplicationNode? replication = null;
+                var registry = handlers;
+                if (registry is null)
+                {
+                    var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
+                    try
+                    {
+                        if (replicationSettings.IsReplica)
+                        {
+                            ReplicaBootstrap.InstallPending(dataDirectory, databaseDirectory, stderr);
+                        }
+                        database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                        {
+                            Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                        });
+                    }
+                    catch (DatabaseLockedException e)
+                    {
+                        stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                    {
+                        stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
+                        return ExitCode.Failure;
+                    }
+                    registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
+                    var opened = OpenMemory(dataDirectory, options.Embedder ?? config.Embedder ?? EmbedderSpec.MiniLm, stderr, out memory, out embedder);
+                    if (opened != ExitCode.Success)
+                    {
+                        database.Dispose();
+                        return opened;
+                    }
+                    MemoryHandlers.Register(registry, memory!);
+                    replication = ReplicationNode.Configure(
+                        registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                        restartRequested.Cancel);
+                }
+                // Disposed in reverse: the memory (committing its stores) before its embedder, both before the database.
+                using (database)
+                using (embedder)
+                using (memory)
+                {
+                    await using (replication)
+                    {
+                        replication?.Start();
+                        exitCode = await ServeAsync(options, stdout, stderr, restartRequested.Token, registry, keys, config, certificate, address, dataDirectory, replication)
+                            .ConfigureAwait(false);
+                        restart = replication is { RestartRequested: true } && !stopRequested.IsCancellationRequested;
+                    }
+                }
+            }
+            if (!restart || exitCode != ExitCode.Success)
+            {
+                return exitCode;
+            }
+            stdout.WriteLine("agentdb restarting: installing the snapshot received from the primary");
         }
     }
 
@@ -210,7 +248,7 @@ internal static class ServeCommand
     private static async Task<int> ServeAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
         RequestHandlerRegistry handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
-        IPAddress address, string dataDirectory)
+        IPAddress address, string dataDirectory, ReplicationNode? replication)
     {
         var store = new ApiKeyStore(keys);
         if (!store.IsEnabled)
@@ -220,7 +258,7 @@ internal static class ServeCommand
                 "authentication is disabled and every client is admin");
         }
         var settings = new SessionSettings(
-            handlers, store, config.Limits, new ServerMetrics(),
+            handlers, store, config.Limits, new ServerMetrics { AppendExtra = replication is null ? null : replication.AppendMetrics },
             $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
 
         NetworkHost host;

@@ -1,5 +1,6 @@
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Replication;
 
 namespace AgentDb.Server.Hosting;
 
@@ -12,6 +13,8 @@ internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits 
 
     /// <summary>The agent memory's embedder from the file's <c>embedder</c>; null when it names none.</summary>
     public EmbedderSpec? Embedder { get; init; }
+    /// <summary>The <c>replication</c> section (the command line's <c>--replica-of</c> overrides its <c>replicaOf</c>).</summary>
+    public ReplicationSettings Replication { get; init; } = ReplicationSettings.Default;
 
     /// <summary>The protocol port's TLS certificate (section <c>tls</c>); null for plain TCP. Relative paths are
     /// resolved against the config file's folder by <see cref="ServerConfigLoader.TryLoad"/>.</summary>

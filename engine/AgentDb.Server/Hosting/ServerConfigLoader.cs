@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using AgentDb.Server.Network;
 using AgentDb.Server.Network.Auth;
+using AgentDb.Server.Replication;
 using AgentDb.Wire.Frames;
 
 namespace AgentDb.Server.Hosting;
@@ -21,6 +22,15 @@ namespace AgentDb.Server.Hosting;
 ///     "shutdownTimeoutSeconds": 10       // 0–3600
 ///   },
 ///   "tls": { "certificate": "server.pem", "key": "server.key" },  // key only for PEM without the key inside
+///   "replication": {
+///     "replicaOf": "host:port",          // follow this primary (absent: this server is a primary)
+///     "key": "at-least-16-characters",   // the key presented to the primary (role replication or admin)
+///     "replicaId": "replica-1",          // this replica's stable name (default: machine and data directory)
+///     "window": 8,                       // 1–1024 unacknowledged batches
+///     "maxBatchBytes": 1048576,          // 1024–1073741824
+///     "syncReplicas": 0,                 // primary: replicas that must acknowledge each write (0: async), 0–16
+///     "syncTimeoutMs": 5000              // primary: how long a write waits for them, 1–600000
+///   },
 ///   "embedder": "minilm" | "hashing" | "hashing-DIM" | "onnx:MODEL_PATH:VOCAB_PATH"
 /// }
 /// </code>
@@ -94,6 +104,7 @@ internal static class ServerConfigLoader
         RequireObject(root, "$");
         var keys = new List<ApiKey>();
         var limits = ServerLimits.Default;
+        var replication = ReplicationSettings.Default;
         TlsSettings? tls = null;
         EmbedderSpec? embedder = null;
         foreach (var property in root.EnumerateObject())
@@ -106,6 +117,9 @@ internal static class ServerConfigLoader
                 case "limits":
                     limits = ReadLimits(property.Value, "$.limits");
                     break;
+                case "replication":
+                    replication = ReadReplication(property.Value, "$.replication");
+                    break;
                 case "tls":
                     tls = ReadTls(property.Value, "$.tls");
                     break;
@@ -117,10 +131,10 @@ internal static class ServerConfigLoader
                     }
                     break;
                 default:
-                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, embedder");
+                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, replication, embedder");
             }
         }
-        return new ServerConfig(keys, limits) { Tls = tls, Embedder = embedder };
+        return new ServerConfig(keys, limits) { Tls = tls, Replication = replication, Embedder = embedder };
     }
 
     private static TlsSettings ReadTls(JsonElement element, string path)
@@ -190,7 +204,7 @@ internal static class ServerConfigLoader
             }
             if (!ApiKey.TryParseRole(roleText, out var role))
             {
-                throw new ConfigException($"{at}.role: must be \"read\", \"write\" or \"admin\", not \"{roleText}\"");
+                throw new ConfigException($"{at}.role: must be \"read\", \"write\", \"admin\" or \"replication\", not \"{roleText}\"");
             }
             keys.Add(new ApiKey(name, secret, role));
         }
@@ -220,6 +234,58 @@ internal static class ServerConfigLoader
             throw new ConfigException($"{path}.maxFrameBytes: must be at least {FrameHeader.Size}");
         }
         return limits;
+    }
+
+    private static ReplicationSettings ReadReplication(JsonElement element, string path)
+    {
+        RequireObject(element, path);
+        var settings = ReplicationSettings.Default;
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            switch (property.Name)
+            {
+                case "replicaOf":
+                    var address = RequireString(property.Value, at);
+                    if (ReplicationSettings.CheckAddress(address) is { } badAddress)
+                    {
+                        throw new ConfigException($"{at}: {badAddress}");
+                    }
+                    settings = settings with { ReplicaOf = address };
+                    break;
+                case "key":
+                    var key = RequireString(property.Value, at);
+                    if (ApiKey.CheckSecret(key) is { } badKey)
+                    {
+                        throw new ConfigException($"{at}: {badKey}");
+                    }
+                    settings = settings with { Key = key };
+                    break;
+                case "replicaId":
+                    var id = RequireString(property.Value, at);
+                    if (ApiKey.CheckName(id) is { } badId)
+                    {
+                        throw new ConfigException($"{at}: {badId}");
+                    }
+                    settings = settings with { ReplicaId = id };
+                    break;
+                case "window":
+                    settings = settings with { Window = RequireInt(property.Value, at, 1, 1024) };
+                    break;
+                case "maxBatchBytes":
+                    settings = settings with { MaxBatchBytes = RequireInt(property.Value, at, 1024, 1 << 30) };
+                    break;
+                case "syncReplicas":
+                    settings = settings with { SyncReplicas = RequireInt(property.Value, at, 0, 16) };
+                    break;
+                case "syncTimeoutMs":
+                    settings = settings with { SyncTimeout = TimeSpan.FromMilliseconds(RequireInt(property.Value, at, 1, 600_000)) };
+                    break;
+                default:
+                    throw Unknown(property.Name, path, "replicaOf, key, replicaId, window, maxBatchBytes, syncReplicas, syncTimeoutMs");
+            }
+        }
+        return settings;
     }
 
     private static void RequireObject(JsonElement element, string path)

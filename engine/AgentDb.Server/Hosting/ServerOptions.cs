@@ -33,6 +33,11 @@ internal sealed record ServerOptions(string DataDirectory, string Host, int Port
     /// <summary>The agent memory's embedder from <c>--embedder</c> or <c>AGENTDB_EMBEDDER</c>; null when neither names
     /// one (then the config file's, else MiniLM).</summary>
     public EmbedderSpec? Embedder { get; init; }
+    /// <summary>The primary to follow (<c>--replica-of</c> or <c>AGENTDB_REPLICA_OF</c>), <c>host:port</c>; null: as the config file says.</summary>
+    public string? ReplicaOf { get; init; }
+
+    /// <summary>The API key this replica presents to its primary (<c>AGENTDB_REPLICATION_KEY</c>); null: as the config file says.</summary>
+    public string? ReplicationKey { get; init; }
 
     /// <summary>The TLS certificate from <c>--tls-cert</c> or <c>AGENTDB_TLS_CERT</c> (overrides the config file's);
     /// null when neither names one.</summary>

@@ -46,6 +46,7 @@ internal sealed class ProtocolSession
     private int _draining;
     private bool _ended;
     private ApiKey? _caller;
+    private CancellationToken _stopRequested;
 
     /// <param name="transport">The connection's pipes.</param>
     /// <param name="settings">What the server's sessions share.</param>
@@ -61,6 +62,7 @@ internal sealed class ProtocolSession
     /// <paramref name="stopRequested"/> (after which requests in flight are still answered).</summary>
     public async Task RunAsync(CancellationToken stopRequested)
     {
+        _stopRequested = stopRequested;
         var writing = WriteLoopAsync();
         var input = _transport.Input;
         using (stopRequested.Register(static state => ((PipeReader)state!).CancelPendingRead(), input))
@@ -287,6 +289,12 @@ internal sealed class ProtocolSession
         var request = new HandlerRequest(header.Opcode, header.RequestId, body.AsMemory(0, length), _caller!.Role, _caller.Name);
 
         var handler = _settings.Handlers.Resolve(header.Opcode, out var execution);
+        if (handler is IStreamingRequestHandler streaming)
+        {
+            // A stream (replication) runs until it ends; its frames and its answer go through the writer queue.
+            _ = FinishLaterAsync(header, body, response, RunStreamAsync(streaming, request, response));
+            return;
+        }
         if (execution == HandlerExecution.ThreadPool)
         {
             // A long computation must not hold the I/O thread that serves this and other connections.
@@ -304,6 +312,25 @@ internal sealed class ProtocolSession
         {
             _ = FinishLaterAsync(header, body, response, pending);
         }
+    }
+
+    /// <summary>
+    /// Runs a handler that sends frames of its own before its answer (a replication stream). It counts as one request in
+    /// flight until it answers, and is cancelled when the connection closes or the server stops.
+    /// </summary>
+    private async ValueTask<HandlerResult> RunStreamAsync(IStreamingRequestHandler handler, HandlerRequest request, FrameBuffer response)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_aborted.Token, _stopRequested);
+        var stream = new SessionResponseStream(this, request.RequestId);
+        return await handler.HandleStreamAsync(request, stream, response, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a frame a streaming handler sends (flag RESPONSE, the stream's request id).</summary>
+    private void SendStreamFrame<T>(Opcode opcode, ulong requestId, T message) where T : IWireMessage<T>
+    {
+        var buffer = RentBuffer();
+        buffer.Build(opcode, FrameFlags.Response, requestId, message);
+        Enqueue(buffer);
     }
 
     private static ValueTask<HandlerResult> Invoke(
@@ -577,6 +604,13 @@ internal sealed class ProtocolSession
         AccessRole.Read => "read",
         AccessRole.Write => "write",
         AccessRole.Admin => "admin",
+        AccessRole.Replication => "replication",
         _ => "none",
     };
+
+    private sealed class SessionResponseStream(ProtocolSession session, ulong requestId) : IResponseStream
+    {
+        public void Send<T>(Opcode opcode, T message) where T : IWireMessage<T> =>
+            session.SendStreamFrame(opcode, requestId, message);
+    }
 }

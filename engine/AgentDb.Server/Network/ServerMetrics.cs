@@ -25,6 +25,9 @@ internal sealed class ServerMetrics
 
     public long ConnectionsActive => Interlocked.Read(ref _connectionsActive);
 
+    /// <summary>Appends further metric families (replication's) to <see cref="ToPrometheusText"/>; null for none.</summary>
+    public Action<StringBuilder>? AppendExtra { get; init; }
+
     /// <summary>Counts a new connection; returns the number open including it.</summary>
     public long ConnectionOpened()
     {
@@ -90,6 +93,7 @@ internal sealed class ServerMetrics
                 Labelled(text, "agentdb_errors_total", "code", ErrorCodeName(code), ErrorCount(code));
             }
         }
+        AppendExtra?.Invoke(text);
         return text.ToString();
     }
 
@@ -105,6 +109,7 @@ internal sealed class ServerMetrics
         ErrorCode.NotPrimary => "NOT_PRIMARY",
         ErrorCode.Internal => "INTERNAL",
         ErrorCode.NotImplemented => "NOT_IMPLEMENTED",
+        ErrorCode.NotReplicated => "NOT_REPLICATED",
         _ => "NONE",
     };
 

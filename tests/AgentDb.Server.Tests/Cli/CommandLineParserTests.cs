@@ -29,6 +29,19 @@ public sealed class CommandLineParserTests
     }
 
     [Fact]
+    public void Serve_ReplicaOf_FromOptionOrEnvironment_AndTheReplicationKeyFromTheEnvironment()
+    {
+        Assert.Equal("db-1:4433", ParseServe(s_noEnvironment, "serve", "--replica-of", "db-1:4433").ReplicaOf);
+        var options = ParseServe(Environment(("AGENTDB_REPLICA_OF", "db-2:1"), ("AGENTDB_REPLICATION_KEY", "0123456789abcdef")), "serve");
+        Assert.Equal("db-2:1", options.ReplicaOf);
+        Assert.Equal("0123456789abcdef", options.ReplicationKey);
+        Assert.Equal("db-1:9", ParseServe(Environment(("AGENTDB_REPLICA_OF", "db-2:1")), "serve", "--replica-of=db-1:9").ReplicaOf);
+        Assert.Null(ParseServe(s_noEnvironment, "serve").ReplicaOf);
+        Assert.Contains("is not host:port", ParseError(s_noEnvironment, "serve", "--replica-of", "db-1").Message);
+        Assert.Contains("AGENTDB_REPLICATION_KEY", ParseError(Environment(("AGENTDB_REPLICATION_KEY", "short")), "serve").Message);
+    }
+
+    [Fact]
     public void BenchAnn_PassesEverythingAfterItToTheBenchmark()
     {
         Assert.True(CommandLineParser.TryParse(["bench", "ann", "--generate", "10,2,4,1", "--k", "5"], s_noEnvironment, out var command, out var error), error?.Message);
@@ -296,7 +309,7 @@ public sealed class CommandLineParserTests
     [InlineData(EnvironmentVariables.Host, "no spaces", "invalid host 'no spaces' from AGENTDB_HOST: not an IP address or host name")]
     [InlineData(EnvironmentVariables.HttpPort, "x", "invalid HTTP port 'x' from AGENTDB_HTTP_PORT: not a number")]
     [InlineData(EnvironmentVariables.ApiKeys, "ingest:write", "invalid AGENTDB_API_KEYS: entry 1 is not name:role:key")]
-    [InlineData(EnvironmentVariables.ApiKeys, "ingest:owner:0123456789abcdef", "invalid AGENTDB_API_KEYS: entry 1: role 'owner' is not read, write or admin")]
+    [InlineData(EnvironmentVariables.ApiKeys, "ingest:owner:0123456789abcdef", "invalid AGENTDB_API_KEYS: entry 1: role 'owner' is not read, write, admin or replication")]
     [InlineData(EnvironmentVariables.ApiKeys, "a:read:0123456789abcdef,b:read:short", "invalid AGENTDB_API_KEYS: entry 2: key must be at least 16 characters")]
     [InlineData(EnvironmentVariables.ApiKeys, "bad name:read:0123456789abcdef", "invalid AGENTDB_API_KEYS: entry 1: name may only contain letters, digits, '.', '_' and '-'")]
     public void InvalidEnvironmentVariables_AreRejectedNamingTheVariable(string name, string value, string expectedMessage)

@@ -140,7 +140,7 @@ public sealed partial class ServeCommandTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
-            $"agentdb: error: config file {config}: $.apiKeys[0].role: must be \"read\", \"write\" or \"admin\", not \"owner\"",
+            $"agentdb: error: config file {config}: $.apiKeys[0].role: must be \"read\", \"write\", \"admin\" or \"replication\", not \"owner\"",
             stderr.ToString().TrimEnd());
         Assert.False(Directory.Exists(dataDirectory));
     }

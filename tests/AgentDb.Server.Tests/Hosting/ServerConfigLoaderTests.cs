@@ -41,9 +41,27 @@ public sealed class ServerConfigLoaderTests
         Assert.Equal(AgentDb.Server.Network.ServerLimits.Default, config.Limits);
     }
 
+    [Fact]
+    public void Replication_IsRead()
+    {
+        Assert.True(ServerConfigLoader.TryParse("{ \"replication\": { \"replicaOf\": \"db-1:4433\", \"key\": \"0123456789abcdef\", \"replicaId\": \"r-1\", \"window\": 4, \"maxBatchBytes\": 65536, \"syncReplicas\": 2, \"syncTimeoutMs\": 750 } }", out var config, out var error), error);
+        var replication = config.Replication;
+        Assert.Equal("db-1:4433", replication.ReplicaOf);
+        Assert.True(replication.IsReplica);
+        Assert.Equal("0123456789abcdef", replication.Key);
+        Assert.Equal("r-1", replication.ReplicaId);
+        Assert.Equal(4, replication.Window);
+        Assert.Equal(65536, replication.MaxBatchBytes);
+        Assert.Equal(2, replication.SyncReplicas);
+        Assert.Equal(TimeSpan.FromMilliseconds(750), replication.SyncTimeout);
+        Assert.True(ServerConfigLoader.TryParse("{}", out var defaults, out _));
+        Assert.False(defaults.Replication.IsReplica);
+        Assert.Equal(0, defaults.Replication.SyncReplicas);
+    }
+
     [Theory]
     [InlineData("[]", "$: must be an object")]
-    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, embedder)")]
+    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, replication, embedder)")]
     [InlineData("{ \"apiKeys\": {} }", "$.apiKeys: must be an array")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"0123456789abcdef\" } ] }", "$.apiKeys[0]: needs \"name\", \"key\" and \"role\"")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"short\", \"role\": \"read\" } ] }", "$.apiKeys[0].key: must be at least 16 characters")]
@@ -55,6 +73,11 @@ public sealed class ServerConfigLoaderTests
     [InlineData("{ \"limits\": { \"maxFrameBytes\": 99999999999 } }", "$.limits.maxFrameBytes: must be between 1024 and 1073741824")]
     [InlineData("{ \"limits\": { \"idleTimeout\": 5 } }", "$.limits: unknown property \"idleTimeout\"")]
     [InlineData("{ \"limits\": ", "not valid JSON")]
+    [InlineData("{ \"replication\": { \"replicaOf\": \"nohost\" } }", "$.replication.replicaOf: 'nohost' is not host:port")]
+    [InlineData("{ \"replication\": { \"replicaOf\": \"h:70000\" } }", "$.replication.replicaOf: 'h:70000' has no port between 1 and 65535")]
+    [InlineData("{ \"replication\": { \"window\": 0 } }", "$.replication.window: must be between 1 and 1024, not 0")]
+    [InlineData("{ \"replication\": { \"key\": \"short\" } }", "$.replication.key: must be at least 16 characters")]
+    [InlineData("{ \"replication\": { \"sync\": 1 } }", "$.replication: unknown property \"sync\"")]
     [InlineData("{ \"tls\": {} }", "$.tls: needs \"certificate\"")]
     [InlineData("{ \"tls\": { \"certificate\": \"\" } }", "$.tls.certificate: must be a file path")]
     [InlineData("{ \"tls\": { \"certificate\": \"a.pem\", \"password\": \"x\" } }", "$.tls: unknown property \"password\" (known: certificate, key)")]

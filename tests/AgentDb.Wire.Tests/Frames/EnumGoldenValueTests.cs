@@ -25,6 +25,11 @@ public sealed class EnumGoldenValueTests
             [Opcode.Search] = 0x0030,
             [Opcode.Stats] = 0x0040,
             [Opcode.Checkpoint] = 0x0041,
+            [Opcode.ReplSubscribe] = 0x2000,
+            [Opcode.ReplEntries] = 0x2001,
+            [Opcode.ReplAck] = 0x2002,
+            [Opcode.ReplSnapshot] = 0x2003,
+            [Opcode.ReplSnapshotRead] = 0x2004,
         };
         foreach (var (opcode, value) in Memory.MemoryGoldenValueTests.Opcodes)
         {
@@ -57,7 +62,8 @@ public sealed class EnumGoldenValueTests
         Assert.Equal(0x0100, OpcodeRanges.FamilySize);
         foreach (var opcode in OpcodeInfo.All)
         {
-            Assert.True((ushort)opcode < OpcodeRanges.EpisodesFirst || MemoryOpcodes.IsMemory(opcode), $"{opcode} is in a reserved range");
+            Assert.True((ushort)opcode < OpcodeRanges.EpisodesFirst || MemoryOpcodes.IsMemory(opcode) || OpcodeInfo.IsReplication(opcode), $"{opcode} is in a reserved range");
+            Assert.Equal((ushort)opcode is >= 0x2000 and < 0x2100, OpcodeInfo.IsReplication(opcode));
         }
     }
 
@@ -76,6 +82,7 @@ public sealed class EnumGoldenValueTests
             [ErrorCode.NotPrimary] = 7,
             [ErrorCode.Internal] = 8,
             [ErrorCode.NotImplemented] = 9,
+            [ErrorCode.NotReplicated] = 10,
         };
         Assert.Equal(expected.Count, Enum.GetValues<ErrorCode>().Length);
         foreach (var (code, value) in expected)
@@ -87,7 +94,7 @@ public sealed class EnumGoldenValueTests
     [Fact]
     public void SmallEnums_KeepTheirValues()
     {
-        Assert.Equal([0, 1, 2, 3], Enum.GetValues<AccessRole>().Select(r => (int)r));
+        Assert.Equal([0, 1, 2, 3, 4], Enum.GetValues<AccessRole>().Select(r => (int)r));
         Assert.Equal([1, 2, 3], Enum.GetValues<VectorMetric>().Select(m => (int)m));
         Assert.Equal([0, 1], Enum.GetValues<BatchOperationKind>().Select(k => (int)k));
         Assert.Equal(0x01, (int)FrameFlags.Response);

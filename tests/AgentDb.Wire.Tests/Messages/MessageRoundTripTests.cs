@@ -14,7 +14,8 @@ public sealed class MessageRoundTripTests
         "Empty", "Error", "HelloRequest", "HelloResponse", "CollectionCreateRequest", "CollectionDropRequest",
         "CollectionListResponse", "UpsertRequest", "UpsertResponse", "GetRequest", "GetResponse", "DeleteRequest",
         "DeleteResponse", "BatchRequest", "BatchResponse", "SearchRequest", "SearchResponse", "StatsRequest",
-        "StatsResponse", "CheckpointResponse",
+        "StatsResponse", "CheckpointResponse", "ReplSubscribeRequest", "ReplSubscribeResponse", "ReplEntries", "ReplAckRequest",
+        "ReplSnapshotRequest", "ReplSnapshotResponse", "ReplSnapshotReadRequest", "ReplSnapshotReadResponse",
     };
 
     [Theory]
@@ -28,14 +29,14 @@ public sealed class MessageRoundTripTests
             {
                 case "Empty": Check(EmptyMessage.Instance); break;
                 case "Error":
-                    Check(new ErrorResponse((ErrorCode)random.UInt(9), random.Text(200), random.MaybeText(100)));
+                    Check(new ErrorResponse((ErrorCode)random.UInt(10), random.Text(200), random.MaybeText(100)));
                     break;
                 case "HelloRequest":
                     var min = random.UInt(255);
                     Check(new HelloRequest(min, min + random.UInt(255 - min), random.MaybeText(WireLimits.MaxApiKeyBytes), random.MaybeText(50)));
                     break;
                 case "HelloResponse":
-                    Check(new HelloResponse(random.UInt(255), random.Text(40), (AccessRole)random.UInt(3), random.UInt(int.MaxValue), random.UInt(int.MaxValue)));
+                    Check(new HelloResponse(random.UInt(255), random.Text(40), (AccessRole)random.UInt(4), random.UInt(int.MaxValue), random.UInt(int.MaxValue)));
                     break;
                 case "CollectionCreateRequest":
                     Check(new CollectionCreateRequest(random.Name(), random.UInt(WireLimits.MaxDimension - 1) + 1, (VectorMetric)(random.UInt(2) + 1), random.UInt(1024), random.UInt(1_000_000)));
@@ -59,6 +60,28 @@ public sealed class MessageRoundTripTests
                     Check(new StatsResponse(random.ListOf(() => new KeyValuePair<string, long>(random.Text(30, allowEmpty: false), (long)random.UInt64()))));
                     break;
                 case "CheckpointResponse": Check(new CheckpointResponse(random.UInt64())); break;
+                case "ReplSubscribeRequest":
+                    Check(new ReplSubscribeRequest(random.Name(), random.UInt64(), random.UInt(ReplSubscribeRequest.MaxWindow - 1) + 1, random.UInt(int.MaxValue)));
+                    break;
+                case "ReplSubscribeResponse": Check(new ReplSubscribeResponse(random.UInt64())); break;
+                case "ReplEntries":
+                    var lsn = (ulong)random.UInt(1000);
+                    Check(new ReplEntriesMessage(random.UInt64(), (long)(random.UInt64() >> 1), random.ListOf(() =>
+                    {
+                        var previous = lsn;
+                        lsn += (ulong)random.UInt(3) + 1;
+                        return new ReplicatedEntry(lsn, previous, random.Map());
+                    })));
+                    break;
+                case "ReplAckRequest": Check(new ReplAckRequest(random.Name(), random.UInt64())); break;
+                case "ReplSnapshotRequest": Check(new ReplSnapshotRequest(random.Name())); break;
+                case "ReplSnapshotResponse":
+                    Check(new ReplSnapshotResponse(random.Name(), random.UInt64(), random.ListOf(() => new SnapshotFile(random.Text(300, allowEmpty: false), random.UInt64()))));
+                    break;
+                case "ReplSnapshotReadRequest":
+                    Check(new ReplSnapshotReadRequest(random.Name(), random.Text(300, allowEmpty: false), random.UInt64(), random.UInt(int.MaxValue)));
+                    break;
+                case "ReplSnapshotReadResponse": Check(new ReplSnapshotReadResponse(random.Map())); break;
                 default: throw new ArgumentException(name);
             }
         }

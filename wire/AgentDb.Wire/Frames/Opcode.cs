@@ -149,4 +149,18 @@ public enum Opcode : ushort
 
     /// <summary>The agent memory's embedder and counters.</summary>
     MemoryStats = 0x1402,
+    /// <summary>Replication, server to server: a replica asks for the primary's log from an LSN on.</summary>
+    ReplSubscribe = 0x2000,
+
+    /// <summary>Replication: a batch of the primary's log entries, sent by the primary on a subscription.</summary>
+    ReplEntries = 0x2001,
+
+    /// <summary>Replication: the replica reports the last LSN it applied durably.</summary>
+    ReplAck = 0x2002,
+
+    /// <summary>Replication: a replica whose log position the primary no longer holds asks for a snapshot (a backup) to start from.</summary>
+    ReplSnapshot = 0x2003,
+
+    /// <summary>Replication: reads a piece of a file of a snapshot.</summary>
+    ReplSnapshotRead = 0x2004,
 }

@@ -11,6 +11,7 @@ public static class OpcodeInfo
         Opcode.Upsert, Opcode.Get, Opcode.Delete, Opcode.Batch,
         Opcode.Search, Opcode.Stats, Opcode.Checkpoint,
         .. MemoryOpcodes.All,
+        Opcode.ReplSubscribe, Opcode.ReplEntries, Opcode.ReplAck, Opcode.ReplSnapshot, Opcode.ReplSnapshotRead,
     ];
 
     /// <summary>True when <paramref name="opcode"/> is an operation this protocol version defines.</summary>
@@ -19,7 +20,8 @@ public static class OpcodeInfo
         Opcode.Hello or Opcode.Ping
             or Opcode.CollectionCreate or Opcode.CollectionDrop or Opcode.CollectionList
             or Opcode.Upsert or Opcode.Get or Opcode.Delete or Opcode.Batch
-            or Opcode.Search or Opcode.Stats or Opcode.Checkpoint => true,
+            or Opcode.Search or Opcode.Stats or Opcode.Checkpoint
+            or Opcode.ReplSubscribe or Opcode.ReplEntries or Opcode.ReplAck or Opcode.ReplSnapshot or Opcode.ReplSnapshotRead => true,
         _ => MemoryOpcodes.IsMemory(opcode),
     };
 
@@ -38,8 +40,17 @@ public static class OpcodeInfo
         Opcode.Search => "SEARCH",
         Opcode.Stats => "STATS",
         Opcode.Checkpoint => "CHECKPOINT",
+        Opcode.ReplSubscribe => "REPL_SUBSCRIBE",
+        Opcode.ReplEntries => "REPL_ENTRIES",
+        Opcode.ReplAck => "REPL_ACK",
+        Opcode.ReplSnapshot => "REPL_SNAPSHOT",
+        Opcode.ReplSnapshotRead => "REPL_SNAPSHOT_READ",
         _ => MemoryOpcodes.Name(opcode) ?? "UNKNOWN",
     };
+
+    /// <summary>True for the replication opcodes (0x2000–0x20FF), spoken between servers only.</summary>
+    public static bool IsReplication(Opcode opcode) =>
+        (ushort)opcode >= OpcodeRanges.ReplicationFirst && (ushort)opcode < OpcodeRanges.ReplicationFirst + OpcodeRanges.FamilySize;
 
     /// <summary>Every defined opcode, in numeric order.</summary>
     public static ReadOnlySpan<Opcode> All => s_all;

@@ -15,4 +15,10 @@ public enum AccessRole : byte
 
     /// <summary>Everything, including COLLECTION_CREATE, COLLECTION_DROP and CHECKPOINT.</summary>
     Admin = 3,
+
+    /// <summary>
+    /// A replica pulling the log: REPL_SUBSCRIBE and REPL_ACK, and the read operations; no client writes. Not above
+    /// <see cref="Admin"/> although numbered after it: roles are compared by the server's rules, not by value.
+    /// </summary>
+    Replication = 4,
 }

@@ -35,4 +35,10 @@ public enum ErrorCode : ushort
 
     /// <summary>The operation is defined by the protocol but this server build does not provide it.</summary>
     NotImplemented = 9,
+
+    /// <summary>
+    /// A write in <c>sync</c> mode was applied on the primary, but fewer replicas than required confirmed it in time: it
+    /// may be lost if the primary fails now.
+    /// </summary>
+    NotReplicated = 10,
 }

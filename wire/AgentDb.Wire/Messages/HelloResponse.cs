@@ -47,7 +47,7 @@ public sealed class HelloResponse : IWireMessage<HelloResponse>
         var count = Fields.ReadFieldCount(ref reader, 5, "HELLO response");
         var version = (int)Fields.ReadUInt32(ref reader, "version", byte.MaxValue);
         var name = Fields.ReadString(ref reader, WireLimits.MaxTextBytes, "serverName", allowEmpty: true);
-        var role = (AccessRole)Fields.ReadUInt32(ref reader, "role", (uint)AccessRole.Admin);
+        var role = (AccessRole)Fields.ReadUInt32(ref reader, "role", (uint)AccessRole.Replication);
         var maxFrame = (int)Fields.ReadUInt32(ref reader, "maxFrameSize", int.MaxValue);
         var maxInFlight = (int)Fields.ReadUInt32(ref reader, "maxInFlight", int.MaxValue);
         Fields.SkipExtraFields(ref reader, count, 5);

@@ -39,6 +39,9 @@ public sealed class SegmentedVectorIndex : IDisposable
     private readonly int _sealThreshold;
     private readonly Lock _writeLock = new();
     private readonly Lock _compactLock = new();
+
+    // Batch adds link with it held shared (outside the write lock); a seal takes it exclusively, under the write lock.
+    private readonly ReaderWriterLockSlim _linkLock = new(LockRecursionPolicy.NoRecursion);
     private SegmentSet _state;
     private long _nextSequence;
     private long _persistedLsn;
@@ -129,11 +132,15 @@ public sealed class SegmentedVectorIndex : IDisposable
         }
     }
 
-    /// <summary>Adds many points (see <see cref="HnswIndex.AddBatch"/>); seals the mutable index if this fills it.</summary>
+    /// <summary>
+    /// Adds many points (see <see cref="HnswIndex.AddBatch"/>); seals the mutable index if this fills it. The points are
+    /// linked without holding the write lock, so deletes (and single adds) go on meanwhile; a seal waits for the linking.
+    /// </summary>
     /// <exception cref="ArgumentException">As for <see cref="HnswIndex.AddBatch"/>, or an id is live in a segment.</exception>
     /// <exception cref="ObjectDisposedException">The collection was disposed.</exception>
     public void AddBatch(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors, int maxDegreeOfParallelism = -1)
     {
+        HnswIndex mutable;
         lock (_writeLock)
         {
             SegmentSet state = WritableState();
@@ -142,8 +149,26 @@ public sealed class SegmentedVectorIndex : IDisposable
                 ThrowIfLiveInSegments(state, id);
             }
 
-            state.Mutable.AddBatch(ids, vectors, maxDegreeOfParallelism);
-            SealIfFull(state);
+            mutable = state.Mutable;
+            _linkLock.EnterReadLock(); // before the write lock goes: no seal can retire this mutable index meanwhile
+        }
+
+        try
+        {
+            mutable.AddBatch(ids, vectors, maxDegreeOfParallelism);
+        }
+        finally
+        {
+            _linkLock.ExitReadLock();
+        }
+
+        lock (_writeLock)
+        {
+            SegmentSet state = WritableState();
+            if (ReferenceEquals(state.Mutable, mutable))
+            {
+                SealIfFull(state);
+            }
         }
     }
 
@@ -397,6 +422,7 @@ public sealed class SegmentedVectorIndex : IDisposable
 
         _disposed = true;
         SegmentSet state = _state;
+        _linkLock.Dispose();
         state.Mutable.Dispose();
         foreach (SealedSegment segment in state.Segments)
         {
@@ -506,6 +532,19 @@ public sealed class SegmentedVectorIndex : IDisposable
     /// when <paramref name="publishManifest"/>. Under the write lock.
     /// </summary>
     private void Seal(SegmentSet state, bool publishManifest)
+    {
+        _linkLock.EnterWriteLock(); // batch adds still linking into the mutable index finish first
+        try
+        {
+            SealCore(state, publishManifest);
+        }
+        finally
+        {
+            _linkLock.ExitWriteLock();
+        }
+    }
+
+    private void SealCore(SegmentSet state, bool publishManifest)
     {
         HnswIndex sealing = state.Mutable;
         SealedSegment[] segments = state.Segments;

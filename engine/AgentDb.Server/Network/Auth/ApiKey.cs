@@ -11,7 +11,7 @@ internal sealed record ApiKey(string Name, string Secret, AccessRole Role)
     /// <summary>Shortest key accepted: short keys are guessable.</summary>
     public const int MinSecretLength = 16;
 
-    /// <summary>Parses "read", "write" or "admin".</summary>
+    /// <summary>Parses "read", "write", "admin" or "replication".</summary>
     public static bool TryParseRole(string? text, out AccessRole role)
     {
         role = text switch
@@ -19,6 +19,7 @@ internal sealed record ApiKey(string Name, string Secret, AccessRole Role)
             "read" => AccessRole.Read,
             "write" => AccessRole.Write,
             "admin" => AccessRole.Admin,
+            "replication" => AccessRole.Replication,
             _ => AccessRole.None,
         };
         return role != AccessRole.None;

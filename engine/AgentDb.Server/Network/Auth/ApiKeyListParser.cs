@@ -25,7 +25,7 @@ internal static class ApiKeyListParser
             }
             if (!ApiKey.TryParseRole(parts[1], out var role))
             {
-                error = $"entry {i + 1}: role '{parts[1]}' is not read, write or admin";
+                error = $"entry {i + 1}: role '{parts[1]}' is not read, write, admin or replication";
                 break;
             }
             if (ApiKey.CheckSecret(parts[2]) is { } badKey)

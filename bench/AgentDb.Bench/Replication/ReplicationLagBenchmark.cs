@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using AgentDb.Client;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Bench.Replication;
+
+/// <summary>
+/// Replication lag end to end: a primary and a replica <c>agentdb serve</c> as child processes on loopback; one client
+/// writes UPSERTs to the primary at a fixed rate (paced per millisecond, pipelined); a sample of the writes (one at a
+/// time, taken only while the sampler is idle) is polled with GET on the replica from the moment the primary
+/// acknowledged it until the replica returns it: that interval is the lag. Baselines from the same run: the primary's
+/// acknowledgement latency and one GET round trip on the replica (the lag's resolution).
+/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- replication [--rate N] [--seconds S] [--root DIR]</c>.
+/// </summary>
+internal static partial class ReplicationLagBenchmark
+{
+    private const int Dimension = 16;
+    private const int MaxInFlight = 512;
+    private const int IdSpace = 10_000;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int rate = 10_000;
+        int seconds = 10;
+        bool withoutReplica = false;
+        string root = Path.Combine(Path.GetTempPath(), "agentdb-repl-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rate" when i + 1 < args.Length: rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seconds" when i + 1 < args.Length: seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--root" when i + 1 < args.Length: root = args[++i]; break;
+                case "--baseline": withoutReplica = true; break;
+                default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+            }
+        }
+
+        Directory.CreateDirectory(root);
+        Process? primary = null;
+        Process? replica = null;
+        try
+        {
+            if (withoutReplica)
+            {
+                (primary, int alonePort) = await StartAsync(Path.Combine(root, "alone"), null);
+                await using var alone = await AgentDbClient.ConnectAsync("127.0.0.1", alonePort, null);
+                await alone.CreateCollectionAsync("bench", Dimension, VectorMetric.Cosine);
+                var (aloneRate, aloneAcks) = await WritePacedAsync(alone, rate, seconds, null);
+                Console.WriteLine($"# baseline, the same load on a primary without replica: {aloneRate:N0} writes/s, ack p50 {Percentile(aloneAcks, 0.50):N0} µs, p99 {Percentile(aloneAcks, 0.99):N0} µs");
+                Stop(primary);
+            }
+            (primary, int primaryPort) = await StartAsync(Path.Combine(root, "primary"), null);
+            (replica, int replicaPort) = await StartAsync(Path.Combine(root, "replica"), $"127.0.0.1:{primaryPort}");
+            var options = new AgentDbClientOptions { RequestTimeout = TimeSpan.FromSeconds(30) };
+            await using var writer = await AgentDbClient.ConnectAsync("127.0.0.1", primaryPort, null, options);
+            await using var reader = await AgentDbClient.ConnectAsync("127.0.0.1", replicaPort, null, options);
+            await writer.CreateCollectionAsync("bench", Dimension, VectorMetric.Cosine);
+
+            // Baseline: GET round trip on the replica (a miss, as most polls are).
+            await Task.Delay(500);
+            var getRoundTrip = new List<double>();
+            for (int i = 0; i < 2000; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    await reader.GetAsync("bench", "absent");
+                }
+                catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
+                {
+                }
+                getRoundTrip.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+            }
+
+            var lag = new List<double>();
+            var samples = Channel.CreateBounded<(string Id, ulong Version, long AckedAt)>(1);
+            int samplerBusy = 0;
+            Task sampler = Task.Run(async () =>
+            {
+                await foreach (var (id, version, ackedAt) in samples.Reader.ReadAllAsync())
+                {
+                    // Bounded: the replica converges (a hang ends with the client's request timeout).
+                    while (true)
+                    {
+                        try
+                        {
+                            if ((await reader.GetAsync("bench", id)).Version >= version)
+                            {
+                                break; // this write (or a later one of the id) is visible
+                            }
+                        }
+                        catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
+                        {
+                        }
+                    }
+                    lag.Add(Stopwatch.GetElapsedTime(ackedAt).TotalMicroseconds);
+                    Volatile.Write(ref samplerBusy, 0);
+                }
+            });
+
+            long total = (long)rate * seconds;
+            var (achieved, ackLatency) = await WritePacedAsync(writer, rate, seconds, (id, version, acked, n) =>
+            {
+                if (n % 20 == 0 && Interlocked.CompareExchange(ref samplerBusy, 1, 0) == 0)
+                {
+                    samples.Writer.TryWrite((id, version, acked));
+                }
+            });
+            samples.Writer.Complete();
+            await sampler;
+
+            Console.WriteLine($"# Replication lag: {total:N0} UPSERTs ({Dimension}-dim, Group durability on both) at a target of {rate:N0}/s for {seconds} s; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"achieved write rate      {achieved,12:N0} /s");
+            Console.WriteLine($"primary ack latency      p50 {Percentile(ackLatency, 0.50),9:N0} µs   p99 {Percentile(ackLatency, 0.99),9:N0} µs   ({ackLatency.Count:N0} writes)");
+            Console.WriteLine($"replica GET round trip   p50 {Percentile(getRoundTrip, 0.50),9:N0} µs   p99 {Percentile(getRoundTrip, 0.99),9:N0} µs   (baseline: the lag's resolution)");
+            Console.WriteLine($"lag ack→visible on replica p50 {Percentile(lag, 0.50),7:N0} µs   p99 {Percentile(lag, 0.99),9:N0} µs   max {Percentile(lag, 1.0),9:N0} µs   ({lag.Count:N0} samples)");
+            return 0;
+        }
+        finally
+        {
+            Stop(replica);
+            Stop(primary);
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Writes rate × seconds UPSERTs paced per millisecond; returns the achieved rate and each acknowledgement's latency (µs).</summary>
+    private static async Task<(double Rate, List<double> AckLatency)> WritePacedAsync(
+        AgentDbClient writer, int rate, int seconds, Action<string, ulong, long, long>? onAck)
+    {
+        var ackLatency = new List<double>();
+        var vector = new float[Dimension];
+        byte[] payload = [0x81, 0xA1, (byte)'n', 0x01];
+        using var slots = new SemaphoreSlim(MaxInFlight);
+        long total = (long)rate * seconds;
+        var pending = new List<Task>();
+        long start = Stopwatch.GetTimestamp();
+        long issued = 0;
+        while (issued < total)
+        {
+            long due = Math.Min(total, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate));
+            while (issued < due)
+            {
+                await slots.WaitAsync();
+                long n = issued++;
+                vector[(int)(n % Dimension)] = n;
+                pending.Add(WriteAsync(n, vector.ToArray()));
+            }
+            await Task.Delay(1);
+        }
+
+        async Task WriteAsync(long n, float[] v)
+        {
+            try
+            {
+                // Ids cycle below the HNSW threshold: the collection stays on the exact tier, so the figures are the
+                // log, the store and replication, not graph inserts (see BENCHMARKS.md, storage, "tiered").
+                string id = "r" + (n % IdSpace).ToString(CultureInfo.InvariantCulture);
+                long t0 = Stopwatch.GetTimestamp();
+                var written = await writer.UpsertAsync("bench", id, v, payload);
+                long acked = Stopwatch.GetTimestamp();
+                lock (ackLatency)
+                {
+                    ackLatency.Add(Stopwatch.GetElapsedTime(t0, acked).TotalMicroseconds);
+                }
+                onAck?.Invoke(id, written.Version, acked, n);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        await Task.WhenAll(pending);
+        return (total / Stopwatch.GetElapsedTime(start).TotalSeconds, ackLatency);
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+        values.Sort();
+        return values[Math.Min(values.Count - 1, (int)(p * values.Count))];
+    }
+
+    private static async Task<(Process Process, int Port)> StartAsync(string data, string? replicaOf)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentdb.dll"));
+        foreach (var arg in new[] { "serve", "--data", data, "--port", "0", "--http-port", "0" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        if (replicaOf is not null)
+        {
+            info.ArgumentList.Add("--replica-of");
+            info.ArgumentList.Add(replicaOf);
+        }
+        info.Environment.Remove("AGENTDB_API_KEYS");
+        var process = Process.Start(info) ?? throw new InvalidOperationException("agentdb did not start");
+        // Bounded: the server prints its ready line or exits.
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            var match = ReadyLine().Match(line);
+            if (match.Success)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                return (process, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        }
+        throw new InvalidOperationException("agentdb exited before its ready line");
+    }
+
+    private static void Stop(Process? process)
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        process?.Dispose();
+    }
+
+    [GeneratedRegex(@"protocol=127\.0\.0\.1:([0-9]+)")]
+    private static partial Regex ReadyLine();
+}

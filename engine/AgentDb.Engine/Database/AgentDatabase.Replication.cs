@@ -1,0 +1,324 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using AgentDb.Log;
+using AgentDb.Storage;
+
+namespace AgentDb;
+
+/// <summary>The replica side of log shipping: the role, and applying a primary's log entries under their own LSNs.</summary>
+public sealed partial class AgentDatabase
+{
+    private RecordWrite[] _replicatedWrites = new RecordWrite[16];
+    private volatile bool _promoted;
+
+    /// <summary>The database's current role: <see cref="AgentDatabaseOptions.Role"/> until <see cref="PromoteToPrimary"/>.</summary>
+    public DatabaseRole Role => _options.Role == DatabaseRole.Replica && !_promoted ? DatabaseRole.Replica : DatabaseRole.Primary;
+
+    /// <summary>The last LSN applied to the record store (and the indexes). Cheap: no directory walk, unlike <see cref="GetStats"/>.</summary>
+    public long AppliedLsn => _store.AppliedLsn;
+
+    /// <summary>
+    /// The last LSN in the write-ahead log. On a replica this is the position to resume replication after: every entry up
+    /// to it is held (applied, or applied by the replay of the next open).
+    /// </summary>
+    public long LastLogLsn => _log.LastLsn;
+
+    /// <summary>The oldest LSN the write-ahead log still retains (<see cref="LastLogLsn"/> + 1 when it holds none).</summary>
+    public long FirstLogLsn => _log.FirstLsn;
+
+    /// <summary>The highest LSN durable in the write-ahead log.</summary>
+    public long CommittedLogLsn => _log.CommittedLsn;
+
+    /// <summary>
+    /// Applies one log entry of the primary on a replica, exactly once: an entry at or below <see cref="LastLogLsn"/> is
+    /// skipped (returns false); otherwise its <see cref="LogRecord.PreviousLsn"/> must not be above <see cref="LastLogLsn"/>
+    /// (else an entry between them is missing: <see cref="ReplicationGapException"/>; it may be below, when the primary's
+    /// LSNs skipped values or the replica started from a snapshot), and the entry is validated, appended to this database's log under the
+    /// same LSN, committed as <see cref="AgentDatabaseOptions.Durability"/> requires and applied to the records and
+    /// indexes through the same path as a local write. When it returns true the entry is applied and, in
+    /// <see cref="DurabilityMode.Sync"/> and <see cref="DurabilityMode.Group"/>, durable; the applied LSN persists with the
+    /// records as for local writes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
+    /// <exception cref="ReplicationGapException">The entry does not follow the last entry held.</exception>
+    /// <exception cref="InvalidDataException">The entry is not a well-formed database log entry, or names a collection with another dimension; nothing was written.</exception>
+    /// <exception cref="ArgumentException">The entry does not fit in one log page of this database.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="IOException">The log could not be committed (the database faults and must be reopened).</exception>
+    public bool ApplyReplicated(LogRecord record)
+    {
+        if (!TryAppendReplicated(record, out byte[]? buffer, out long ticket))
+        {
+            return false;
+        }
+
+        CompleteWrite(record.Lsn, ticket, buffer, record.Payload.Length);
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a batch of the primary's log entries in order, as <see cref="ApplyReplicated(LogRecord)"/> does each, with
+    /// one append section and one commit wait for the batch. Returns how many entries were applied (the others were held
+    /// already). When an entry is refused, the entries before it are still applied, then the exception is thrown.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
+    /// <exception cref="ReplicationGapException">An entry does not follow the entry before it.</exception>
+    /// <exception cref="InvalidDataException">An entry is malformed.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="IOException">The log could not be committed.</exception>
+    public int ApplyReplicated(IReadOnlyList<LogRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return 0;
+        }
+
+        var appended = new (long Lsn, long Ticket, byte[] Buffer, int Size)[records.Count];
+        int count = 0;
+        Exception? refusal = null;
+        lock (_appendLock) // reentrant: each entry's append section nests in this one, so the batch appends contiguously
+        {
+            for (int i = 0; i < records.Count; i++)
+            {
+                LogRecord record = records[i];
+                try
+                {
+                    if (TryAppendReplicated(record, out byte[]? buffer, out long ticket))
+                    {
+                        appended[count++] = (record.Lsn, ticket, buffer, record.Payload.Length);
+                    }
+                }
+                catch (Exception exception) // whatever refused it, the entries appended before it must still complete
+                {
+                    refusal = exception;
+                    break;
+                }
+            }
+        }
+
+        Exception? failure = null;
+        for (int i = 0; i < count; i++)
+        {
+            (long lsn, long ticket, byte[] buffer, int size) = appended[i];
+            if (failure is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer); // the database faulted: the sequencer refuses these anyway
+                Interlocked.Decrement(ref _inflight);
+                continue;
+            }
+
+            try
+            {
+                CompleteWrite(lsn, ticket, buffer, size);
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Makes a replica the primary: from now on it takes client writes, with LSNs continuing above the last replicated
+    /// one. Entries from the old primary are no longer accepted. Idempotent.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public void PromoteToPrimary()
+    {
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            _promoted = true;
+        }
+    }
+
+    /// <summary>Refuses client writes on a replica. Called under the append lock by every local append.</summary>
+    private void ThrowIfReplica()
+    {
+        if (_options.Role == DatabaseRole.Replica && !_promoted)
+        {
+            throw new NotPrimaryException(_path);
+        }
+    }
+
+    /// <summary>
+    /// The append half of <see cref="ApplyReplicated(LogRecord)"/>: checks, copies the entry to a pooled buffer, appends it
+    /// under its LSN and takes its apply ticket. False (nothing taken) when the entry is held already.
+    /// </summary>
+    private bool TryAppendReplicated(LogRecord record, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? buffer, out long ticket)
+    {
+        ReadOnlySpan<byte> payload = record.Payload.Span;
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            if (Role != DatabaseRole.Replica)
+            {
+                throw new InvalidOperationException($"The database '{_path}' is not a replica; it does not apply replicated log entries.");
+            }
+
+            long held = _log.LastLsn;
+            if (record.Lsn <= held)
+            {
+                buffer = null;
+                ticket = 0;
+                return false;
+            }
+
+            if (record.PreviousLsn > held)
+            {
+                throw new ReplicationGapException(record.Lsn, record.PreviousLsn, held);
+            }
+
+            LogOpCode opCode = ValidateReplicatedEntry(record.Lsn, record.Payload);
+            // CompleteWrite reads the entry at buffer[LogRoom..], as local appends leave room for the log's header there.
+            buffer = ArrayPool<byte>.Shared.Rent(LogRoom + Math.Max(payload.Length, 1));
+            try
+            {
+                payload.CopyTo(buffer.AsSpan(LogRoom));
+                _log.AppendAt(record.Lsn, payload);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+
+            ticket = _nextTicket++;
+            Interlocked.Increment(ref _inflight);
+            TrackReplicatedCollection(record.Lsn, opCode, payload);
+            return true;
+        }
+    }
+
+    /// <summary>Keeps the append-time view of collections (<c>_logical</c>) in step, as local creates and drops do, so a promoted replica writes correctly.</summary>
+    private void TrackReplicatedCollection(long lsn, LogOpCode opCode, ReadOnlySpan<byte> entry)
+    {
+        if (opCode == LogOpCode.CreateCollection)
+        {
+            (string name, int dimension, Kernels.DistanceMetric metric) = LogEntryCodec.DecodeCreate(entry);
+            _logical[name] = new LogicalCollection(lsn, dimension, metric);
+        }
+        else if (opCode == LogOpCode.DropCollection)
+        {
+            long id = LogEntryCodec.DecodeDrop(entry);
+            string? dropped = null;
+            foreach (KeyValuePair<string, LogicalCollection> pair in _logical)
+            {
+                if (pair.Value.Id == id)
+                {
+                    dropped = pair.Key;
+                    break;
+                }
+            }
+
+            if (dropped is not null)
+            {
+                _logical.Remove(dropped);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks a replicated entry fully before anything is written: a malformed entry in the replica's log would fail
+    /// every replay. Under the append lock.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The entry is malformed.</exception>
+    private LogOpCode ValidateReplicatedEntry(long lsn, ReadOnlyMemory<byte> entry)
+    {
+        ReadOnlySpan<byte> span = entry.Span;
+        LogOpCode opCode = LogEntryCodec.ReadHeader(span, lsn, out _);
+        switch (opCode)
+        {
+            case LogOpCode.CreateCollection:
+            {
+                if (span.Length < LogEntryCodec.HeaderSize + 8
+                    || span.Length < LogEntryCodec.HeaderSize + 8 + BinaryPrimitives.ReadUInt16LittleEndian(span[(LogEntryCodec.HeaderSize + 6)..]))
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: the create-collection entry is truncated ({span.Length} bytes).");
+                }
+
+                (string name, int dimension, Kernels.DistanceMetric metric) = LogEntryCodec.DecodeCreate(span);
+                try
+                {
+                    ValidateCollectionName(name);
+                }
+                catch (ArgumentException exception)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: {exception.Message}", exception);
+                }
+
+                if (dimension < 1 || dimension > MaxDimension || !Enum.IsDefined(metric))
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: collection '{name}' has dimension {dimension} and metric {(int)metric}.");
+                }
+
+                return opCode;
+            }
+
+            case LogOpCode.DropCollection:
+                if (span.Length < LogEntryCodec.HeaderSize + 8)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: the drop-collection entry is truncated ({span.Length} bytes).");
+                }
+
+                return opCode;
+
+            case LogOpCode.Writes:
+            {
+                if (span.Length < LogEntryCodec.HeaderSize + 4)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: the writes entry is truncated ({span.Length} bytes).");
+                }
+
+                int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _replicatedWrites);
+                for (int i = 0; i < count; i++)
+                {
+                    ref readonly RecordWrite write = ref _replicatedWrites[i];
+                    if (write.Id.Length == 0 || write.Id.Length > MaxIdBytes)
+                    {
+                        throw new InvalidDataException($"Replicated log entry LSN {lsn}: write {i} has an id of {write.Id.Length} bytes.");
+                    }
+
+                    if (write.Vector.Length > 0 && TryFindLogical(write.CollectionId, out LogicalCollection target) && write.Vector.Length != 4 * target.Dimension)
+                    {
+                        throw new InvalidDataException($"Replicated log entry LSN {lsn}: write {i} has a vector of {write.Vector.Length / 4} floats for a collection of dimension {target.Dimension}.");
+                    }
+                }
+
+                Array.Clear(_replicatedWrites, 0, count); // drop the references to the caller's buffer
+                return opCode;
+            }
+
+            default:
+                throw new InvalidDataException($"Replicated log entry LSN {lsn} has unknown opcode {(byte)opCode}.");
+        }
+    }
+
+    private bool TryFindLogical(long id, out LogicalCollection collection)
+    {
+        foreach (LogicalCollection candidate in _logical.Values)
+        {
+            if (candidate.Id == id)
+            {
+                collection = candidate;
+                return true;
+            }
+        }
+
+        collection = default;
+        return false;
+    }
+}

@@ -1,0 +1,453 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text;
+using AgentDb.Log;
+using AgentDb.Wire;
+using AgentDb.Wire.Frames;
+using AgentDb.Wire.Messages;
+
+namespace AgentDb.Server.Replication;
+
+/// <summary>
+/// The replica's side of log shipping: connects to the primary over the binary protocol (HELLO with the replication
+/// key), subscribes from the LSN after the last one its log holds, applies each REPL_ENTRIES batch through
+/// <see cref="AgentDatabase.ApplyReplicated(IReadOnlyList{LogRecord})"/> (the local write path: records, indexes,
+/// applied LSN), acknowledges it once durable, and reconnects with backoff when anything fails.
+/// </summary>
+internal sealed class ReplicaFollower : IAsyncDisposable
+{
+    private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
+
+    private readonly AgentDatabase _database;
+    private readonly ReplicationSettings _settings;
+    private readonly string _replicaId;
+    private readonly TextWriter _log;
+    private readonly string _dataDirectory;
+    private readonly Action _requestRestart;
+    private readonly string _host;
+    private readonly int _port;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+    private volatile bool _connected;
+    private long _primaryLsn;
+    private long _lastBatchAt = Stopwatch.GetTimestamp();
+    private long _batches;
+    private long _entries;
+    private long _errors;
+    private long _lastBatchMicros;
+    private string? _lastError;
+    private volatile bool _restartRequested;
+
+    /// <param name="database">The replica's database.</param>
+    /// <param name="settings">Where the primary is and how to talk to it.</param>
+    /// <param name="replicaId">This replica's stable name on the primary.</param>
+    /// <param name="dataDirectory">Where a snapshot is downloaded (<see cref="ReplicaBootstrap"/>).</param>
+    /// <param name="log">Receives warnings.</param>
+    /// <param name="requestRestart">Stops the server so that it restarts the engine and installs a downloaded snapshot.</param>
+    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, string dataDirectory, TextWriter log, Action requestRestart)
+    {
+        _database = database;
+        _settings = settings;
+        _replicaId = replicaId;
+        _log = log;
+        _dataDirectory = dataDirectory;
+        _requestRestart = requestRestart;
+        (_host, _port) = ReplicationSettings.SplitAddress(settings.ReplicaOf!);
+    }
+
+    /// <summary>True once a snapshot is downloaded and the restart that installs it was requested.</summary>
+    public bool RestartRequested => _restartRequested;
+
+    /// <summary>The primary's <c>host:port</c>.</summary>
+    public string PrimaryAddress => _settings.ReplicaOf!;
+
+    /// <summary>Starts following in the background.</summary>
+    public void Start() => _running = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Stops following; the database stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        _stop.Dispose();
+    }
+
+    /// <summary>Figures for /metrics.</summary>
+    public void AppendMetrics(StringBuilder text)
+    {
+        var (applied, lagLsn, lagMs) = Lag();
+        Metric(text, "agentdb_replication_role", "gauge", "0 primary, 1 replica.", 1);
+        Metric(text, "agentdb_replication_connected", "gauge", "1 while the stream from the primary is open.", _connected ? 1 : 0);
+        Metric(text, "agentdb_replication_applied_lsn", "gauge", "The last LSN applied from the primary.", applied);
+        Metric(text, "agentdb_replication_primary_lsn", "gauge", "The primary's last committed LSN as last reported.", Interlocked.Read(ref _primaryLsn));
+        Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
+        Metric(text, "agentdb_replication_lag_ms", "gauge", "0 when this replica holds everything the primary reported; else the last batch's send-to-applied time (while disconnected, at least the time since the last batch).", lagMs);
+        Metric(text, "agentdb_replication_last_batch_micros", "gauge", "The last batch's time from the primary's send to applied here (same clock only on one machine).", Interlocked.Read(ref _lastBatchMicros));
+        Metric(text, "agentdb_replication_batches_total", "counter", "Batches applied.", Interlocked.Read(ref _batches));
+        Metric(text, "agentdb_replication_entries_total", "counter", "Log entries applied.", Interlocked.Read(ref _entries));
+        Metric(text, "agentdb_replication_errors_total", "counter", "Connections to the primary that ended in an error.", Interlocked.Read(ref _errors));
+    }
+
+    /// <summary>Figures for STATS.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> Stats()
+    {
+        var (_, lagLsn, lagMs) = Lag();
+        return
+        [
+            new("replication.role", 1),
+            new("replication.connected", _connected ? 1 : 0),
+            new("replication.primary.lsn", Interlocked.Read(ref _primaryLsn)),
+            new("replication.lag.lsn", lagLsn),
+            new("replication.lag.ms", lagMs),
+        ];
+    }
+
+    private (long Applied, long LagLsn, long LagMs) Lag()
+    {
+        var applied = _database.LastLogLsn;
+        var lagLsn = Math.Max(0, Interlocked.Read(ref _primaryLsn) - applied);
+        long lagMs = 0;
+        if (lagLsn > 0)
+        {
+            // Behind: the last batch's time from the primary's send to applied here; while disconnected, at least the
+            // time since the last batch arrived.
+            lagMs = Interlocked.Read(ref _lastBatchMicros) / 1000;
+            if (!_connected)
+            {
+                lagMs = Math.Max(lagMs, (long)Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBatchAt)).TotalMilliseconds);
+            }
+        }
+        return (applied, lagLsn, lagMs);
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var retry = s_firstRetry;
+        // Bounded by the server's life: each pass is one connection, then a growing pause.
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await FollowAsync(stop).ConfigureAwait(false);
+                retry = s_firstRetry;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (BootstrapNeededException e)
+            {
+                _log.WriteLine($"agentdb: warning: replication from {PrimaryAddress}: {e.Message}; downloading a snapshot of the primary");
+                try
+                {
+                    await DownloadSnapshotAsync(stop).ConfigureAwait(false);
+                    _restartRequested = true;
+                    _requestRestart();
+                    return;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception failure) when (failure is not OutOfMemoryException)
+                {
+                    Interlocked.Increment(ref _errors);
+                    _log.WriteLine($"agentdb: warning: downloading a snapshot from {PrimaryAddress} failed: {failure.Message} (retrying)");
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref _errors);
+                if (e.Message != _lastError)
+                {
+                    _lastError = e.Message;
+                    _log.WriteLine($"agentdb: warning: replication from {PrimaryAddress}: {e.Message} (retrying)");
+                }
+            }
+            finally
+            {
+                _connected = false;
+            }
+            try
+            {
+                await Task.Delay(retry, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_lastRetry.Ticks));
+        }
+    }
+
+    /// <summary>One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends.</summary>
+    private async Task FollowAsync(CancellationToken stop)
+    {
+        var connection = await ConnectAsync(stop).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var subscribeId = connection.NextRequestId++;
+            var from = _database.LastLogLsn + 1;
+            await connection.SendAsync(Opcode.ReplSubscribe, subscribeId,
+                new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes), stop).ConfigureAwait(false);
+            _connected = true;
+            var records = new List<LogRecord>(64);
+            // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
+            while (true)
+            {
+                var (header, body) = await connection.ReadFrameAsync(stop).ConfigureAwait(false);
+                if (header.RequestId != subscribeId)
+                {
+                    ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
+                    continue;
+                }
+                if (header.Opcode == Opcode.ReplSubscribe)
+                {
+                    try
+                    {
+                        ThrowIfError(header, body, "REPL_SUBSCRIBE");
+                    }
+                    catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
+                    {
+                        throw new BootstrapNeededException(e.Message);
+                    }
+                    return; // the primary ended the stream (it is stopping): reconnect
+                }
+                if (header.Opcode != Opcode.ReplEntries || header.IsError)
+                {
+                    throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
+                }
+                if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
+                {
+                    throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+                }
+                long applied;
+                try
+                {
+                    applied = await ApplyAsync(batch, records).ConfigureAwait(false);
+                }
+                catch (ReplicationGapException e)
+                {
+                    throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
+                }
+                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Downloads a snapshot of the primary into <c>DATA/bootstrap</c> (complete only once renamed there).</summary>
+    private async Task DownloadSnapshotAsync(CancellationToken stop)
+    {
+        var connection = await ConnectAsync(stop).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var snapshot = await connection.RequestAsync<ReplSnapshotRequest, ReplSnapshotResponse>(
+                Opcode.ReplSnapshot, new ReplSnapshotRequest(_replicaId), stop).ConfigureAwait(false);
+            var partial = Path.GetFullPath(Path.Combine(_dataDirectory, ReplicaBootstrap.PartialDirectoryName));
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+            Directory.CreateDirectory(partial);
+            foreach (var file in snapshot.Files)
+            {
+                var target = Path.GetFullPath(Path.Combine(partial, file.Path));
+                if (Path.IsPathRooted(file.Path) || !target.StartsWith(partial + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"the primary's snapshot names a file outside it: '{file.Path}'");
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await using (output.ConfigureAwait(false))
+                {
+                    ulong offset = 0;
+                    // Bounded by the file's length: every pass reads at least one byte or fails.
+                    while (offset < file.Length)
+                    {
+                        var piece = await connection.RequestAsync<ReplSnapshotReadRequest, ReplSnapshotReadResponse>(
+                            Opcode.ReplSnapshotRead, new ReplSnapshotReadRequest(snapshot.SnapshotId, file.Path, offset, 1 << 20), stop).ConfigureAwait(false);
+                        if (piece.Data.IsEmpty)
+                        {
+                            throw new InvalidDataException($"the snapshot's file '{file.Path}' ended at {offset} of {file.Length} bytes");
+                        }
+                        await output.WriteAsync(piece.Data, stop).ConfigureAwait(false);
+                        offset += (ulong)piece.Data.Length;
+                    }
+                    await output.FlushAsync(stop).ConfigureAwait(false);
+                    output.Flush(flushToDisk: true);
+                }
+            }
+            var complete = Path.Combine(_dataDirectory, ReplicaBootstrap.CompleteDirectoryName);
+            if (Directory.Exists(complete))
+            {
+                Directory.Delete(complete, recursive: true);
+            }
+            Directory.Move(partial, complete);
+            _log.WriteLine($"agentdb: warning: downloaded a snapshot of {PrimaryAddress} at LSN {snapshot.AppliedLsn} ({snapshot.Files.Count} files); restarting the engine to install it");
+        }
+    }
+
+    /// <summary>Connects and authenticates (HELLO with the replication key).</summary>
+    private async Task<PrimaryConnection> ConnectAsync(CancellationToken stop)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(_host, _port, stop).ConfigureAwait(false);
+            var connection = new PrimaryConnection(tcp);
+            var hello = await connection.RequestAsync<HelloRequest, HelloResponse>(Opcode.Hello,
+                new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, _settings.Key, $"agentdb-replica/{Program.Version}"), stop)
+                .ConfigureAwait(false);
+            connection.MaxFrame = hello.MaxFrameSize;
+            return connection;
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records)
+    {
+        records.Clear();
+        foreach (var entry in batch.Entries)
+        {
+            records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+        }
+        _database.ApplyReplicated(records);
+        var applied = _database.LastLogLsn;
+        if (_database.Durability == DurabilityMode.None)
+        {
+            await _database.WaitForLogCommitAsync(applied).ConfigureAwait(false); // acknowledge only what survives a crash
+        }
+        var now = DateTime.UtcNow.Ticks;
+        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - batch.SentAtUnixMicros));
+        var primary = (long)Math.Min(batch.PrimaryLastLsn, long.MaxValue);
+        Interlocked.Exchange(ref _primaryLsn, Math.Max(primary, Interlocked.Read(ref _primaryLsn)));
+        Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp()); // the last batch applied
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _entries, records.Count);
+        return applied;
+    }
+
+    private static void ThrowIfError(FrameHeader header, byte[] body, string operation)
+    {
+        if (!header.IsError)
+        {
+            return;
+        }
+        if (MessageCodec.TryDecode<ErrorResponse>(body, out var error, out _))
+        {
+            throw new PrimaryRefusedException(error.Code, $"the primary refused {operation}: {Network.ServerMetrics.ErrorCodeName(error.Code)}: {error.Message}");
+        }
+        throw new PrimaryRefusedException(ErrorCode.None, $"the primary refused {operation} with an error that does not decode");
+    }
+
+    private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type)
+            .Append('\n').Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    /// <summary>The replica cannot go on from its log: the primary no longer holds what it needs, or the two diverged.</summary>
+    private sealed class BootstrapNeededException(string message) : Exception(message);
+
+    /// <summary>The primary answered an error.</summary>
+    private sealed class PrimaryRefusedException(ErrorCode code, string message) : Exception(message)
+    {
+        public ErrorCode Code { get; } = code;
+    }
+
+    /// <summary>One connection to the primary: sequential requests, or a stream read frame by frame.</summary>
+    private sealed class PrimaryConnection(TcpClient tcp) : IAsyncDisposable
+    {
+        private readonly NetworkStream _network = tcp.GetStream();
+        private readonly FrameBuffer _output = new();
+        private PipeReader? _input;
+
+        public int MaxFrame { get; set; } = WireInfo.DefaultMaxFrameSize;
+
+        public ulong NextRequestId { get; set; } = 1;
+
+        private PipeReader Input => _input ??= PipeReader.Create(_network);
+
+        public async ValueTask SendAsync<T>(Opcode opcode, ulong requestId, T message, CancellationToken stop) where T : IWireMessage<T>
+        {
+            _output.Reset();
+            var frame = _output.Build(opcode, FrameFlags.None, requestId, message);
+            await _network.WriteAsync(frame, stop).ConfigureAwait(false);
+        }
+
+        /// <summary>Sends one request and reads its answer (nothing else may be in flight).</summary>
+        public async ValueTask<TResponse> RequestAsync<TRequest, TResponse>(Opcode opcode, TRequest request, CancellationToken stop)
+            where TRequest : IWireMessage<TRequest>
+            where TResponse : IWireMessage<TResponse>
+        {
+            var id = NextRequestId++;
+            await SendAsync(opcode, id, request, stop).ConfigureAwait(false);
+            var (header, body) = await ReadFrameAsync(stop).ConfigureAwait(false);
+            if (header.RequestId != id || header.Opcode != opcode)
+            {
+                throw new InvalidDataException($"expected the answer to {OpcodeInfo.Name(opcode)} {id}, got {OpcodeInfo.Name(header.Opcode)} {header.RequestId}");
+            }
+            ThrowIfError(header, body, OpcodeInfo.Name(opcode));
+            if (!MessageCodec.TryDecode<TResponse>(body, out var response, out var error))
+            {
+                throw new InvalidDataException($"the primary's {OpcodeInfo.Name(opcode)} answer does not decode: {error}");
+            }
+            return response;
+        }
+
+        /// <summary>Reads one whole frame; its body is copied out of the pipe.</summary>
+        public async ValueTask<(FrameHeader Header, byte[] Body)> ReadFrameAsync(CancellationToken stop)
+        {
+            // Bounded by the connection: each pass consumes a frame, waits for more bytes, or ends.
+            while (true)
+            {
+                var result = await Input.ReadAsync(stop).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                var examined = buffer.End;
+                try
+                {
+                    var status = FrameReader.Read(ref buffer, MaxFrame, out var frame);
+                    if (status == FrameStatus.Complete)
+                    {
+                        consumed = buffer.Start;
+                        examined = consumed;
+                        return (frame.Header, frame.Body.ToArray());
+                    }
+                    if (status != FrameStatus.Incomplete)
+                    {
+                        throw new InvalidDataException($"bad frame from the primary: {FrameReader.Describe(status, frame.Header, MaxFrame)}");
+                    }
+                    if (result.IsCompleted)
+                    {
+                        throw new IOException("the primary closed the connection");
+                    }
+                }
+                finally
+                {
+                    Input.AdvanceTo(consumed, examined);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_input is not null)
+            {
+                await _input.CompleteAsync().ConfigureAwait(false);
+            }
+            await _network.DisposeAsync().ConfigureAwait(false);
+            _output.Dispose();
+            tcp.Dispose();
+        }
+    }
+}

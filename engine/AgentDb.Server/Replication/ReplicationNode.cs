@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using AgentDb.Server.Engine;
+using AgentDb.Server.Network.Handlers;
+using AgentDb.Wire.Frames;
+
+namespace AgentDb.Server.Replication;
+
+/// <summary>
+/// Plugs replication into <c>serve</c>: on a primary, the REPL_SUBSCRIBE/REPL_ACK handlers over a
+/// <see cref="ReplicationSource"/> (and, in <c>sync</c> mode, write handlers that wait for replicas); on a replica, a
+/// <see cref="ReplicaFollower"/> and write handlers that answer NOT_PRIMARY. Also the figures for /metrics and STATS.
+/// </summary>
+internal sealed class ReplicationNode : IAsyncDisposable
+{
+    private static readonly Opcode[] s_writes = [Opcode.CollectionCreate, Opcode.CollectionDrop, Opcode.Upsert, Opcode.Delete, Opcode.Batch];
+
+    /// <summary>A primary's snapshots for replicas, inside its data directory.</summary>
+    public const string SnapshotDirectoryName = "snapshots";
+
+    private readonly ReplicationSource? _source;
+    private readonly ReplicaFollower? _follower;
+
+    private ReplicationNode(ReplicationSource? source, ReplicaFollower? follower)
+    {
+        _source = source;
+        _follower = follower;
+    }
+
+    /// <summary>Registers the replication handlers (and wraps the write handlers) for <paramref name="database"/>'s role.</summary>
+    public static ReplicationNode Configure(
+        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, string dataDirectory, int maxFrameBytes, TextWriter log,
+        Action requestRestart)
+    {
+        ReplicationNode node;
+        if (settings.IsReplica)
+        {
+            var primary = settings.ReplicaOf!;
+            var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), dataDirectory, log, requestRestart);
+            foreach (var opcode in s_writes)
+            {
+                var inner = registry.Resolve(opcode, out var execution);
+                registry.Register(opcode, new NotPrimaryGuard(inner, database, primary), execution);
+            }
+            // The agent memory (DATA/memory) is not replicated yet: a replica refuses its writes too, so they go to the primary.
+            foreach (var opcode in MemoryOpcodes.All)
+            {
+                if (MemoryOpcodes.IsWrite(opcode))
+                {
+                    var inner = registry.Resolve(opcode, out var execution);
+                    registry.Register(opcode, new NotPrimaryGuard(inner, database, primary), execution);
+                }
+            }
+            var refuse = new NotPrimaryGuard(registry.Resolve(Opcode.ReplSubscribe), database, primary);
+            registry.Register(Opcode.ReplSubscribe, refuse).Register(Opcode.ReplAck, refuse)
+                .Register(Opcode.ReplSnapshot, refuse).Register(Opcode.ReplSnapshotRead, refuse);
+            node = new ReplicationNode(null, follower);
+        }
+        else
+        {
+            var source = new ReplicationSource(database, maxFrameBytes, Path.Combine(dataDirectory, SnapshotDirectoryName));
+            registry.Register(Opcode.ReplSubscribe, new ReplSubscribeHandler(source)).Register(Opcode.ReplAck, new ReplAckHandler(source))
+                .Register(Opcode.ReplSnapshot, new ReplSnapshotHandler(source), HandlerExecution.ThreadPool)
+                .Register(Opcode.ReplSnapshotRead, new ReplSnapshotReadHandler(source), HandlerExecution.ThreadPool);
+            if (settings.SyncReplicas > 0)
+            {
+                foreach (var opcode in s_writes)
+                {
+                    var inner = registry.Resolve(opcode, out var execution);
+                    registry.Register(opcode, new SyncReplicationGate(inner, database, source, settings.SyncReplicas, settings.SyncTimeout), execution);
+                }
+            }
+            node = new ReplicationNode(source, null);
+        }
+        registry.Register(Opcode.Stats, new StatsHandler(database, node.Stats), HandlerExecution.ThreadPool);
+        return node;
+    }
+
+    /// <summary>A stable replica name: the machine and a digest of the data directory.</summary>
+    public static string DefaultReplicaId(string dataDirectory)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(dataDirectory));
+        var machine = new StringBuilder();
+        foreach (var c in Environment.MachineName)
+        {
+            machine.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-');
+            if (machine.Length == 64)
+            {
+                break;
+            }
+        }
+        return $"{machine}-{Convert.ToHexStringLower(digest, 0, 6)}";
+    }
+
+    /// <summary>True when the replica downloaded a snapshot and asked for the engine to restart and install it.</summary>
+    public bool RestartRequested => _follower?.RestartRequested == true;
+
+    /// <summary>Starts following the primary (replica only).</summary>
+    public void Start() => _follower?.Start();
+
+    public void AppendMetrics(StringBuilder text)
+    {
+        _source?.AppendMetrics(text);
+        _follower?.AppendMetrics(text);
+    }
+
+    public IReadOnlyList<KeyValuePair<string, long>> Stats() => _follower?.Stats() ?? _source!.Stats();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_follower is not null)
+        {
+            await _follower.DisposeAsync().ConfigureAwait(false);
+        }
+        _source?.Dispose();
+    }
+}

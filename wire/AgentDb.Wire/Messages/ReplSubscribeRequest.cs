@@ -1,0 +1,64 @@
+using MessagePack;
+
+namespace AgentDb.Wire.Messages;
+
+/// <summary>
+/// REPL_SUBSCRIBE request: <c>[replicaId: str, fromLsn: uint, window: uint, maxBatchBytes: uint]</c>. The primary then
+/// sends REPL_ENTRIES frames (flag RESPONSE, this request's id) until the stream ends, and answers the request last.
+/// </summary>
+public sealed class ReplSubscribeRequest : IWireMessage<ReplSubscribeRequest>
+{
+    /// <summary>The most batches a replica may leave unacknowledged.</summary>
+    public const int MaxWindow = 1024;
+
+    /// <summary>Creates the request.</summary>
+    /// <param name="replicaId">The replica's stable name (1–256 UTF-8 bytes); one stream per name.</param>
+    /// <param name="fromLsn">The first LSN the replica needs (its last held LSN + 1).</param>
+    /// <param name="window">Batches the primary may send before the replica acknowledges them (1–1024).</param>
+    /// <param name="maxBatchBytes">The most entry bytes per batch (the primary sends at least one entry per batch).</param>
+    public ReplSubscribeRequest(string replicaId, ulong fromLsn, int window, int maxBatchBytes)
+    {
+        ReplicaId = replicaId;
+        FromLsn = fromLsn;
+        Window = window;
+        MaxBatchBytes = maxBatchBytes;
+    }
+
+    /// <summary>The replica's stable name.</summary>
+    public string ReplicaId { get; }
+
+    /// <summary>The first LSN wanted.</summary>
+    public ulong FromLsn { get; }
+
+    /// <summary>Unacknowledged batches allowed in flight.</summary>
+    public int Window { get; }
+
+    /// <summary>The most entry bytes per batch.</summary>
+    public int MaxBatchBytes { get; }
+
+    /// <inheritdoc/>
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(4);
+        writer.Write(ReplicaId);
+        writer.Write(FromLsn);
+        writer.Write((uint)Window);
+        writer.Write((uint)MaxBatchBytes);
+    }
+
+    /// <inheritdoc/>
+    public static ReplSubscribeRequest Read(ref MessagePackReader reader)
+    {
+        var count = Fields.ReadFieldCount(ref reader, 4, "REPL_SUBSCRIBE");
+        var replicaId = Fields.ReadString(ref reader, WireLimits.MaxNameBytes, "replicaId");
+        var fromLsn = Fields.ReadUInt64(ref reader, "fromLsn");
+        var window = (int)Fields.ReadUInt32(ref reader, "window", MaxWindow);
+        var maxBatchBytes = (int)Fields.ReadUInt32(ref reader, "maxBatchBytes", int.MaxValue);
+        if (window < 1)
+        {
+            throw new WireFormatException("window must be at least 1");
+        }
+        Fields.SkipExtraFields(ref reader, count, 4);
+        return new ReplSubscribeRequest(replicaId, fromLsn, window, maxBatchBytes);
+    }
+}
