@@ -28,6 +28,24 @@ internal sealed class DelayingStatsHandler : MessageHandler<StatsRequest, StatsR
     }
 }
 
+/// <summary>STATS that holds "slow" requests until <see cref="Release"/> (bounded by 30 s), and answers others at once.</summary>
+internal sealed class GatedStatsHandler : MessageHandler<StatsRequest, StatsResponse>
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _gate.TrySetResult();
+
+    protected override async ValueTask<StatsResponse> HandleAsync(
+        StatsRequest message, HandlerRequest request, CancellationToken cancellationToken)
+    {
+        if (message.Collection == "slow")
+        {
+            await _gate.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        return new StatsResponse([new KeyValuePair<string, long>("request.id", (long)request.RequestId)]);
+    }
+}
+
 /// <summary>UPSERT that reports the size of the body it received, as the version.</summary>
 internal sealed class BodySizeUpsertHandler : MessageHandler<UpsertRequest, UpsertResponse>
 {
