@@ -78,10 +78,7 @@ internal sealed class MemoryContext
     {
         if (!vector.IsEmpty)
         {
-            if (vector.Length != Dimension)
-            {
-                throw new ArgumentException($"The vector has {vector.Length} dimensions; this memory's embedder ({Embedder.Name}) uses {Dimension}.", parameterName);
-            }
+            CheckDimension(vector.Length, parameterName);
 
             return vector.ToArray();
         }
@@ -94,6 +91,30 @@ internal sealed class MemoryContext
         var result = new float[Dimension];
         Embedder.Embed(text, result);
         return result;
+    }
+
+    /// <summary>Refuses a vector whose length is not the embedder's dimension.</summary>
+    /// <exception cref="ArgumentException">The length differs.</exception>
+    public void CheckDimension(int length, string parameterName)
+    {
+        if (length != Dimension)
+        {
+            throw new ArgumentException($"The vector has {length} dimensions; this memory's embedder ({Embedder.Name}) uses {Dimension}.", parameterName);
+        }
+    }
+
+    /// <summary>Refuses a vector of the wrong dimension or with a non-finite value.</summary>
+    /// <exception cref="ArgumentException">The vector is not usable.</exception>
+    public void ValidateVector(ReadOnlySpan<float> vector, string parameterName)
+    {
+        CheckDimension(vector.Length, parameterName);
+        for (int i = 0; i < vector.Length; i++)
+        {
+            if (!float.IsFinite(vector[i]))
+            {
+                throw new ArgumentException($"The vector holds a non-finite value at index {i}.", parameterName);
+            }
+        }
     }
 
     private static CollectionInfo FindOrThrow(AgentDatabase store, string collection)

@@ -437,11 +437,7 @@ public sealed class GraphStore
     /// <exception cref="ArgumentOutOfRangeException">K is out of range.</exception>
     public NodeSearchResult SearchNodes(ReadOnlyMemory<float> vector, NodeSearchOptions? options = null)
     {
-        if (vector.Length != _context.Dimension)
-        {
-            throw new ArgumentException($"The vector has {vector.Length} dimensions; this memory's embedder ({_context.Embedder.Name}) uses {_context.Dimension}.", nameof(vector));
-        }
-
+        _context.CheckDimension(vector.Length, nameof(vector));
         options ??= new NodeSearchOptions();
         ValidateSearch(options);
         var key = new QueryKeyBuilder("graph.search");

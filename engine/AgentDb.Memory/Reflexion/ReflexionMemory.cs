@@ -224,7 +224,7 @@ public sealed class ReflexionMemory
     /// <exception cref="ArgumentException">The vector is empty, has the wrong dimension or a non-finite value, or an option is out of range.</exception>
     public EpisodeRetrieval RetrieveRelevant(ReadOnlyMemory<float> vector, EpisodeRetrievalOptions? options = null)
     {
-        ValidateVector(vector.Span, nameof(vector));
+        _context.ValidateVector(vector.Span, nameof(vector));
         return Retrieve(null, vector, options ?? s_defaultOptions);
     }
 
@@ -719,25 +719,10 @@ public sealed class ReflexionMemory
 
         if (!episode.Vector.IsEmpty)
         {
-            ValidateVector(episode.Vector.Span, parameterName);
+            _context.ValidateVector(episode.Vector.Span, parameterName);
         }
     }
 
-    private void ValidateVector(ReadOnlySpan<float> vector, string parameterName)
-    {
-        if (vector.Length != _context.Dimension)
-        {
-            throw new ArgumentException($"The vector has {vector.Length} dimensions; this memory's embedder ({_context.Embedder.Name}) uses {_context.Dimension}.", parameterName);
-        }
-
-        for (int i = 0; i < vector.Length; i++)
-        {
-            if (!float.IsFinite(vector[i]))
-            {
-                throw new ArgumentException($"The vector holds a non-finite value at index {i}.", parameterName);
-            }
-        }
-    }
 
     private static void ValidateId(string id, string parameterName)
     {

@@ -166,7 +166,7 @@ public sealed class SkillLibrary
     /// <exception cref="ArgumentException">The vector has the wrong dimension or a non-finite value, or an option is out of range.</exception>
     public SkillSearchResult SearchSkills(ReadOnlyMemory<float> vector, SkillSearchOptions? options = null)
     {
-        ValidateVector(vector.Span, nameof(vector));
+        _context.ValidateVector(vector.Span, nameof(vector));
         return Search(null, vector, options ?? s_defaultSearch);
     }
 
@@ -579,25 +579,10 @@ public sealed class SkillLibrary
 
         if (!skill.Vector.IsEmpty)
         {
-            ValidateVector(skill.Vector.Span, parameterName);
+            _context.ValidateVector(skill.Vector.Span, parameterName);
         }
     }
 
-    private void ValidateVector(ReadOnlySpan<float> vector, string parameterName)
-    {
-        if (vector.Length != _context.Dimension)
-        {
-            throw new ArgumentException($"The vector has {vector.Length} dimensions; this memory's embedder ({_context.Embedder.Name}) uses {_context.Dimension}.", parameterName);
-        }
-
-        for (int i = 0; i < vector.Length; i++)
-        {
-            if (!float.IsFinite(vector[i]))
-            {
-                throw new ArgumentException($"The vector holds a non-finite value at index {i}.", parameterName);
-            }
-        }
-    }
 
     private static void ValidateName(string name, string parameterName)
     {
