@@ -204,12 +204,7 @@ public sealed class MemoryBatch
             stage(_writes);
         }
 
-        if (_writes.StoreCount > 1)
-        {
-            throw new InvalidOperationException(
-                $"This batch writes to {_writes.StoreCount} stores (functional or session shards); a batch is atomic only within one store. " +
-                "Split it per kind of memory (and per session shard), or use an unsharded layout.");
-        }
+        _writes.EnsureSingleStore();
     }
 
     private void CheckExecutable()
@@ -219,12 +214,7 @@ public sealed class MemoryBatch
             throw new InvalidOperationException("An operation failed while being queued, so the batch may hold part of it; call Clear() and queue again.");
         }
 
-        if (_writes.StoreCount > 1)
-        {
-            throw new InvalidOperationException(
-                $"This batch writes to {_writes.StoreCount} stores (functional or session shards); a batch is atomic only within one store. " +
-                "Split it per kind of memory (and per session shard), or use an unsharded layout.");
-        }
+        _writes.EnsureSingleStore();
     }
 
     private void Reset()

@@ -103,6 +103,10 @@ internal sealed class MemoryWriteSet
         _scope = MemoryScope.None;
     }
 
+    /// <summary>Refuses (before anything is written) a set whose writes span several stores.</summary>
+    /// <exception cref="InvalidOperationException">The writes span several stores.</exception>
+    public void EnsureSingleStore() => CheckSingle(requireSingleStore: true);
+
     private void CheckSingle(bool requireSingleStore)
     {
         if (requireSingleStore && _batches.Count > 1)
