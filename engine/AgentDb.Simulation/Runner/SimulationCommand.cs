@@ -48,7 +48,13 @@ public static class SimulationCommand
                 target = EmbeddedMemoryTarget.Open(path, new AgentMemoryOptions { Embedder = new HashingEmbedder(settings.Dimension) });
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            stderr.WriteLine("agentdb: simulation interrupted");
+            DeleteQuietly(temporary);
+            return 1;
+        }
+        catch (Exception e)
         {
             stderr.WriteLine($"agentdb: error: cannot open the memory for the simulation: {e.Message}");
             DeleteQuietly(temporary);
@@ -62,6 +68,12 @@ public static class SimulationCommand
             try
             {
                 result = await SimulationRunner.RunAsync(scenario, target, settings.Options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                progress?.Finish();
+                stderr.WriteLine("agentdb: simulation interrupted");
+                return 1;
             }
             finally
             {
