@@ -32,6 +32,16 @@ public static class SimulationCommand
             return 1;
         }
 
+        // The embedded memory's skill, causal and graph writes are synchronous: they block their thread until the group
+        // commit. Each agent running at once may hold a pool thread, so the pool starts with that many instead of
+        // discovering them one by one (which stalls a 300-agent run for minutes).
+        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
+        int wanted = Math.Min(settings.Options.Parallel + Environment.ProcessorCount, 2_048);
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
+        }
+
         string? temporary = null;
         IMemoryTarget target;
         try
