@@ -68,7 +68,7 @@ public sealed class GraphStore
     private static readonly MemoryScope s_scope = MemoryContext.ScopeOf(MemoryKind.Graph);
 
     private readonly MemoryContext _context;
-    private readonly object _writeGate = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConditionalWeakTable<MemoryWriteSet, StagedGraph> _staged = new();
 
     internal GraphStore(MemoryContext context)
@@ -88,10 +88,16 @@ public sealed class GraphStore
     public long EdgeCount => Store.Count(EdgesCollection);
 
     /// <summary>
-    /// The lock the public write methods hold while they stage and commit. A batch that stages graph writes through the
-    /// Stage methods should hold it from staging to commit, so its existence checks and cascades stay true at commit.
+    /// The gate the public write methods hold while they stage and commit (an asynchronous one: the async writes wait
+    /// for it and for their commit without blocking a thread). A batch that stages graph writes through the Stage
+    /// methods should hold it from staging to commit, so its existence checks and cascades stay true at commit.
     /// </summary>
-    internal object WriteGate => _writeGate;
+    /// <remarks>
+    /// It is held across the commit wait because the engine applies a write (makes it readable) only once it is
+    /// durable: a later write's existence checks and delete cascades read the store, so they must not run while an
+    /// earlier graph write is appended but not yet applied.
+    /// </remarks>
+    internal SemaphoreSlim WriteGate => _writeGate;
 
     private AgentDatabase Store => _context.Stores.Store(MemoryKind.Graph);
 
@@ -143,6 +149,43 @@ public sealed class GraphStore
     /// <summary>Deletes an edge and both its adjacency entries, atomically. Returns whether it existed.</summary>
     /// <exception cref="ArgumentException">The id is invalid.</exception>
     public bool DeleteEdge(string id) => Write(id, static (store, writes, input) => store.StageDeleteEdge(writes, input));
+
+    /// <summary>The asynchronous form of <see cref="AddNode(GraphNodeInput)"/>: waits for the write gate and the commit without blocking a thread.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddNode(GraphNodeInput)"/>.</exception>
+    public ValueTask<string> AddNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default) =>
+        WriteAsync(node, static (store, writes, input) => store.StageAddNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="UpsertNode"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="UpsertNode"/>.</exception>
+    public async ValueTask UpsertNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default) =>
+        await WriteAsync(node, static (store, writes, input) => store.StageUpsertNode(writes, input), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The asynchronous form of <see cref="AddNodes"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddNodes"/>; nothing is written.</exception>
+    public ValueTask<IReadOnlyList<string>> AddNodesAsync(IReadOnlyList<GraphNodeInput> nodes, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(nodes, static (store, writes, input) => store.StageAddNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="DeleteNode"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="DeleteNode"/>.</exception>
+    public ValueTask<bool> DeleteNodeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(id, static (store, writes, input) => store.StageDeleteNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="AddEdge(GraphEdgeInput)"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddEdge(GraphEdgeInput)"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An end node does not exist.</exception>
+    public ValueTask<string> AddEdgeAsync(GraphEdgeInput edge, CancellationToken cancellationToken = default) =>
+        WriteAsync(edge, static (store, writes, input) => store.StageAddEdge(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="AddEdges"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddEdges"/>; nothing is written.</exception>
+    /// <exception cref="KeyNotFoundException">An end node does not exist; nothing is written.</exception>
+    public ValueTask<IReadOnlyList<string>> AddEdgesAsync(IReadOnlyList<GraphEdgeInput> edges, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(edges, static (store, writes, input) => store.StageAddEdge(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="DeleteEdge"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="DeleteEdge"/>.</exception>
+    public ValueTask<bool> DeleteEdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(id, static (store, writes, input) => store.StageDeleteEdge(writes, input), cancellationToken);
 
     /// <summary>Stages a new node (see <see cref="AddNode(GraphNodeInput)"/>); returns its id.</summary>
     internal string StageAddNode(MemoryWriteSet writes, GraphNodeInput node) => StageNode(writes, node, mustBeNew: true);
@@ -549,30 +592,80 @@ public sealed class GraphStore
 
     private T Write<TInput, T>(TInput input, Func<GraphStore, MemoryWriteSet, TInput, T> stage)
     {
-        lock (_writeGate)
+        _writeGate.Wait();
+        try
         {
             var writes = new MemoryWriteSet();
             T result = stage(this, writes, input);
             writes.Commit(_context.Cache, requireSingleStore: true);
             return result;
         }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask<T> WriteAsync<TInput, T>(TInput input, Func<GraphStore, MemoryWriteSet, TInput, T> stage, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var writes = new MemoryWriteSet();
+            T result = stage(this, writes, input);
+            await writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private IReadOnlyList<string> WriteMany<TInput>(IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        lock (_writeGate)
+        _writeGate.Wait();
+        try
         {
             var writes = new MemoryWriteSet();
-            var ids = new string[inputs.Count];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                ids[i] = stage(this, writes, inputs[i]);
-            }
-
+            string[] ids = StageMany(writes, inputs, stage);
             writes.Commit(_context.Cache, requireSingleStore: true);
             return Array.AsReadOnly(ids);
         }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<string>> WriteManyAsync<TInput>(
+        IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var writes = new MemoryWriteSet();
+            string[] ids = StageMany(writes, inputs, stage);
+            await writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None).ConfigureAwait(false);
+            return Array.AsReadOnly(ids);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private string[] StageMany<TInput>(MemoryWriteSet writes, IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage)
+    {
+        var ids = new string[inputs.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = stage(this, writes, inputs[i]);
+        }
+
+        return ids;
     }
 
     private IReadOnlyList<GraphNeighbor> NeighborsCore(string nodeId, GraphDirection direction, string[]? types, int limit)
