@@ -130,6 +130,7 @@ public sealed class MemoryBatch
             gate.Wait();
             try
             {
+                _memory.Graph.DrainInFlight();
                 StageGraph();
                 _writes.Commit(_context.Cache, requireSingleStore: true);
             }
@@ -162,6 +163,7 @@ public sealed class MemoryBatch
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                await _memory.Graph.DrainInFlightAsync().ConfigureAwait(false);
                 StageGraph();
                 await _writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None).ConfigureAwait(false);
             }

@@ -190,4 +190,39 @@ public sealed class AsyncWriteTests
         await memory.Graph.AddEdgeAsync(new GraphEdgeInput { From = "q", Type = "t", To = "p" }).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(2, memory.Graph.EdgeCount);
     }
+
+    [Fact]
+    public async Task GraphAsyncWrites_NotAwaitedInBetween_SeeEachOtherInFlight()
+    {
+        using var dir = new TempDirectory("agentdb-async");
+        using AgentMemory memory = Open(dir);
+        for (int round = 0; round < 20; round++)
+        {
+            string a = "a" + round, b = "b" + round;
+
+            // Each write starts before the previous one is durable (the group commit has not run): its checks must see them.
+            ValueTask<string> addA = memory.Graph.AddNodeAsync(new GraphNodeInput { Id = a });
+            ValueTask<string> addB = memory.Graph.AddNodeAsync(new GraphNodeInput { Id = b });
+            ValueTask<string> duplicate = memory.Graph.AddNodeAsync(new GraphNodeInput { Id = a });
+            ValueTask<string> edge = memory.Graph.AddEdgeAsync(new GraphEdgeInput { From = a, Type = "t", To = b, Id = "e" + round });
+            ValueTask<string> sameEdge = memory.Graph.AddEdgeAsync(new GraphEdgeInput { From = b, Type = "t", To = a, Id = "e" + round });
+            ValueTask<string> back = memory.Graph.AddEdgeAsync(new GraphEdgeInput { From = b, Type = "t", To = a });
+            ValueTask<bool> deleteA = memory.Graph.DeleteNodeAsync(a); // must cascade both edges, in flight or not
+
+            Assert.Equal(a, await addA);
+            Assert.Equal(b, await addB);
+            await Assert.ThrowsAsync<ArgumentException>(async () => await duplicate);
+            Assert.Equal("e" + round, await edge);
+            await Assert.ThrowsAsync<ArgumentException>(async () => await sameEdge);
+            await back;
+            Assert.True(await deleteA);
+        }
+
+        Assert.Equal(20, memory.Graph.NodeCount); // the b nodes
+        Assert.Equal(0, memory.Graph.EdgeCount); // every edge went with its a node
+        for (int round = 0; round < 20; round++)
+        {
+            Assert.Empty(memory.Graph.Neighbors("b" + round, GraphDirection.Both));
+        }
+    }
 }
