@@ -26,12 +26,14 @@ internal static class MemoryBenchmark
 {
     private const int Dimension = 384;
     private const int K = 10;
+    private const string TaskRecordCollection = "bench.task-records";
 
     public static int Run(string[] args)
     {
         string root = Path.Combine(Path.GetTempPath(), "agentdb-membench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         int[] sizes = [10_000, 100_000];
         int queryCount = 1_000;
+        int storeRounds = 3;
         string? minilm = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -45,6 +47,9 @@ internal static class MemoryBenchmark
                     break;
                 case "--queries" when i + 1 < args.Length:
                     queryCount = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--store-rounds" when i + 1 < args.Length:
+                    storeRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 case "--minilm" when i + 1 < args.Length:
                     minilm = args[++i];
@@ -73,8 +78,7 @@ internal static class MemoryBenchmark
             StoreSingle(root, data, 2_000);
             // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
             // then one graph insert per record); the loads of the retrieval sections below measure past it.
-            StoreBatched(root, data, 19_000, raw: false);
-            StoreBatched(root, data, 19_000, raw: true);
+            StoreBatchedInterleaved(root, data, 19_000, storeRounds);
             Console.WriteLine();
 
             foreach (int size in sizes)
@@ -140,50 +144,116 @@ internal static class MemoryBenchmark
         }
     }
 
-    private static void StoreBatched(string root, Vectors data, int count, bool raw)
+    private enum StoreMode
     {
-        (MemoryStores stores, MemoryContext context) = Open(root);
-        using (stores)
+        Controller,
+        Raw,
+        RawWithTaskRecord,
+        StageOnly,
+    }
+
+    /// <summary>
+    /// Batched stores of 1,000 episodes: the controller, the raw engine batch of the same payloads and vectors (with and
+    /// without one small vector-free record per episode beside it, the cost of a per-episode task index) and the
+    /// controller's staging alone. Each round writes <paramref name="count"/> episodes into fresh stores, one per mode,
+    /// running the modes batch by batch in rotating order, so load changes on a shared machine hit all alike.
+    /// </summary>
+    private static void StoreBatchedInterleaved(string root, Vectors data, int count, int rounds)
+    {
+        StoreMode[] modes = [StoreMode.Controller, StoreMode.Raw, StoreMode.RawWithTaskRecord, StoreMode.StageOnly];
+        var elapsed = new TimeSpan[modes.Length];
+        var latencies = new List<double>[modes.Length];
+        for (int m = 0; m < modes.Length; m++)
         {
-            var memory = new ReflexionMemory(context);
-            AgentDatabase store = stores.Store(MemoryKind.Reflexion);
-            var latencies = new List<double>();
-            var episodes = new Episode[1_000];
-            var batch = new RecordBatch();
-            var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
-            TimeSpan elapsed = TimeSpan.Zero;
-            for (int start = 0; start < count; start += episodes.Length)
+            latencies[m] = new List<double>();
+        }
+
+        var episodes = new Episode[1_000];
+        var batch = new RecordBatch();
+        var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
+        for (int round = 0; round < rounds; round++)
+        {
+            var opened = new (MemoryStores Stores, MemoryContext Context, ReflexionMemory Memory)[modes.Length];
+            try
             {
-                for (int j = 0; j < episodes.Length; j++)
+                for (int m = 0; m < modes.Length; m++)
                 {
-                    episodes[j] = EpisodeOf(data, start + j);
+                    (MemoryStores stores, MemoryContext context) = Open(root);
+                    opened[m] = (stores, context, new ReflexionMemory(context));
+                    if (modes[m] == StoreMode.RawWithTaskRecord)
+                    {
+                        stores.Store(MemoryKind.Reflexion).CreateCollection(TaskRecordCollection, 1, DistanceMetric.Cosine);
+                    }
                 }
 
-                long began = Stopwatch.GetTimestamp();
-                if (raw)
+                for (int start = 0, b = 0; start < count; start += episodes.Length, b++)
                 {
-                    // The engine alone: the same payload bytes and vectors, one record per episode, no task index.
-                    batch.Clear();
                     for (int j = 0; j < episodes.Length; j++)
                     {
-                        payload.ResetWrittenCount();
-                        EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
-                        batch.Upsert(ReflexionMemory.Collection, "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture), payload.WrittenSpan, episodes[j].Vector.Span);
+                        episodes[j] = EpisodeOf(data, start + j);
                     }
 
-                    store.Batch(batch);
-                }
-                else
-                {
-                    memory.StoreEpisodes(episodes);
-                }
+                    for (int turn = 0; turn < modes.Length; turn++)
+                    {
+                        int m = (turn + b + round) % modes.Length;
+                        StoreMode mode = modes[m];
+                        AgentDatabase store = opened[m].Stores.Store(MemoryKind.Reflexion);
+                        long began = Stopwatch.GetTimestamp();
+                        if (mode is StoreMode.Raw or StoreMode.RawWithTaskRecord)
+                        {
+                            batch.Clear();
+                            for (int j = 0; j < episodes.Length; j++)
+                            {
+                                string id = "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture);
+                                payload.ResetWrittenCount();
+                                EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
+                                batch.Upsert(ReflexionMemory.Collection, id, payload.WrittenSpan, episodes[j].Vector.Span);
+                                if (mode == StoreMode.RawWithTaskRecord)
+                                {
+                                    payload.ResetWrittenCount();
+                                    EpisodeCodec.WriteTaskEntry(payload, id, episodes[j], 1_000);
+                                    batch.Upsert(TaskRecordCollection, "0123456789abcdef0123456789abcdef:" + id, payload.WrittenSpan);
+                                }
+                            }
 
-                TimeSpan took = Stopwatch.GetElapsedTime(began);
-                elapsed += took;
-                latencies.Add(took.TotalMilliseconds);
+                            store.Batch(batch);
+                        }
+                        else if (mode == StoreMode.StageOnly)
+                        {
+                            var writes = new MemoryWriteSet();
+                            opened[m].Memory.StageEpisodes(writes, episodes);
+                            writes.Clear();
+                        }
+                        else
+                        {
+                            opened[m].Memory.StoreEpisodes(episodes);
+                        }
+
+                        TimeSpan took = Stopwatch.GetElapsedTime(began);
+                        elapsed[m] += took;
+                        latencies[m].Add(took.TotalMilliseconds);
+                    }
+                }
             }
+            finally
+            {
+                foreach ((MemoryStores stores, _, _) in opened)
+                {
+                    stores?.Dispose();
+                }
+            }
+        }
 
-            Report(raw ? "baseline: raw AgentDatabase.Batch, same payloads + vectors" : "ReflexionMemory.StoreEpisodes", 1_000, count, elapsed, latencies);
+        for (int m = 0; m < modes.Length; m++)
+        {
+            string name = modes[m] switch
+            {
+                StoreMode.Raw => "baseline: raw AgentDatabase.Batch, same payloads + vectors, interleaved",
+                StoreMode.RawWithTaskRecord => "baseline: raw AgentDatabase.Batch, same + one vector-free 80-byte record per episode, interleaved",
+                StoreMode.StageOnly => "ReflexionMemory staging alone (validate, ids, encode; no commit), interleaved",
+                _ => "ReflexionMemory.StoreEpisodes",
+            };
+            Report(name, 1_000, count * rounds, elapsed[m], latencies[m]);
         }
     }
 
