@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
+using AgentDb.Index;
 using AgentDb.Kernels;
 using AgentDb.Log;
 using AgentDb.Memory;
@@ -34,6 +35,8 @@ internal static class MemoryBenchmark
         int[] sizes = [10_000, 100_000];
         int queryCount = 1_000;
         int storeRounds = 3;
+        bool skipStore = false;
+        int[] efs = [16, 32, 64, 128];
         string? minilm = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -48,6 +51,12 @@ internal static class MemoryBenchmark
                 case "--queries" when i + 1 < args.Length:
                     queryCount = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--skip-store":
+                    skipStore = true;
+                    break;
+                case "--ef" when i + 1 < args.Length:
+                    efs = Array.ConvertAll(args[++i].Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+                    break;
                 case "--store-rounds" when i + 1 < args.Length:
                     storeRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -55,7 +64,7 @@ internal static class MemoryBenchmark
                     minilm = args[++i];
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--minilm DIR] [--root DIR]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--ef 16,32,64,128] [--store-rounds 3] [--minilm DIR] [--root DIR]");
             }
         }
 
@@ -70,20 +79,24 @@ internal static class MemoryBenchmark
         {
             Vectors data = minilm is null ? Vectors.Clustered(Math.Max(largest, 20_000), queryCount, seed: 42) : Vectors.FromFvecs(minilm, Math.Max(largest, 20_000), queryCount);
             Console.WriteLine($"# Agent memory: reflexion and skills, {Dimension}-dim caller vectors ({data.Source}), group durability");
-            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
             Console.WriteLine();
 
-            Console.WriteLine("| store | batch | episodes | episodes/s | p50 ms | p99 ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            StoreSingle(root, data, 2_000);
-            // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
-            // then one graph insert per record); the loads of the retrieval sections below measure past it.
-            StoreBatchedInterleaved(root, data, 19_000, storeRounds);
-            Console.WriteLine();
+            if (!skipStore)
+            {
+                Console.WriteLine("| store | batch | episodes | episodes/s | p50 ms | p99 ms |");
+                Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+                StoreSingle(root, data, 2_000);
+                // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
+                // then one graph insert per record); the loads of the retrieval sections below measure past it.
+                StoreBatchedInterleaved(root, data, 19_000, storeRounds);
+                Console.WriteLine($"(load average {LoadAverage()})");
+                Console.WriteLine();
+            }
 
             foreach (int size in sizes)
             {
-                Retrieval(root, data, size);
+                Retrieval(root, data, size, efs);
             }
 
             SkillSearch(root, data, 10_000);
@@ -257,7 +270,7 @@ internal static class MemoryBenchmark
         }
     }
 
-    private static void Retrieval(string root, Vectors data, int size)
+    private static void Retrieval(string root, Vectors data, int size, int[] efs)
     {
         (MemoryStores stores, MemoryContext context) = Open(root);
         using (stores)
@@ -299,32 +312,49 @@ internal static class MemoryBenchmark
 
             int[][] truth = ExactTopK(data, size);
             AgentDatabase store = stores.Store(MemoryKind.Reflexion);
-            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            WaitForIndex(store);
+            TieredVectorIndex bareIndex = store.IndexOf(ReflexionMemory.Collection);
+            var uncached = new ReflexionMemory(new MemoryContext(stores, CallerVectorsOnly.Instance, new QueryCache(new QueryCacheOptions { Enabled = false })));
+            var hits = new VectorSearchHit[K];
 
             // Warm-up on the first 100 queries, then drop the cache so every timed query is a miss.
             for (int q = 0; q < Math.Min(100, data.QueryCount); q++)
             {
                 memory.RetrieveRelevant(data.QueryMemory(q), new EpisodeRetrievalOptions { K = K });
                 store.Search(ReflexionMemory.Collection, data.Query(q), K);
+                bareIndex.Search(data.Query(q), K, hits, null, AgentDatabase.DefaultSearchEf);
+            }
+
+            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (int ef in efs)
+            {
+                context.Cache.Clear();
+                var options = new EpisodeRetrievalOptions { K = K, Ef = ef };
+                RunInterleaved(
+                    data,
+                    truth,
+                    indexOf,
+                    ($"ReflexionMemory.RetrieveRelevant (k 10, ef {ef}, cache miss)", q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), options))),
+                    ($"RetrieveRelevant, query cache disabled (k 10, ef {ef}), interleaved", q => IdsOf(uncached.RetrieveRelevant(data.QueryMemory(q), options))),
+                    ($"baseline: raw AgentDatabase.Search (k 10, ef {ef}), interleaved", q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K, null, ef))),
+                    ($"baseline: bare index search, no record reads (k 10, ef {ef}), interleaved", q =>
+                    {
+                        bareIndex.Search(data.Query(q), K, hits, null, ef);
+                        return null;
+                    }));
             }
 
             context.Cache.Clear();
             var plain = new EpisodeRetrievalOptions { K = K };
-            RunPaired(
-                "ReflexionMemory.RetrieveRelevant (k 10, cache miss)",
-                "baseline: raw AgentDatabase.Search (k 10), same queries interleaved",
-                data,
-                truth,
-                indexOf,
-                q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)),
-                q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K)));
+            RunQueries("ReflexionMemory.RetrieveRelevant (ef 64), cache-warming pass", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)));
             RunQueries("ReflexionMemory.RetrieveRelevant, same queries again (cache hit)", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)));
             var successes = new EpisodeRetrievalOptions { K = K, Outcome = EpisodeOutcome.SuccessesOnly, MinReward = 0.5 };
             RunQueries("RetrieveRelevant, successes with reward ≥ 0.5 (≈37% pass; recall vs unfiltered truth n/a)", data, null, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), successes)));
             var certified = new EpisodeRetrievalOptions { K = K, WithCertificate = true };
-            RunQueries("RetrieveRelevant with certificate", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), certified)));
+            RunQueries("RetrieveRelevant with certificate (ef 64)", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), certified)));
 
+            Console.WriteLine($"(load average {LoadAverage()})");
             var stats = Stopwatch.StartNew();
             int statCalls = 0;
             for (int t = 0; t < 1_000; t++)
@@ -386,6 +416,88 @@ internal static class MemoryBenchmark
                 q => { store.Search(SkillLibrary.Collection, data.Query(q), 5); return []; });
             var filtered = new SkillSearchOptions { K = 5, MinSuccessRate = 0.8 };
             RunQueries("SearchSkills, success rate ≥ 0.8 (20% pass)", data, null, null, q => { library.SearchSkills(data.QueryMemory(q), filtered); return []; });
+        }
+    }
+
+    /// <summary>
+    /// Waits until the background indexer has linked every vector of every collection of <paramref name="store"/> into its
+    /// graph (<see cref="CollectionStats.PendingVectors"/> 0), so queries measure the HNSW index and not an exact scan of
+    /// the backlog. Prints how long that took.
+    /// </summary>
+    private static void WaitForIndex(AgentDatabase store)
+    {
+        var waited = Stopwatch.StartNew();
+        long pending;
+        do
+        {
+            pending = 0;
+            foreach (CollectionStats collection in store.GetStats().Collections)
+            {
+                pending += collection.PendingVectors;
+            }
+
+            if (pending > 0)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        while (pending > 0);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Index backlog drained (PendingVectors 0 in every collection) {waited.Elapsed.TotalSeconds:F1} s after the load; load average {LoadAverage()}"));
+    }
+
+    /// <summary>The 1-minute load average (Linux), or "n/a".</summary>
+    internal static string LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return text[..text.IndexOf(' ', StringComparison.Ordinal)];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>
+    /// Times several query paths on the same queries, each query running every path in rotating order, so load changes
+    /// hit all alike. A path returning null has no recall (reported as –).
+    /// </summary>
+    private static void RunInterleaved(Vectors data, int[][]? truth, Dictionary<string, int>? indexOf, params (string Name, Func<int, string[]?> Query)[] paths)
+    {
+        var latencies = new List<double>[paths.Length];
+        var recall = new double[paths.Length];
+        var hasRecall = new bool[paths.Length];
+        for (int p = 0; p < paths.Length; p++)
+        {
+            latencies[p] = new List<double>(data.QueryCount);
+        }
+
+        for (int q = 0; q < data.QueryCount; q++)
+        {
+            for (int turn = 0; turn < paths.Length; turn++)
+            {
+                int p = (turn + q) % paths.Length;
+                long began = Stopwatch.GetTimestamp();
+                string[]? ids = paths[p].Query(q);
+                latencies[p].Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+                if (ids is not null)
+                {
+                    hasRecall[p] = true;
+                    recall[p] += Recall(ids, truth, indexOf, q);
+                }
+            }
+        }
+
+        for (int p = 0; p < paths.Length; p++)
+        {
+            ReportQueries(paths[p].Name, data.QueryCount, latencies[p], truth is null || !hasRecall[p] ? double.NaN : recall[p] / data.QueryCount);
         }
     }
 

@@ -215,7 +215,7 @@ public sealed class ReflexionMemory
     /// The episodes whose tasks are most similar to <paramref name="task"/> (embedded by the memory's embedder), kept by
     /// the filters of <paramref name="options"/>, nearest first.
     /// </summary>
-    /// <exception cref="ArgumentException">The task is empty, or an option is out of range (k outside 1..10,000, non-finite minimum reward, an empty session, a time window whose start is not before its end).</exception>
+    /// <exception cref="ArgumentException">The task is empty, or an option is out of range (k outside 1..10,000, ef outside 1..10,000, non-finite minimum reward, an empty session, a time window whose start is not before its end).</exception>
     public EpisodeRetrieval RetrieveRelevant(string task, EpisodeRetrievalOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(task);
@@ -413,6 +413,7 @@ public sealed class ReflexionMemory
             builder.Add(options.ToUnixMs.HasValue);
             builder.Add(options.ToUnixMs ?? 0);
             builder.Add(options.WithCertificate);
+            builder.Add(options.Ef ?? 0);
             key = builder.Build();
         }
         finally
@@ -501,9 +502,10 @@ public sealed class ReflexionMemory
         bool postFilter = options.MinReward.HasValue || options.Outcome != EpisodeOutcome.Any || options.FromUnixMs.HasValue || options.ToUnixMs.HasValue;
         int fetch = postFilter ? (int)Math.Min((long)k * OverFetchFactor, AgentDatabase.MaxSearchResults) : k;
         int start = candidates.Count;
+        int ef = options.Ef ?? AgentDatabase.DefaultSearchEf;
         while (true)
         {
-            IReadOnlyList<SearchResult> results = store.Search(Collection, vector, fetch, filter);
+            IReadOnlyList<SearchResult> results = store.Search(Collection, vector, fetch, filter, Math.Max(ef, fetch));
             int kept = 0;
             for (int i = 0; i < results.Count && kept < k; i++)
             {
@@ -801,6 +803,11 @@ public sealed class ReflexionMemory
         if (options.FromUnixMs is long from && options.ToUnixMs is long to && from >= to)
         {
             throw new ArgumentException($"The time window [{from}, {to}) is empty: FromUnixMs must be before ToUnixMs.", nameof(options));
+        }
+
+        if (options.Ef is int ef && (ef < 1 || ef > AgentDatabase.MaxSearchEf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), ef, $"Ef must be between 1 and {AgentDatabase.MaxSearchEf}.");
         }
     }
 
