@@ -8,7 +8,8 @@ namespace AgentDb.Bench.Memory;
 /// MiniLM one text per model call against <see cref="MiniLmEmbedder.EmbedBatch"/> of the 32 texts of
 /// <see cref="EmbeddingTexts"/>, as a timed harness for a shared machine: each round embeds the 32 texts both ways, in
 /// alternating order, so a load change hits both alike; the speed-up is reported per round (median, quartiles) and over
-/// the sums. Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- embed-batch [--rounds 40] [--threads 0]</c>.
+/// the sums. <c>--slacks</c> compares padding slacks of the length-sorted chunking (10000: one call for all 32).
+/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- embed-batch [--rounds 40] [--threads 0] [--slacks 25,50,100,10000]</c>.
 /// </summary>
 internal static class EmbeddingBatchBenchmark
 {
@@ -16,6 +17,7 @@ internal static class EmbeddingBatchBenchmark
     {
         int rounds = 40;
         int threads = 0;
+        int[] slacks = [25];
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,8 +28,11 @@ internal static class EmbeddingBatchBenchmark
                 case "--threads" when i + 1 < args.Length:
                     threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--slacks" when i + 1 < args.Length:
+                    slacks = Array.ConvertAll(args[++i].Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: embed-batch [--rounds 40] [--threads 0]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: embed-batch [--rounds 40] [--threads 0] [--slacks 25,50,100,10000]");
             }
         }
 
@@ -37,48 +42,73 @@ internal static class EmbeddingBatchBenchmark
         int dimension = embedder.Dimension;
         var destination = new float[texts.Length * dimension];
 
-        // Warm-up: both paths twice.
+        // Path 0: one text per call; then EmbedBatch at each padding slack. Warm-up: every path twice.
+        int paths = 1 + slacks.Length;
+        var calls = new int[paths];
         for (int w = 0; w < 2; w++)
         {
-            OneAtATime(embedder, texts, destination);
-            embedder.EmbedBatch(texts, destination);
+            for (int p = 0; p < paths; p++)
+            {
+                calls[p] = RunPath(embedder, texts, destination, p, slacks);
+            }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# MiniLM ({MiniLmEmbedder.ModelName}), {texts.Length} texts, threads {(threads == 0 ? "ONNX default" : threads.ToString(CultureInfo.InvariantCulture))}, {rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {MemoryBenchmark.LoadAverage()}"));
-        var single = new double[rounds];
-        var batched = new double[rounds];
-        var ratios = new double[rounds];
-        for (int r = 0; r < rounds; r++)
+        var times = new double[paths][];
+        for (int p = 0; p < paths; p++)
         {
-            bool singleFirst = (r & 1) == 0;
-            for (int pass = 0; pass < 2; pass++)
-            {
-                long began = Stopwatch.GetTimestamp();
-                if ((pass == 0) == singleFirst)
-                {
-                    OneAtATime(embedder, texts, destination);
-                    single[r] = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
-                }
-                else
-                {
-                    embedder.EmbedBatch(texts, destination);
-                    batched[r] = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
-                }
-            }
-
-            ratios[r] = single[r] / batched[r];
+            times[p] = new double[rounds];
         }
 
-        double singleSum = Sum(single), batchedSum = Sum(batched);
-        Array.Sort(ratios);
-        Console.WriteLine("| path | texts/s (sum) | ms per text, median round | ms per text, best round |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        Row("one text per call (baseline)", single, texts.Length, singleSum);
-        Row("EmbedBatch of 32", batched, texts.Length, batchedSum);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"speed-up: {singleSum / batchedSum:F2}x over the sums; per round median {Quantile(ratios, 0.5):F2}x (quartiles {Quantile(ratios, 0.25):F2}x–{Quantile(ratios, 0.75):F2}x, min {ratios[0]:F2}x, max {ratios[^1]:F2}x); load average {MemoryBenchmark.LoadAverage()}"));
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int turn = 0; turn < paths; turn++)
+            {
+                int p = (turn + r) % paths;
+                long began = Stopwatch.GetTimestamp();
+                RunPath(embedder, texts, destination, p, slacks);
+                times[p][r] = Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+            }
+        }
+
+        SentenceOnnxModel.PaddingSlackPercent = slacks.Length > 0 ? slacks[0] : SentenceOnnxModel.PaddingSlackPercent;
+        Console.WriteLine("| path | model calls | texts/s (sum) | ms per text, median round | ms per text, best round | speed-up over the sums | speed-up per round: median (quartiles) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        double baseSum = Sum(times[0]);
+        for (int p = 0; p < paths; p++)
+        {
+            var ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++)
+            {
+                ratios[r] = times[0][r] / times[p][r];
+            }
+
+            Array.Sort(ratios);
+            var sorted = (double[])times[p].Clone();
+            Array.Sort(sorted);
+            double sum = Sum(times[p]);
+            string name = p == 0 ? "one text per call (baseline)" : $"EmbedBatch of 32, padding slack {slacks[p - 1]} %";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {calls[p]} | {texts.Length * rounds / (sum / 1e3):N0} | {Quantile(sorted, 0.5) / texts.Length:F3} | {sorted[0] / texts.Length:F3} | {baseSum / sum:F2}x | {Quantile(ratios, 0.5):F2}x ({Quantile(ratios, 0.25):F2}x–{Quantile(ratios, 0.75):F2}x) |"));
+        }
+
+        Console.WriteLine($"(load average {MemoryBenchmark.LoadAverage()})");
         return 0;
+    }
+
+    /// <summary>Runs path <paramref name="p"/> once; returns the model calls it made.</summary>
+    private static int RunPath(MiniLmEmbedder embedder, string[] texts, float[] destination, int p, int[] slacks)
+    {
+        if (p == 0)
+        {
+            OneAtATime(embedder, texts, destination);
+            return texts.Length;
+        }
+
+        SentenceOnnxModel.PaddingSlackPercent = slacks[p - 1];
+        embedder.EmbedBatch(texts, destination);
+        return SentenceOnnxModel.LastBatchCalls;
     }
 
     private static void OneAtATime(MiniLmEmbedder embedder, string[] texts, float[] destination)
@@ -88,14 +118,6 @@ internal static class EmbeddingBatchBenchmark
         {
             embedder.Embed(texts[i], destination.AsSpan(i * dimension, dimension));
         }
-    }
-
-    private static void Row(string name, double[] roundMs, int texts, double sum)
-    {
-        var sorted = (double[])roundMs.Clone();
-        Array.Sort(sorted);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {texts * roundMs.Length / (sum / 1e3):N0} | {Quantile(sorted, 0.5) / texts:F3} | {sorted[0] / texts:F3} |"));
     }
 
     private static double Sum(double[] values)

@@ -331,11 +331,13 @@ internal static class MemoryBenchmark
             {
                 context.Cache.Clear();
                 var options = new EpisodeRetrievalOptions { K = K, Ef = ef };
+                var noVectors = options with { IncludeVectors = false };
                 RunInterleaved(
                     data,
                     truth,
                     indexOf,
                     ($"ReflexionMemory.RetrieveRelevant (k 10, ef {ef}, cache miss)", q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), options))),
+                    ($"RetrieveRelevant, IncludeVectors false (k 10, ef {ef}, cache miss), interleaved", q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), noVectors))),
                     ($"RetrieveRelevant, query cache disabled (k 10, ef {ef}), interleaved", q => IdsOf(uncached.RetrieveRelevant(data.QueryMemory(q), options))),
                     ($"baseline: raw AgentDatabase.Search (k 10, ef {ef}), interleaved", q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K, null, ef))),
                     ($"baseline: bare index search, no record reads (k 10, ef {ef}), interleaved", q =>
@@ -474,6 +476,8 @@ internal static class MemoryBenchmark
         var latencies = new List<double>[paths.Length];
         var recall = new double[paths.Length];
         var hasRecall = new bool[paths.Length];
+        var allocated = new long[paths.Length];
+        var gcPause = new TimeSpan[paths.Length];
         for (int p = 0; p < paths.Length; p++)
         {
             latencies[p] = new List<double>(data.QueryCount);
@@ -484,9 +488,13 @@ internal static class MemoryBenchmark
             for (int turn = 0; turn < paths.Length; turn++)
             {
                 int p = (turn + q) % paths.Length;
+                long bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+                TimeSpan pauseBefore = GC.GetTotalPauseDuration();
                 long began = Stopwatch.GetTimestamp();
                 string[]? ids = paths[p].Query(q);
                 latencies[p].Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+                gcPause[p] += GC.GetTotalPauseDuration() - pauseBefore;
+                allocated[p] += GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
                 if (ids is not null)
                 {
                     hasRecall[p] = true;
@@ -497,7 +505,9 @@ internal static class MemoryBenchmark
 
         for (int p = 0; p < paths.Length; p++)
         {
-            ReportQueries(paths[p].Name, data.QueryCount, latencies[p], truth is null || !hasRecall[p] ? double.NaN : recall[p] / data.QueryCount);
+            string name = string.Create(CultureInfo.InvariantCulture,
+                $"{paths[p].Name} [{allocated[p] / data.QueryCount:N0} B and {gcPause[p].TotalMicroseconds / data.QueryCount:F0} µs GC pause per query]");
+            ReportQueries(name, data.QueryCount, latencies[p], truth is null || !hasRecall[p] ? double.NaN : recall[p] / data.QueryCount);
         }
     }
 

@@ -5,7 +5,8 @@ namespace AgentDb.Memory.Reflexion;
 /// <summary>
 /// One attempt of an agent at a task, with its outcome and the agent's own critique (Reflexion). The same type is
 /// given to <see cref="ReflexionMemory.StoreEpisode"/> and returned by retrievals; returned episodes always carry their
-/// <see cref="Id"/>, <see cref="TimestampUnixMs"/> and stored <see cref="Vector"/>, and are immutable.
+/// <see cref="Id"/>, <see cref="TimestampUnixMs"/> and stored <see cref="Vector"/> (unless a retrieval sets
+/// <see cref="EpisodeRetrievalOptions.IncludeVectors"/> false), and are immutable.
 /// </summary>
 public sealed record Episode
 {

@@ -30,6 +30,13 @@ public sealed record EpisodeRetrievalOptions
     /// </summary>
     public int? Ef { get; init; }
 
+    /// <summary>
+    /// Whether the returned episodes carry their stored <see cref="Episode.Vector"/> (default true). A vector is most of
+    /// an episode's memory (1.5 KiB at 384 dimensions) and cached results keep it alive; callers that do not need the
+    /// embeddings save that by setting false.
+    /// </summary>
+    public bool IncludeVectors { get; init; } = true;
+
     /// <summary>Attach a <see cref="Provenance.RecallCertificate"/> over the returned records.</summary>
     public bool WithCertificate { get; init; }
 }

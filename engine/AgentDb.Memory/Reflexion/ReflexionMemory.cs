@@ -414,6 +414,7 @@ public sealed class ReflexionMemory
             builder.Add(options.ToUnixMs ?? 0);
             builder.Add(options.WithCertificate);
             builder.Add(options.Ef ?? 0);
+            builder.Add(options.IncludeVectors);
             key = builder.Build();
         }
         finally
@@ -472,7 +473,7 @@ public sealed class ReflexionMemory
             for (int i = 0; i < count; i++)
             {
                 Candidate candidate = candidates[i];
-                Episode episode = EpisodeCodec.ReadEpisode(candidate.Record.Id, candidate.Record.Payload, candidate.Record.Vector);
+                Episode episode = EpisodeCodec.ReadEpisode(candidate.Record.Id, candidate.Record.Payload, options.IncludeVectors ? candidate.Record.Vector : null);
                 matches[i] = new EpisodeMatch(episode, candidate.Distance, candidate.Shard);
                 if (items is not null)
                 {

@@ -446,6 +446,44 @@ public sealed class ReflexionMemoryTests
     }
 
     [Fact]
+    public void Ef_IsPartOfTheCacheKey_AndGivesTheExactAnswerOnTheExactTier()
+    {
+        using var h = new MemoryHarness();
+        h.Reflexion.StoreEpisodes([Ep("a", 0), Ep("b", 10), Ep("c", 20)]);
+        float[] query = MemoryHarness.Angle(1);
+
+        EpisodeRetrieval narrow = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 2 });
+        EpisodeRetrieval wide = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 500 });
+        EpisodeRetrieval again = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 2 });
+
+        Assert.Equal(["a", "b"], Ids(narrow));
+        Assert.Equal(["a", "b"], Ids(wide));
+        Assert.NotSame(narrow, wide); // another beam is another query
+        Assert.Same(narrow, again);
+        Assert.Equal(2, h.Cache.Misses);
+    }
+
+    [Fact]
+    public void IncludeVectorsFalse_ReturnsTheSameEpisodesWithoutVectors()
+    {
+        using var h = new MemoryHarness();
+        h.Reflexion.StoreEpisodes([Ep("a", 0, critique: "c"), Ep("b", 10)]);
+        float[] query = MemoryHarness.Angle(1);
+
+        EpisodeRetrieval with = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, WithCertificate = true });
+        EpisodeRetrieval without = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, WithCertificate = true, IncludeVectors = false });
+
+        Assert.Equal(Ids(with), Ids(without));
+        Assert.All(with.Matches, m => Assert.Equal(MemoryHarness.Dimension, m.Episode.Vector.Length));
+        Assert.All(without.Matches, m => Assert.True(m.Episode.Vector.IsEmpty));
+        Assert.Equal("c", without.Matches[0].Episode.Critique);
+        Assert.Equal(with.Matches[0].Episode.TimestampUnixMs, without.Matches[0].Episode.TimestampUnixMs);
+        Assert.Equal(with.Matches[1].Distance, without.Matches[1].Distance);
+        Assert.True(without.Certificate!.Verify(h.Stores).IsValid); // the certificate still covers the stored records, vectors included
+        Assert.Equal(with.Certificate!.MerkleRootHex, without.Certificate.MerkleRootHex);
+    }
+
+    [Fact]
     public void ReplacingAnEpisode_MovesItsTaskIndexEntry()
     {
         using var h = new MemoryHarness(sharded: true);
@@ -492,6 +530,8 @@ public sealed class ReflexionMemoryTests
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { SessionId = "" }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { FromUnixMs = 10, ToUnixMs = 10 }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Outcome = (EpisodeOutcome)7 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Ef = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Ef = AgentDatabase.MaxSearchEf + 1 }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(new float[4]));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(ReadOnlyMemory<float>.Empty));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(""));
