@@ -15,13 +15,17 @@ namespace AgentDb.Bench.Memory;
 
 /// <summary>
 /// A timed harness for the reflexion and skill controllers (issue 5), 384-dim caller-supplied vectors, <c>group</c>
-/// durability: StoreEpisode one at a time and StoreEpisodes in batches of 1,000 (against raw AgentDatabase.Batch of the
-/// same payloads and vectors); RetrieveRelevant at each size, single thread, each query once (cache misses), with
-/// queries/s, p50/p99 and recall@10 against an exact scan of the same vectors, beside the raw AgentDatabase.Search on
-/// the same collection; SearchSkills over 10,000 skills.
+/// durability: StoreEpisode one at a time; StoreEpisodes in batches of 1,000 interleaved batch by batch with raw
+/// AgentDatabase.Batch of the same payloads and vectors (sequential ids, the controller's ids, and with one extra
+/// vector-free record per episode) and with the controller's staging alone, over <c>--store-rounds</c> rounds of fresh
+/// stores; RetrieveRelevant at each size, single thread, after the index backlog drained (PendingVectors 0), at each
+/// <c>--ef</c>, interleaved query by query with the same retrieval without vectors and without the query cache, the raw
+/// AgentDatabase.Search and the bare HNSW index search, with queries/s, p50/p99, bytes allocated and recall@10 against an
+/// exact scan of the same vectors; SearchSkills over 10,000 skills.
 /// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- memory [--sizes 10000,100000] [--queries 1000]
-/// [--minilm DIR] [--root DIR]</c>. Vectors: clustered Gaussian (64 centres, spread 0.5, seed 42, like the ANN
-/// harness) unless <c>--minilm DIR</c> names a directory with <c>base.fvecs</c>/<c>query.fvecs</c> (MiniLM embeddings of real text).
+/// [--ef 16,32,64,128] [--store-rounds 3] [--skip-store] [--minilm DIR] [--root DIR]</c>. Vectors: clustered Gaussian
+/// (64 centres, spread 0.5, seed 42, like the ANN harness) unless <c>--minilm DIR</c> names a directory with
+/// <c>base.fvecs</c>/<c>query.fvecs</c> (MiniLM embeddings of real text).
 /// </summary>
 internal static class MemoryBenchmark
 {
@@ -64,7 +68,7 @@ internal static class MemoryBenchmark
                     minilm = args[++i];
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--ef 16,32,64,128] [--store-rounds 3] [--minilm DIR] [--root DIR]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--ef 16,32,64,128] [--store-rounds 3] [--skip-store] [--minilm DIR] [--root DIR]");
             }
         }
 
@@ -161,6 +165,7 @@ internal static class MemoryBenchmark
     {
         Controller,
         Raw,
+        RawTaskHashIds,
         RawWithTaskRecord,
         StageOnly,
     }
@@ -173,7 +178,7 @@ internal static class MemoryBenchmark
     /// </summary>
     private static void StoreBatchedInterleaved(string root, Vectors data, int count, int rounds)
     {
-        StoreMode[] modes = [StoreMode.Controller, StoreMode.Raw, StoreMode.RawWithTaskRecord, StoreMode.StageOnly];
+        StoreMode[] modes = [StoreMode.Controller, StoreMode.Raw, StoreMode.RawTaskHashIds, StoreMode.RawWithTaskRecord, StoreMode.StageOnly];
         var elapsed = new TimeSpan[modes.Length];
         var latencies = new List<double>[modes.Length];
         for (int m = 0; m < modes.Length; m++)
@@ -212,12 +217,15 @@ internal static class MemoryBenchmark
                         StoreMode mode = modes[m];
                         AgentDatabase store = opened[m].Stores.Store(MemoryKind.Reflexion);
                         long began = Stopwatch.GetTimestamp();
-                        if (mode is StoreMode.Raw or StoreMode.RawWithTaskRecord)
+                        if (mode is StoreMode.Raw or StoreMode.RawTaskHashIds or StoreMode.RawWithTaskRecord)
                         {
                             batch.Clear();
                             for (int j = 0; j < episodes.Length; j++)
                             {
-                                string id = "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture);
+                                // Sequential ids, or the controller's (task hash first: random insert positions).
+                                string id = mode == StoreMode.RawTaskHashIds
+                                    ? EpisodeIds.NewId(EpisodeIds.TaskHash(episodes[j].Task))
+                                    : "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture);
                                 payload.ResetWrittenCount();
                                 EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
                                 batch.Upsert(ReflexionMemory.Collection, id, payload.WrittenSpan, episodes[j].Vector.Span);
@@ -261,7 +269,8 @@ internal static class MemoryBenchmark
         {
             string name = modes[m] switch
             {
-                StoreMode.Raw => "baseline: raw AgentDatabase.Batch, same payloads + vectors, interleaved",
+                StoreMode.Raw => "baseline: raw AgentDatabase.Batch, same payloads + vectors, sequential ids, interleaved",
+                StoreMode.RawTaskHashIds => "baseline: raw AgentDatabase.Batch, same, the controller's task-hash-first ids, interleaved",
                 StoreMode.RawWithTaskRecord => "baseline: raw AgentDatabase.Batch, same + one vector-free 80-byte record per episode, interleaved",
                 StoreMode.StageOnly => "ReflexionMemory staging alone (validate, ids, encode; no commit), interleaved",
                 _ => "ReflexionMemory.StoreEpisodes",
