@@ -141,8 +141,8 @@ public sealed class QueryCache
 
     /// <summary>
     /// Drops the oldest entries while more than the maximum are held. Counts with <see cref="_count"/>, not
-    /// <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>: that takes every lock of the table (up to 1,024 once it
-    /// has grown), which cost tens of microseconds on every cache miss.
+    /// <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>: that takes every lock of the table (their number grows with
+    /// the table), and eviction runs on every miss.
     /// </summary>
     private void Evict()
     {
