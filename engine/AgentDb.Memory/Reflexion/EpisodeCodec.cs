@@ -250,7 +250,7 @@ internal static class EpisodeCodec
         }
     }
 
-    /// <summary>Writes a task-index entry: everything statistics need, so they never read the episodes.</summary>
+    /// <summary>Writes a task-index entry (for an episode with a caller id): everything statistics need.</summary>
     public static void WriteTaskEntry(IBufferWriter<byte> output, string episodeId, Episode episode, long timestampUnixMs)
     {
         var writer = new MessagePackWriter(output);
