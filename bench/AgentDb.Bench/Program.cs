@@ -34,6 +34,12 @@ if (args.Length > 0 && args[0] == "causal")
     return CausalBenchmark.Run(args[1..]);
 }
 
+// "embed-batch": MiniLM one text per call against batches of 32, interleaved per round (see Memory/EmbeddingBatchBenchmark.cs).
+if (args.Length > 0 && args[0] == "embed-batch")
+{
+    return EmbeddingBatchBenchmark.Run(args[1..]);
+}
+
 // "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
 if (args.Length > 0 && args[0] == "graph")
 {

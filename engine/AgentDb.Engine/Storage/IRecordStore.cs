@@ -20,8 +20,8 @@ internal interface IRecordStore : IDisposable
     /// <summary>The collections that exist, by id.</summary>
     IReadOnlyCollection<CollectionDescriptor> Collections { get; }
 
-    /// <summary>Creates a collection's column family and descriptor; records <paramref name="lsn"/> as applied.</summary>
-    CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs);
+    /// <summary>Creates a collection's column family and descriptor (with its HNSW parameters); records <paramref name="lsn"/> as applied.</summary>
+    CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs, int hnswM, int hnswEfConstruction);
 
     /// <summary>Removes a collection and all its records; records <paramref name="lsn"/> as applied. False when unknown.</summary>
     bool DropCollection(long lsn, long collectionId);

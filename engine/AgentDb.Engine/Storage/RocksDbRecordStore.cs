@@ -24,6 +24,9 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private const ushort FormatVersion = 1;
     private const int DescriptorHeaderSize = 32;
 
+    // A descriptor is the header, the name, then i32 HNSW M and i32 efConstruction (appended fields).
+    private const int DescriptorHnswSize = 8;
+
     private static readonly HeaderReader s_headerReader = new();
 
     private readonly string _path;
@@ -109,7 +112,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         return store;
     }
 
-    public CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs)
+    public CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs, int hnswM, int hnswEfConstruction)
     {
         string familyName = CollectionDescriptor.ColumnFamilyName(lsn);
         if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
@@ -117,7 +120,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
         }
 
-        var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, handle);
+        var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, handle, hnswM, hnswEfConstruction);
         _batch.Clear();
         PutDescriptor(descriptor, descriptor.LastInternalId, descriptor.RecordCount);
         PutAppliedLsn(lsn);
@@ -464,13 +467,28 @@ internal sealed class RocksDbRecordStore : IRecordStore
         long lastInternalId = BinaryPrimitives.ReadInt64LittleEndian(value[16..]);
         long count = BinaryPrimitives.ReadInt64LittleEndian(value[24..]);
         string name = Encoding.UTF8.GetString(value.Slice(DescriptorHeaderSize, nameLength));
+
+        // Appended after the name; descriptors written before per-collection HNSW parameters lack them (defaults).
+        ReadOnlySpan<byte> tail = value[(DescriptorHeaderSize + nameLength)..];
+        int hnswM = Index.TieredVectorIndex.DefaultM;
+        int hnswEfConstruction = Index.TieredVectorIndex.DefaultEfConstruction;
+        if (tail.Length >= DescriptorHnswSize)
+        {
+            hnswM = BinaryPrimitives.ReadInt32LittleEndian(tail);
+            hnswEfConstruction = BinaryPrimitives.ReadInt32LittleEndian(tail[4..]);
+            if (hnswM < 2 || hnswM > Index.Hnsw.HnswOptions.MaxM || hnswEfConstruction < hnswM)
+            {
+                throw new InvalidDataException($"The descriptor of collection {id} in '{_path}' names HNSW M {hnswM} and efConstruction {hnswEfConstruction}.");
+            }
+        }
+
         string familyName = CollectionDescriptor.ColumnFamilyName(id);
         if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
         {
             handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
         }
 
-        return new CollectionDescriptor(id, name, dimension, metric, created, handle)
+        return new CollectionDescriptor(id, name, dimension, metric, created, handle, hnswM, hnswEfConstruction)
         {
             LastInternalId = lastInternalId,
             RecordCount = count,
@@ -480,7 +498,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private void PutDescriptor(CollectionDescriptor collection, long lastInternalId, long count)
     {
         int nameLength = Encoding.UTF8.GetByteCount(collection.Name);
-        Span<byte> value = stackalloc byte[DescriptorHeaderSize + nameLength];
+        Span<byte> value = stackalloc byte[DescriptorHeaderSize + nameLength + DescriptorHnswSize];
         value[0] = 1;
         value[1] = (byte)collection.Metric;
         BinaryPrimitives.WriteUInt16LittleEndian(value[2..], (ushort)nameLength);
@@ -489,6 +507,8 @@ internal sealed class RocksDbRecordStore : IRecordStore
         BinaryPrimitives.WriteInt64LittleEndian(value[16..], lastInternalId);
         BinaryPrimitives.WriteInt64LittleEndian(value[24..], count);
         Encoding.UTF8.GetBytes(collection.Name, value[DescriptorHeaderSize..]);
+        BinaryPrimitives.WriteInt32LittleEndian(value[(DescriptorHeaderSize + nameLength)..], collection.HnswM);
+        BinaryPrimitives.WriteInt32LittleEndian(value[(DescriptorHeaderSize + nameLength + 4)..], collection.HnswEfConstruction);
         Span<byte> key = stackalloc byte[9];
         StorageKeys.WriteCollectionKey(key, collection.Id);
         _batch.Put(key, value, _meta);
