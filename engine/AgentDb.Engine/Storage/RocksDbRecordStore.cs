@@ -33,6 +33,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _meta;
     private readonly WriteOptions _writeOptions;
+    private readonly ReadOptions _readOptions = new();
     private readonly Dictionary<long, CollectionDescriptor> _collections = new();
     private readonly WriteBatch _batch = new();
     private readonly Dictionary<long, CollectionDescriptor> _touched = new();
@@ -236,14 +237,37 @@ internal sealed class RocksDbRecordStore : IRecordStore
     {
         Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
         int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
-        byte[]? value = _db.Get(key[..keyLength], collection.ColumnFamily);
-        if (value is null)
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        if (!pinned.Found)
         {
             record = null;
             return false;
         }
 
-        record = RecordValueCodec.ToRecord(idUtf8, value);
+        record = RecordValueCodec.ToRecord(idUtf8, pinned.Value);
+        return true;
+    }
+
+    public bool TryRead<TVisitor>(CollectionDescriptor collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct
+    {
+        Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
+        int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        if (!pinned.Found)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> value = pinned.Value;
+        RecordHeader header = RecordValueCodec.ReadHeader(value);
+        visitor.Visit(new RecordView(
+            idUtf8,
+            value.Slice(RecordValueCodec.HeaderSize, header.PayloadLength),
+            value.Slice(RecordValueCodec.HeaderSize + header.PayloadLength, header.Dimension * sizeof(float)),
+            header.CreatedUnixMs,
+            header.UpdatedUnixMs,
+            header.Lsn));
         return true;
     }
 
