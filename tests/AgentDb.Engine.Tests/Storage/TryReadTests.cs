@@ -42,6 +42,44 @@ public sealed class TryReadTests
     }
 
     [Fact]
+    public void Reads_FromTableFiles_SeeEveryLaterWrite_ThroughTheRowCache()
+    {
+        using var dir = new TempDirectory();
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            db.CreateCollection("c", Dim, DistanceMetric.L2Squared);
+            db.Upsert("c", "a", Payload("n", "v1"), Vector(Dim, 1));
+        }
+
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            // The record is in a table file now: the first reads fill the row cache.
+            Assert.Equal(Payload("n", "v1"), db.Get("c", "a")!.Payload);
+            Assert.Equal(Payload("n", "v1"), ReadPayload(db, "a"));
+
+            db.Upsert("c", "a", Payload("n", "v2"), Vector(Dim, 2));
+            Assert.Equal(Payload("n", "v2"), ReadPayload(db, "a"));
+            db.Checkpoint(); // v2 moves to a table file
+            Assert.Equal(Payload("n", "v2"), ReadPayload(db, "a"));
+            Assert.Equal(Payload("n", "v2"), db.Get("c", "a")!.Payload);
+
+            db.Delete("c", "a");
+            Assert.Null(db.Get("c", "a"));
+            db.Checkpoint();
+            Assert.Null(db.Get("c", "a"));
+            var copy = new CopyingVisitor();
+            Assert.False(db.TryRead("c", "a"u8, ref copy));
+        }
+    }
+
+    private static byte[] ReadPayload(AgentDatabase db, string id)
+    {
+        var copy = new CopyingVisitor();
+        Assert.True(db.TryRead("c", Encoding.UTF8.GetBytes(id), ref copy));
+        return copy.Payload;
+    }
+
+    [Fact]
     public void TryRead_OfAMissingRecord_IsFalse_WithoutCallingTheVisitor()
     {
         using var dir = new TempDirectory();
