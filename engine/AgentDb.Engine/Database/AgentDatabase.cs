@@ -77,6 +77,9 @@ public sealed partial class AgentDatabase : IDisposable
     private readonly ApplySequencer _sequencer = new();
     private readonly ReaderWriterLockSlim _stateLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, CollectionState> _byName = new(StringComparer.Ordinal);
+
+    // _byName looked up by a span of characters (no string per lookup); a view of the same dictionary.
+    private readonly Dictionary<string, CollectionState>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
     private readonly Dictionary<long, CollectionState> _byId = new();
     private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
     private RecordWrite[] _writes = new RecordWrite[16];
@@ -96,6 +99,7 @@ public sealed partial class AgentDatabase : IDisposable
         _directoryLock = directoryLock;
         _store = store;
         _log = log;
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The database directory (absolute).</summary>
@@ -421,6 +425,43 @@ public sealed partial class AgentDatabase : IDisposable
             ThrowIfDisposed();
             CollectionState state = RequireCollection(collection);
             return _store.TryGet(state.Descriptor, idUtf8[..idLength], out record);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Reads record <paramref name="idUtf8"/> without materialising it: the stored value is read into a buffer the
+    /// calling thread reuses and shown to <paramref name="visitor"/> in place (no <see cref="StoredRecord"/>, no copies of
+    /// the payload or the vector, nothing allocated). False, without a call, when the record does not exist. The visitor
+    /// runs under the database's read lock: it must be short and must not call the database.
+    /// </summary>
+    /// <param name="collection">The collection's name.</param>
+    /// <param name="idUtf8">The record id, 1–512 bytes of UTF-8.</param>
+    /// <param name="visitor">Receives the record.</param>
+    /// <exception cref="ArgumentException">The id is empty, over 512 bytes or not UTF-8.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool TryRead<TVisitor>(scoped ReadOnlySpan<char> collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct
+    {
+        if (idUtf8.IsEmpty || idUtf8.Length > MaxIdBytes || !System.Text.Unicode.Utf8.IsValid(idUtf8))
+        {
+            ThrowBadIdUtf8(idUtf8);
+        }
+
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (!_byNameSpan.TryGetValue(collection, out CollectionState? state))
+            {
+                ThrowCollectionNotFound(collection.ToString());
+            }
+
+            return _store.TryRead(state.Descriptor, idUtf8, ref visitor);
         }
         finally
         {
@@ -1417,6 +1458,13 @@ public sealed partial class AgentDatabase : IDisposable
 
     [DoesNotReturn]
     private static void ThrowCollectionNotFound(string collection) => throw new CollectionNotFoundException(collection);
+
+    [DoesNotReturn]
+    private static void ThrowBadIdUtf8(ReadOnlySpan<byte> idUtf8) => throw (idUtf8.IsEmpty
+        ? new ArgumentException("A record id must not be empty.", "id")
+        : idUtf8.Length > MaxIdBytes
+            ? new ArgumentException($"The record id is {idUtf8.Length} UTF-8 bytes; the maximum is {MaxIdBytes}.", "id")
+            : new ArgumentException("The record id is not valid UTF-8.", "id"));
 
     private static void CopyDirectory(string source, string target)
     {

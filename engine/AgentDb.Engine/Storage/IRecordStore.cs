@@ -38,6 +38,10 @@ internal interface IRecordStore : IDisposable
     /// <summary>Reads one record by id.</summary>
     bool TryGet(CollectionDescriptor collection, ReadOnlySpan<byte> idUtf8, [NotNullWhen(true)] out StoredRecord? record);
 
+    /// <summary>Reads one record by id into a reused buffer and shows it to <paramref name="visitor"/> in place; false when it does not exist.</summary>
+    bool TryRead<TVisitor>(CollectionDescriptor collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct;
+
     /// <summary>Reads one record by its internal id (a vector index hit).</summary>
     bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record);
 

