@@ -1,0 +1,179 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using AgentDb.Memory;
+using AgentDb.Memory.Embedding;
+using AgentDb.Memory.Graph;
+using AgentDb.Memory.Reflexion;
+using AgentDb.Memory.Skills;
+using AgentDb.Simulation.Stress;
+using AgentDb.Simulation.Targets;
+
+namespace AgentDb.Simulation.Sizing;
+
+/// <summary>
+/// Measures what each kind of record costs, on a scratch memory: it writes <c>samples</c> records of one kind with
+/// realistic payloads through <see cref="AgentMemory"/> (batches of 100), checkpoints (records flushed to RocksDB, the
+/// log trimmed, vector index segments sealed), and divides the growth of the directory, of the managed heap (after a
+/// full collection) and of the resident memory by the number of records; then the next kind. The scratch memory uses
+/// the HNSW tier from 256 vectors on (the default switches at 20,000), so the sample is measured in the index layout a
+/// large memory has.
+/// </summary>
+internal static class SizingProbe
+{
+    /// <summary>Records per write batch.</summary>
+    private const int BatchSize = 100;
+
+    /// <summary>Vectors at which the scratch memory's collections move to HNSW segments.</summary>
+    internal const int ScratchHnswThreshold = 256;
+
+    /// <summary>Measures every kind with <paramref name="samples"/> records of each in a new memory at
+    /// <paramref name="directory"/> (which must not exist or be empty; the caller deletes it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is below 1 or the dimension below 2.</exception>
+    public static SizingMeasurement Measure(string directory, int samples, int dimension)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 2);
+        var probe = ProcessProbe.Self();
+        var residentBefore = Resident(probe);
+        var options = new AgentMemoryOptions
+        {
+            Embedder = new HashingEmbedder(dimension),
+            Database = new AgentDatabaseOptions { HnswThreshold = ScratchHnswThreshold },
+        };
+        using var memory = AgentMemory.Open(directory, options);
+        var random = new Random(42);
+        var workload = new StressWorkload(dimension, seed: 42);
+        memory.Checkpoint();
+        var emptyDisk = EmbeddedMemoryTarget.DirectoryBytes(directory);
+        var emptyResident = Resident(probe) - residentBefore;
+
+        var footprints = new RecordFootprint[Enum.GetValues<RecordKind>().Length];
+        var episodeIds = new List<string>(samples);
+        var nodeIds = new List<string>(samples);
+        foreach (var kind in Enum.GetValues<RecordKind>())
+        {
+            var disk0 = EmbeddedMemoryTarget.DirectoryBytes(directory);
+            var managed0 = GC.GetTotalMemory(forceFullCollection: true);
+            var resident0 = Resident(probe);
+            for (var start = 0; start < samples; start += BatchSize)
+            {
+                var batch = memory.CreateBatch();
+                var end = Math.Min(start + BatchSize, samples);
+                for (var i = start; i < end; i++)
+                {
+                    switch (kind)
+                    {
+                        case RecordKind.Episode:
+                            episodeIds.Add(batch.StoreEpisode(workload.CreateEpisode(SessionOf(i), i, random)));
+                            break;
+                        case RecordKind.Skill:
+                            batch.CreateSkill(SkillFor(i, workload, random));
+                            break;
+                        case RecordKind.CausalEdge:
+                            batch.AddCausalEdge(
+                                episodeIds[i % episodeIds.Count], episodeIds[(i + 1) % episodeIds.Count], "retry-with-backoff",
+                                uplift: random.NextDouble(), confidence: random.NextDouble(), sampleSize: 10 + random.Next(500),
+                                evidenceIds: [episodeIds[(i + 2) % episodeIds.Count]]);
+                            break;
+                        case RecordKind.GraphNode:
+                            nodeIds.Add(batch.AddNode(NodeFor(i, workload, random)));
+                            break;
+                        case RecordKind.GraphEdge:
+                            batch.AddEdge(EdgeFor(i, nodeIds, random));
+                            break;
+                    }
+                }
+                batch.Execute();
+            }
+            memory.Checkpoint();
+            var disk1 = EmbeddedMemoryTarget.DirectoryBytes(directory);
+            var managed1 = GC.GetTotalMemory(forceFullCollection: true);
+            var resident1 = Resident(probe);
+            footprints[(int)kind] = new RecordFootprint
+            {
+                Kind = kind,
+                Samples = samples,
+                DiskBytes = (double)(disk1 - disk0) / samples,
+                ManagedBytes = (double)(managed1 - managed0) / samples,
+                ResidentBytes = (double)(resident1 - resident0) / samples,
+            };
+        }
+        return new SizingMeasurement
+        {
+            Dimension = dimension,
+            Samples = samples,
+            EmptyDiskBytes = emptyDisk,
+            EmptyResidentBytes = Math.Max(emptyResident, 0),
+            Footprints = footprints,
+        };
+    }
+
+    private static string SessionOf(int i) => string.Create(CultureInfo.InvariantCulture, $"session-{i % 500}");
+
+    /// <summary>A skill as an agent library holds one: a name, a description, a signature, ~800 characters of code.</summary>
+    private static Skill SkillFor(int i, StressWorkload workload, Random random) => new()
+    {
+        Name = string.Create(CultureInfo.InvariantCulture, $"skill-{i}-extract-invoice-totals"),
+        Description = "Extracts the line items, taxes and totals from a scanned invoice PDF and reconciles them with the purchase order; retries OCR at a higher resolution when totals disagree.",
+        Signature = "extract_invoice_totals(pdf_path: str, purchase_order: dict) -> InvoiceTotals",
+        Code = s_skillCode,
+        SuccessRate = random.NextDouble(),
+        Uses = random.Next(1_000),
+        AverageReward = random.NextDouble(),
+        AverageLatencyMs = random.Next(5_000),
+        Vector = workload.QueryVector(i, random),
+    };
+
+    /// <summary>An entity node: two labels, five properties, an embedding.</summary>
+    private static GraphNodeInput NodeFor(int i, StressWorkload workload, Random random) => new()
+    {
+        Labels = s_nodeLabels,
+        Properties = new Dictionary<string, GraphValue>(StringComparer.Ordinal)
+        {
+            ["name"] = string.Create(CultureInfo.InvariantCulture, $"customer-{i}"),
+            ["segment"] = "enterprise",
+            ["region"] = "eu-west",
+            ["since"] = 1_600_000_000_000L + random.Next(),
+            ["score"] = random.NextDouble(),
+        },
+        Embedding = workload.QueryVector(i, random),
+    };
+
+    /// <summary>An edge between two earlier nodes with two properties.</summary>
+    private static GraphEdgeInput EdgeFor(int i, List<string> nodeIds, Random random) => new()
+    {
+        From = nodeIds[i % nodeIds.Count],
+        To = nodeIds[(i + 1 + random.Next(nodeIds.Count - 1)) % nodeIds.Count],
+        Type = "PURCHASED_FROM",
+        Properties = new Dictionary<string, GraphValue>(StringComparer.Ordinal)
+        {
+            ["weight"] = random.NextDouble(),
+            ["since"] = 1_600_000_000_000L + random.Next(),
+        },
+    };
+
+    private static long Resident(ProcessProbe probe)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return probe.ResidentBytes() ?? 0;
+    }
+
+    private static readonly IReadOnlyList<string> s_nodeLabels = new ReadOnlyCollection<string>(["Entity", "Customer"]);
+
+    private static readonly string s_skillCode = """
+        def extract_invoice_totals(pdf_path, purchase_order):
+            pages = ocr(pdf_path, dpi=300)
+            items = [parse_line(line) for page in pages for line in page.lines if looks_like_item(line)]
+            subtotal = sum(item.amount for item in items)
+            tax = find_amount(pages, ("VAT", "Tax", "GST"))
+            total = find_amount(pages, ("Total", "Amount due"))
+            if abs(subtotal + tax - total) > 0.01:
+                pages = ocr(pdf_path, dpi=600)
+                items = [parse_line(line) for page in pages for line in page.lines if looks_like_item(line)]
+                subtotal = sum(item.amount for item in items)
+            mismatches = [i for i in items if i.sku in purchase_order and purchase_order[i.sku].price != i.unit_price]
+            return InvoiceTotals(items=items, subtotal=subtotal, tax=tax, total=total, mismatches=mismatches)
+        """;
+}
