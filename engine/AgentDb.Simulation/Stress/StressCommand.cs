@@ -18,12 +18,13 @@ internal static class StressCommand
     /// <summary>The options' help text.</summary>
     public const string Usage = """
         Usage: agentdb stress [--agents LIST] [--concurrency LIST] [--cell-seconds S] [--max-ops N]
-                              [--server HOST:PORT | --embedded] [--dimension N] [--seed N]
+                              [--server HOST:PORT [--api-key KEY] | --embedded] [--session-share PCT]
+                              [--dimension N] [--seed N]
                               [--report FILE] [--plot FILE]
 
         The stress matrix: for each number of agents and each concurrency, simulated agents (one session each) take
         turns storing an episode (its vector supplied) and retrieving the 5 most relevant episodes (their own session
-        3 turns in 4, every session 1 in 4), with CONCURRENCY turns in flight, for S seconds per cell.
+        in PCT % of the turns, every session otherwise), with CONCURRENCY turns in flight, for S seconds per cell.
 
           --agents LIST        Agent counts, comma-separated (default 10,50,100,500,1000,5000,10000).
           --concurrency LIST   Operations in flight (default 1,5,10,20,50). Against a server, each cell opens a pool
@@ -33,8 +34,10 @@ internal static class StressCommand
           --server HOST:PORT   Run against that server (its memory's dimension is used). Without --server or
                                --embedded, `agentdb serve` is started on 127.0.0.1 (free ports, a temporary data
                                directory, the hashing embedder) and stopped at the end; its RSS and CPU are reported.
+          --api-key KEY        The key to present to --server when it has keys (a write key).
           --embedded           Run on an AgentMemory in this process (temporary directory); this process's RSS and
                                CPU are reported.
+          --session-share PCT  Percent of retrievals scoped to the agent's own session, 0-100 (default 75).
           --dimension N        Vector dimension, 2-4096 (default 384).
           --seed N             Seed of the vectors and choices (default 42).
           --report FILE        Write the JSON report.
@@ -44,7 +47,7 @@ internal static class StressCommand
 
     private static readonly HashSet<string> s_flags = ["--embedded", "--help"];
     private static readonly HashSet<string> s_valued =
-        ["--agents", "--concurrency", "--cell-seconds", "--max-ops", "--server", "--dimension", "--seed", "--report", "--plot"];
+        ["--agents", "--concurrency", "--cell-seconds", "--max-ops", "--server", "--api-key", "--session-share", "--dimension", "--seed", "--report", "--plot"];
 
     /// <summary>Parses the arguments after <c>stress</c>; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(
@@ -66,12 +69,14 @@ internal static class StressCommand
         long maxOps = 0;
         long dimension = 384;
         long seed = 42;
+        long sessionShare = 75;
         if (!given.TryGetIntList("--agents", 1, StressOptions.MaxAgents, out var agents, out error)
             || !given.TryGetIntList("--concurrency", 1, StressOptions.MaxConcurrency, out var concurrency, out error)
             || !given.TryGetPositiveDouble("--cell-seconds", 3_600, ref cellSeconds, out error)
             || !given.TryGetInt64("--max-ops", 1, long.MaxValue / 2, ref maxOps, out error)
             || !given.TryGetInt64("--dimension", 2, 4_096, ref dimension, out error)
-            || !given.TryGetInt64("--seed", int.MinValue, int.MaxValue, ref seed, out error))
+            || !given.TryGetInt64("--seed", int.MinValue, int.MaxValue, ref seed, out error)
+            || !given.TryGetInt64("--session-share", 0, 100, ref sessionShare, out error))
         {
             return false;
         }
@@ -85,6 +90,11 @@ internal static class StressCommand
         if (host is not null && given.Has("--embedded"))
         {
             error = "--server and --embedded exclude each other";
+            return false;
+        }
+        if (host is null && given.Has("--api-key"))
+        {
+            error = "--api-key needs --server (a spawned or embedded memory has no keys)";
             return false;
         }
         foreach (var name in (string[])["--report", "--plot"])
@@ -103,9 +113,11 @@ internal static class StressCommand
             MaxOperationsPerCell = given.Has("--max-ops") ? maxOps : null,
             Dimension = (int)dimension,
             Seed = (int)seed,
+            SessionSharePercent = (int)sessionShare,
             Embedded = given.Has("--embedded"),
             ServerHost = host,
             ServerPort = port,
+            ApiKey = given.Value("--api-key"),
             ReportPath = given.Value("--report"),
             PlotPath = given.Value("--plot"),
         };
@@ -200,9 +212,9 @@ internal static class StressCommand
 
         if (options.ServerHost is { } host)
         {
-            var dimension = await ServerDimensionAsync(host, options.ServerPort, cancellationToken).ConfigureAwait(false);
+            var dimension = await ServerDimensionAsync(host, options.ServerPort, options.ApiKey, cancellationToken).ConfigureAwait(false);
             var remote = options with { Dimension = dimension };
-            var runner = new StressRunner(remote, OpenPool(host, options.ServerPort), probe: null);
+            var runner = new StressRunner(remote, OpenPool(host, options.ServerPort, options.ApiKey), probe: null);
             var name = $"server {host}:{options.ServerPort.ToString(CultureInfo.InvariantCulture)}";
             stdout.WriteLine($"agentdb stress: {name} (dimension {dimension}), {Describe(remote)}");
             stdout.WriteLine(StressReport.Header);
@@ -212,7 +224,7 @@ internal static class StressCommand
         var server = await StressServerProcess.StartAsync(agentdb, options.Dimension, cancellationToken).ConfigureAwait(false);
         await using (server.ConfigureAwait(false))
         {
-            var runner = new StressRunner(options, OpenPool(StressServerProcess.Host, server.Port), new ProcessProbe(server.ProcessId));
+            var runner = new StressRunner(options, OpenPool(StressServerProcess.Host, server.Port, apiKey: null), new ProcessProbe(server.ProcessId));
             var name = $"server {StressServerProcess.Host}:{server.Port.ToString(CultureInfo.InvariantCulture)} (spawned, pid {server.ProcessId.ToString(CultureInfo.InvariantCulture)})";
             stdout.WriteLine($"agentdb stress: {name}, {Describe(options)}");
             stdout.WriteLine(StressReport.Header);
@@ -221,13 +233,13 @@ internal static class StressCommand
         }
     }
 
-    private static Func<int, CancellationToken, Task<IMemoryTarget>> OpenPool(string host, int port) =>
+    private static Func<int, CancellationToken, Task<IMemoryTarget>> OpenPool(string host, int port, string? apiKey) =>
         async (concurrency, cancellationToken) =>
-            await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey: null, concurrency, cancellationToken).ConfigureAwait(false);
+            await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey, concurrency, cancellationToken).ConfigureAwait(false);
 
-    private static async Task<int> ServerDimensionAsync(string host, int port, CancellationToken cancellationToken)
+    private static async Task<int> ServerDimensionAsync(string host, int port, string? apiKey, CancellationToken cancellationToken)
     {
-        var probe = await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey: null, connections: 1, cancellationToken).ConfigureAwait(false);
+        var probe = await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey, connections: 1, cancellationToken).ConfigureAwait(false);
         await using (probe.ConfigureAwait(false))
         {
             return probe.Dimension;
@@ -236,5 +248,5 @@ internal static class StressCommand
 
     private static string Describe(StressOptions options) => string.Create(
         CultureInfo.InvariantCulture,
-        $"agents [{string.Join(',', options.Agents)}] x concurrency [{string.Join(',', options.Concurrency)}], {options.CellDuration.TotalSeconds} s per cell{(options.MaxOperationsPerCell is { } max ? $" or {max} ops" : "")}, dimension {options.Dimension}");
+        $"agents [{string.Join(',', options.Agents)}] x concurrency [{string.Join(',', options.Concurrency)}], {options.CellDuration.TotalSeconds} s per cell{(options.MaxOperationsPerCell is { } max ? $" or {max} ops" : "")}, {options.SessionSharePercent}% of retrievals in the agent's session, dimension {options.Dimension}");
 }

@@ -27,6 +27,9 @@ internal sealed record StressOptions
     /// <summary>At most this many operations per cell (null: only the time bounds the cell).</summary>
     public long? MaxOperationsPerCell { get; init; }
 
+    /// <summary>Percent of the retrievals scoped to the agent's own session (the rest search every session). Default 75.</summary>
+    public int SessionSharePercent { get; init; } = 75;
+
     /// <summary>The vectors' dimension (the spawned server's hashing embedder is made with it).</summary>
     public int Dimension { get; init; } = 384;
 
@@ -41,6 +44,9 @@ internal sealed record StressOptions
 
     /// <summary>An existing server's protocol port.</summary>
     public int ServerPort { get; init; }
+
+    /// <summary>The API key presented to the server at <see cref="ServerHost"/>; null when it has no keys.</summary>
+    public string? ApiKey { get; init; }
 
     /// <summary>Where to write the JSON report; null for none.</summary>
     public string? ReportPath { get; init; }

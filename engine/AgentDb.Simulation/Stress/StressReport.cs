@@ -59,7 +59,8 @@ internal static class StressReport
         json.WriteNumber("seed", options.Seed);
         json.WriteNumber("taskFamilies", StressWorkload.TaskFamilies);
         json.WriteNumber("retrieveK", StressWorkload.RetrieveK);
-        json.WriteString("turn", "store one episode (vector supplied), then retrieve k=5 relevant episodes: own session 3 turns in 4, every session 1 in 4");
+        json.WriteNumber("sessionSharePercent", options.SessionSharePercent);
+        json.WriteString("turn", "store one episode (vector supplied), then retrieve k=5 relevant episodes: the agent's own session in sessionSharePercent % of turns, every session otherwise");
         json.WriteEndObject();
         json.WriteStartArray("cells");
         foreach (var cell in cells)

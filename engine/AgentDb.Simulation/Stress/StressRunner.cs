@@ -161,7 +161,7 @@ internal sealed class StressRunner
             start = Stopwatch.GetTimestamp();
             try
             {
-                await cell.Target.RetrieveRelevantAsync(query, StressWorkload.RetrievalOptions(session, turn / agents), cancellationToken)
+                await cell.Target.RetrieveRelevantAsync(query, StressWorkload.RetrievalOptions(session, turn, _options.SessionSharePercent), cancellationToken)
                     .ConfigureAwait(false);
                 Record(cell.All, cell.Retrievals, start, null);
             }

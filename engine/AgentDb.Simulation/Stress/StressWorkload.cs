@@ -12,8 +12,9 @@ namespace AgentDb.Simulation.Stress;
 /// <item>store the attempt's episode: the agent's session, its task text, an input (~240 characters), an output (~400),
 /// a critique (~160), two tags, two metadata entries, a reward and success, and the task's vector plus noise (the
 /// vector is supplied, so the server embeds nothing);</item>
-/// <item>retrieve the 5 most relevant episodes for the task: three turns in four within the agent's own session ("what
-/// did I try"), one in four across every session ("what did the others learn").</item>
+/// <item>retrieve the 5 most relevant episodes for the task: by default three turns in four within the agent's own
+/// session ("what did I try"), one in four across every session ("what did the others learn"); the share is
+/// <see cref="StressOptions.SessionSharePercent"/>, spread over the turns by a hash of the turn number.</item>
 /// </list>
 /// Vectors are unit length; texts are drawn from a fixed pool so building a request costs little.
 /// </summary>
@@ -102,9 +103,15 @@ internal sealed class StressWorkload
     /// <summary>The query vector of a retrieval by <paramref name="agent"/>: its task's vector plus noise.</summary>
     public ReadOnlyMemory<float> QueryVector(int agent, Random random) => NoisyVector(FamilyOf(agent), random);
 
-    /// <summary>The retrieval options of the turn: the agent's own session three turns in four, every session otherwise.</summary>
-    public static EpisodeRetrievalOptions RetrievalOptions(string sessionId, long turn) =>
-        new() { K = RetrieveK, SessionId = turn % 4 == 3 ? null : sessionId };
+    /// <summary>The retrieval options of the cell's turn <paramref name="turn"/>: scoped to the agent's own session in
+    /// <paramref name="sessionSharePercent"/> % of the turns (chosen by a hash of the turn, so the share holds for
+    /// every agent whatever the number of agents), across every session otherwise.</summary>
+    public static EpisodeRetrievalOptions RetrievalOptions(string sessionId, long turn, int sessionSharePercent) =>
+        new() { K = RetrieveK, SessionId = IsSessionScoped(turn, sessionSharePercent) ? sessionId : null };
+
+    /// <summary>Whether turn <paramref name="turn"/> retrieves within the agent's session.</summary>
+    internal static bool IsSessionScoped(long turn, int sessionSharePercent) =>
+        (int)((((ulong)turn * 0x9E3779B97F4A7C15UL) >> 32) % 100) < sessionSharePercent;
 
     private float[] NoisyVector(int family, Random random)
     {

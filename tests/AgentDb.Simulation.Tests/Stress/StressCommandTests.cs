@@ -22,7 +22,7 @@ public sealed class StressCommandTests
     {
         Assert.True(StressCommand.TryParse(
             ["--agents", "100,10", "--concurrency=10,1", "--cell-seconds", "2.5", "--max-ops", "1000", "--server", "db.local:4433",
-             "--report", "r.json", "--plot", "p.png", "--seed", "7"],
+             "--report", "r.json", "--plot", "p.png", "--seed", "7", "--api-key", "k1"],
             out var options, out _, out var error), error);
         Assert.Equal([10, 100], options.Agents);
         Assert.Equal([1, 10], options.Concurrency);
@@ -33,6 +33,7 @@ public sealed class StressCommandTests
         Assert.Equal("r.json", options.ReportPath);
         Assert.Equal("p.png", options.PlotPath);
         Assert.Equal(7, options.Seed);
+        Assert.Equal("k1", options.ApiKey);
 
         Assert.True(StressCommand.TryParse(["--server", "[::1]:9"], out var v6, out _, out _));
         Assert.Equal("::1", v6.ServerHost);
@@ -57,6 +58,8 @@ public sealed class StressCommandTests
     [InlineData("--server and --embedded exclude each other", "--server", "h:1", "--embedded")]
     [InlineData("option --seed given more than once", "--seed", "1", "--seed", "2")]
     [InlineData("option --embedded takes no value", "--embedded=yes")]
+    [InlineData("--api-key needs --server", "--api-key", "secret")]
+    [InlineData("invalid --session-share '101'", "--session-share", "101")]
     public async Task BadArguments_ExitTwoWithAClearMessage(string message, params string[] args)
     {
         var stdout = new StringWriter();
@@ -93,6 +96,28 @@ public sealed class StressCommandTests
         Assert.Equal(0, await AgentDb.Server.Program.RunAsync(["--help"], _ => null, stdout, TextWriter.Null));
         Assert.Contains("agentdb stress", stdout.ToString());
         Assert.Contains("agentdb size", stdout.ToString());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(75)]
+    [InlineData(100)]
+    public void SessionShare_HoldsOverTheTurnsAndForEachAgent(int percent)
+    {
+        // 100 agents round-robin: the share must hold for each agent, not only overall.
+        const int agents = 100;
+        var scoped = new int[agents];
+        for (long turn = 0; turn < agents * 200; turn++)
+        {
+            if (StressWorkload.IsSessionScoped(turn, percent))
+            {
+                scoped[turn % agents]++;
+            }
+        }
+        Assert.Equal(percent * agents * 2, scoped.Sum(), (double)agents * 2 * 3);
+        Assert.All(scoped, s => Assert.InRange(s, (2 * percent) - 40, (2 * percent) + 40));
+        Assert.Null(StressWorkload.RetrievalOptions("s", 1, 0).SessionId);
+        Assert.Equal("s", StressWorkload.RetrievalOptions("s", 1, 100).SessionId);
     }
 
     [Fact]
