@@ -9,7 +9,7 @@ internal sealed record SizingMeasurement
     /// <summary>Records of each kind written.</summary>
     public required int Samples { get; init; }
 
-    /// <summary>The size of an empty memory's directory after a checkpoint.</summary>
+    /// <summary>The size of an empty memory's data files after a checkpoint (write-ahead logs left out).</summary>
     public required long EmptyDiskBytes { get; init; }
 
     /// <summary>Resident memory an open, empty memory adds to the process.</summary>

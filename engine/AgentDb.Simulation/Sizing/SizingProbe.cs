@@ -6,17 +6,19 @@ using AgentDb.Memory.Graph;
 using AgentDb.Memory.Reflexion;
 using AgentDb.Memory.Skills;
 using AgentDb.Simulation.Stress;
-using AgentDb.Simulation.Targets;
 
 namespace AgentDb.Simulation.Sizing;
 
 /// <summary>
-/// Measures what each kind of record costs, on a scratch memory: it writes <c>samples</c> records of one kind with
-/// realistic payloads through <see cref="AgentMemory"/> (batches of 100), checkpoints (records flushed to RocksDB, the
-/// log trimmed, vector index segments sealed), and divides the growth of the directory, of the managed heap (after a
-/// full collection) and of the resident memory by the number of records; then the next kind. The scratch memory uses
-/// the HNSW tier from 256 vectors on (the default switches at 20,000), so the sample is measured in the index layout a
-/// large memory has.
+/// Measures what each kind of record costs, each kind in a fresh scratch memory of its own (so compactions of one
+/// kind's files never show up as another's growth): it writes <c>samples</c> records with realistic payloads through
+/// <see cref="AgentMemory"/> (batches of 100), checkpoints (records flushed to RocksDB, vector index segments sealed, the
+/// log trimmed), and divides the growth of the data files, of the managed heap (after a full collection) and of the
+/// resident memory by the number of records. The write-ahead log (each store's <c>log</c> folder) is left out of the
+/// data: it is trimmed only in whole segments and is bounded by the automatic checkpoint threshold whatever the number
+/// of records, so the calculator adds it once as headroom. Causal edges link synthetic memory ids; graph edges link
+/// nodes written (and checkpointed) before the measurement starts. The scratch memories use the HNSW tier from 256
+/// vectors on (the default switches at 20,000), so the sample is measured in the index layout a large memory has.
 /// </summary>
 internal static class SizingProbe
 {
@@ -26,8 +28,11 @@ internal static class SizingProbe
     /// <summary>Vectors at which the scratch memory's collections move to HNSW segments.</summary>
     internal const int ScratchHnswThreshold = 256;
 
-    /// <summary>Measures every kind with <paramref name="samples"/> records of each in a new memory at
-    /// <paramref name="directory"/> (which must not exist or be empty; the caller deletes it).</summary>
+    /// <summary>The folder of a store's write-ahead log (AgentDatabase's layout).</summary>
+    private const string LogDirectoryName = "log";
+
+    /// <summary>Measures every kind with <paramref name="samples"/> records of each, in new memories under
+    /// <paramref name="directory"/> (the caller deletes it).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is below 1 or the dimension below 2.</exception>
     public static SizingMeasurement Measure(string directory, int samples, int dimension)
     {
@@ -35,59 +40,61 @@ internal static class SizingProbe
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 2);
         var probe = ProcessProbe.Self();
-        var residentBefore = Resident(probe);
-        var options = new AgentMemoryOptions
-        {
-            Embedder = new HashingEmbedder(dimension),
-            Database = new AgentDatabaseOptions { HnswThreshold = ScratchHnswThreshold },
-        };
-        using var memory = AgentMemory.Open(directory, options);
-        var random = new Random(42);
         var workload = new StressWorkload(dimension, seed: 42);
-        memory.Checkpoint();
-        var emptyDisk = EmbeddedMemoryTarget.DirectoryBytes(directory);
-        var emptyResident = Resident(probe) - residentBefore;
-
         var footprints = new RecordFootprint[Enum.GetValues<RecordKind>().Length];
-        var episodeIds = new List<string>(samples);
-        var nodeIds = new List<string>(samples);
+        long emptyDisk = 0;
+        long emptyResident = 0;
         foreach (var kind in Enum.GetValues<RecordKind>())
         {
-            var disk0 = EmbeddedMemoryTarget.DirectoryBytes(directory);
-            var managed0 = GC.GetTotalMemory(forceFullCollection: true);
-            var resident0 = Resident(probe);
-            for (var start = 0; start < samples; start += BatchSize)
+            var path = Path.Combine(directory, SizeCommand.Name(kind));
+            var random = new Random(42);
+            var residentBefore = Resident(probe);
+            using var memory = AgentMemory.Open(path, new AgentMemoryOptions
             {
-                var batch = memory.CreateBatch();
-                var end = Math.Min(start + BatchSize, samples);
-                for (var i = start; i < end; i++)
-                {
-                    switch (kind)
-                    {
-                        case RecordKind.Episode:
-                            episodeIds.Add(batch.StoreEpisode(workload.CreateEpisode(SessionOf(i), i, random)));
-                            break;
-                        case RecordKind.Skill:
-                            batch.CreateSkill(SkillFor(i, workload, random));
-                            break;
-                        case RecordKind.CausalEdge:
-                            batch.AddCausalEdge(
-                                episodeIds[i % episodeIds.Count], episodeIds[(i + 1) % episodeIds.Count], "retry-with-backoff",
-                                uplift: random.NextDouble(), confidence: random.NextDouble(), sampleSize: 10 + random.Next(500),
-                                evidenceIds: [episodeIds[(i + 2) % episodeIds.Count]]);
-                            break;
-                        case RecordKind.GraphNode:
-                            nodeIds.Add(batch.AddNode(NodeFor(i, workload, random)));
-                            break;
-                        case RecordKind.GraphEdge:
-                            batch.AddEdge(EdgeFor(i, nodeIds, random));
-                            break;
-                    }
-                }
-                batch.Execute();
+                Embedder = new HashingEmbedder(dimension),
+                Database = new AgentDatabaseOptions { HnswThreshold = ScratchHnswThreshold },
+            });
+            List<string>? nodeIds = null;
+            if (kind == RecordKind.GraphEdge)
+            {
+                // Edges need nodes: written first, outside the measurement.
+                nodeIds = new List<string>(samples);
+                Write(memory, samples, (batch, i) => nodeIds.Add(batch.AddNode(NodeFor(i, workload, random))));
             }
             memory.Checkpoint();
-            var disk1 = EmbeddedMemoryTarget.DirectoryBytes(directory);
+            var disk0 = DataBytes(path);
+            var managed0 = GC.GetTotalMemory(forceFullCollection: true);
+            var resident0 = Resident(probe);
+            if (kind == RecordKind.Episode)
+            {
+                emptyDisk = disk0;
+                emptyResident = Math.Max(resident0 - residentBefore, 0);
+            }
+            Write(memory, samples, (batch, i) =>
+            {
+                switch (kind)
+                {
+                    case RecordKind.Episode:
+                        batch.StoreEpisode(workload.CreateEpisode(SessionOf(i), i, random));
+                        break;
+                    case RecordKind.Skill:
+                        batch.CreateSkill(SkillFor(i, workload, random));
+                        break;
+                    case RecordKind.CausalEdge:
+                        batch.AddCausalEdge(
+                            MemoryIdOf(i), MemoryIdOf(i + 1), "retry-with-backoff", uplift: random.NextDouble(),
+                            confidence: random.NextDouble(), sampleSize: 10 + random.Next(500), evidenceIds: [MemoryIdOf(i + 2)]);
+                        break;
+                    case RecordKind.GraphNode:
+                        batch.AddNode(NodeFor(i, workload, random));
+                        break;
+                    case RecordKind.GraphEdge:
+                        batch.AddEdge(EdgeFor(i, nodeIds!, random));
+                        break;
+                }
+            });
+            memory.Checkpoint();
+            var disk1 = DataBytes(path);
             var managed1 = GC.GetTotalMemory(forceFullCollection: true);
             var resident1 = Resident(probe);
             footprints[(int)kind] = new RecordFootprint
@@ -104,10 +111,55 @@ internal static class SizingProbe
             Dimension = dimension,
             Samples = samples,
             EmptyDiskBytes = emptyDisk,
-            EmptyResidentBytes = Math.Max(emptyResident, 0),
+            EmptyResidentBytes = emptyResident,
             Footprints = footprints,
         };
     }
+
+    /// <summary>The bytes of the files under <paramref name="path"/>, the stores' write-ahead logs left out.</summary>
+    internal static long DataBytes(string path)
+    {
+        long total = 0;
+        foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (!IsUnderLog(file.Directory, path))
+            {
+                total += file.Length;
+            }
+        }
+        return total;
+    }
+
+    private static bool IsUnderLog(DirectoryInfo? directory, string root)
+    {
+        var rootFull = Path.GetFullPath(root);
+        for (var d = directory; d is not null && d.FullName.Length > rootFull.Length; d = d.Parent)
+        {
+            if (string.Equals(d.Name, LogDirectoryName, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void Write(AgentMemory memory, int count, Action<MemoryBatch, int> stage)
+    {
+        for (var start = 0; start < count; start += BatchSize)
+        {
+            var batch = memory.CreateBatch();
+            var end = Math.Min(start + BatchSize, count);
+            for (var i = start; i < end; i++)
+            {
+                stage(batch, i);
+            }
+            batch.Execute();
+        }
+    }
+
+    /// <summary>A memory id shaped like a generated one: 16 hex digits of a time, then 8.</summary>
+    private static string MemoryIdOf(int i) =>
+        string.Create(CultureInfo.InvariantCulture, $"{1_790_000_000_000L + i:x16}{(uint)i * 2654435761u:x8}");
 
     private static string SessionOf(int i) => string.Create(CultureInfo.InvariantCulture, $"session-{i % 500}");
 

@@ -31,4 +31,18 @@ public sealed class SizingProbeTests
         Assert.True(atTwoThousand[RecordKind.Episode].DiskBytes >= 384 * 4);
         Assert.True(atTwoThousand[RecordKind.GraphNode].DiskBytes >= 384 * 4);
     }
+
+    [Fact]
+    public void DataBytes_LeavesTheWriteAheadLogsOut()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("stores/main/log/commits"));
+        Directory.CreateDirectory(dir.Combine("stores/main/rocksdb"));
+        File.WriteAllBytes(dir.Combine("stores/main/log/wal.log.0"), new byte[1000]);
+        File.WriteAllBytes(dir.Combine("stores/main/log/commits/wal.commit"), new byte[100]);
+        File.WriteAllBytes(dir.Combine("stores/main/rocksdb/000001.sst"), new byte[70]);
+        File.WriteAllBytes(dir.Combine("LAYOUT.json"), new byte[7]);
+
+        Assert.Equal(77, SizingProbe.DataBytes(dir.Path));
+    }
 }
