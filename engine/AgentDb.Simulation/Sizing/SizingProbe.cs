@@ -14,7 +14,9 @@ namespace AgentDb.Simulation.Sizing;
 /// kind's files never show up as another's growth): it writes <c>samples</c> records with realistic payloads through
 /// <see cref="AgentMemory"/> (batches of 100), checkpoints (records flushed to RocksDB, vector index segments sealed, the
 /// log trimmed), and divides the growth of the data files, of the managed heap (after a full collection) and of the
-/// resident memory by the number of records. The write-ahead log (each store's <c>log</c> folder) is left out of the
+/// resident memory by the number of records. Before the measured records, a warm-up of <c>samples / 4</c> records of
+/// the same kind is written and checkpointed, so that costs paid once per memory (the memtable's arena, the first
+/// files, caches filling) are not spread over the sample. The write-ahead log (each store's <c>log</c> folder) is left out of the
 /// data: it is trimmed only in whole segments and is bounded by the automatic checkpoint threshold whatever the number
 /// of records, so the calculator adds it once as headroom. Causal edges link synthetic memory ids; graph edges link
 /// nodes written (and checkpointed) before the measurement starts. The scratch memories use the HNSW tier from 256
@@ -59,40 +61,22 @@ internal static class SizingProbe
             {
                 // Edges need nodes: written first, outside the measurement.
                 nodeIds = new List<string>(samples);
-                Write(memory, samples, (batch, i) => nodeIds.Add(batch.AddNode(NodeFor(i, workload, random))));
+                Write(memory, 0, samples, (batch, i) => nodeIds.Add(batch.AddNode(NodeFor(i, workload, random))));
             }
+            if (kind == RecordKind.Episode)
+            {
+                // The fixed cost of a memory: opened, empty, checkpointed.
+                memory.Checkpoint();
+                emptyDisk = DataBytes(path);
+                emptyResident = Math.Max(Resident(probe) - residentBefore, 0);
+            }
+            var warmUp = samples / 4;
+            Write(memory, 0, warmUp, (batch, i) => Stage(kind, batch, i, workload, random, nodeIds));
             memory.Checkpoint();
             var disk0 = DataBytes(path);
             var managed0 = GC.GetTotalMemory(forceFullCollection: true);
             var resident0 = Resident(probe);
-            if (kind == RecordKind.Episode)
-            {
-                emptyDisk = disk0;
-                emptyResident = Math.Max(resident0 - residentBefore, 0);
-            }
-            Write(memory, samples, (batch, i) =>
-            {
-                switch (kind)
-                {
-                    case RecordKind.Episode:
-                        batch.StoreEpisode(workload.CreateEpisode(SessionOf(i), i, random));
-                        break;
-                    case RecordKind.Skill:
-                        batch.CreateSkill(SkillFor(i, workload, random));
-                        break;
-                    case RecordKind.CausalEdge:
-                        batch.AddCausalEdge(
-                            MemoryIdOf(i), MemoryIdOf(i + 1), "retry-with-backoff", uplift: random.NextDouble(),
-                            confidence: random.NextDouble(), sampleSize: 10 + random.Next(500), evidenceIds: [MemoryIdOf(i + 2)]);
-                        break;
-                    case RecordKind.GraphNode:
-                        batch.AddNode(NodeFor(i, workload, random));
-                        break;
-                    case RecordKind.GraphEdge:
-                        batch.AddEdge(EdgeFor(i, nodeIds!, random));
-                        break;
-                }
-            });
+            Write(memory, warmUp, samples, (batch, i) => Stage(kind, batch, i, workload, random, nodeIds));
             memory.Checkpoint();
             var disk1 = DataBytes(path);
             var managed1 = GC.GetTotalMemory(forceFullCollection: true);
@@ -143,12 +127,39 @@ internal static class SizingProbe
         return false;
     }
 
-    private static void Write(AgentMemory memory, int count, Action<MemoryBatch, int> stage)
+    /// <summary>Stages record number <paramref name="i"/> of <paramref name="kind"/> (numbers make names and ids unique).</summary>
+    private static void Stage(RecordKind kind, MemoryBatch batch, int i, StressWorkload workload, Random random, List<string>? nodeIds)
     {
-        for (var start = 0; start < count; start += BatchSize)
+        switch (kind)
+        {
+            case RecordKind.Episode:
+                batch.StoreEpisode(workload.CreateEpisode(SessionOf(i), i, random));
+                break;
+            case RecordKind.Skill:
+                batch.CreateSkill(SkillFor(i, workload, random));
+                break;
+            case RecordKind.CausalEdge:
+                batch.AddCausalEdge(
+                    MemoryIdOf(i), MemoryIdOf(i + 1), "retry-with-backoff", uplift: random.NextDouble(),
+                    confidence: random.NextDouble(), sampleSize: 10 + random.Next(500), evidenceIds: [MemoryIdOf(i + 2)]);
+                break;
+            case RecordKind.GraphNode:
+                batch.AddNode(NodeFor(i, workload, random));
+                break;
+            case RecordKind.GraphEdge:
+                batch.AddEdge(EdgeFor(i, nodeIds!, random));
+                break;
+        }
+    }
+
+    /// <summary>Writes records number <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> − 1
+    /// in batches of <see cref="BatchSize"/>.</summary>
+    private static void Write(AgentMemory memory, int first, int count, Action<MemoryBatch, int> stage)
+    {
+        for (var start = first; start < first + count; start += BatchSize)
         {
             var batch = memory.CreateBatch();
-            var end = Math.Min(start + BatchSize, count);
+            var end = Math.Min(start + BatchSize, first + count);
             for (var i = start; i < end; i++)
             {
                 stage(batch, i);
