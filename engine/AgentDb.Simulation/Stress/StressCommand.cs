@@ -235,11 +235,11 @@ internal static class StressCommand
 
     private static Func<int, CancellationToken, Task<IMemoryTarget>> OpenPool(string host, int port, string? apiKey) =>
         async (concurrency, cancellationToken) =>
-            await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey, concurrency, cancellationToken).ConfigureAwait(false);
+            await ServerMemoryTarget.ConnectAsync(host, port, apiKey, concurrency, cancellationToken).ConfigureAwait(false);
 
     private static async Task<int> ServerDimensionAsync(string host, int port, string? apiKey, CancellationToken cancellationToken)
     {
-        var probe = await ClientPoolEpisodeTarget.ConnectAsync(host, port, apiKey, connections: 1, cancellationToken).ConfigureAwait(false);
+        var probe = await ServerMemoryTarget.ConnectAsync(host, port, apiKey, connections: 1, cancellationToken).ConfigureAwait(false);
         await using (probe.ConfigureAwait(false))
         {
             return probe.Dimension;

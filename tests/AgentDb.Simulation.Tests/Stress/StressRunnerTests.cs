@@ -61,7 +61,7 @@ public sealed class StressRunnerTests
             var runner = new StressRunner(s_tiny, async (concurrency, token) =>
             {
                 connections.Add(concurrency);
-                return await ClientPoolEpisodeTarget.ConnectAsync(StressServerProcess.Host, server.Port, null, concurrency, token);
+                return await ServerMemoryTarget.ConnectAsync(StressServerProcess.Host, server.Port, null, concurrency, token);
             }, new ProcessProbe(server.ProcessId));
 
             var cells = await runner.RunAsync(null, CancellationToken.None);
@@ -70,7 +70,7 @@ public sealed class StressRunnerTests
             AssertCellsConsistent(cells, runner.StoredEpisodes.Count);
             Assert.All(cells, c => Assert.True(c.RssBytes > 0));
             Assert.All(cells, c => Assert.NotNull(c.CpuSeconds));
-            await using var target = await ClientPoolEpisodeTarget.ConnectAsync(StressServerProcess.Host, server.Port, null, 2, CancellationToken.None);
+            await using var target = await ServerMemoryTarget.ConnectAsync(StressServerProcess.Host, server.Port, null, 2, CancellationToken.None);
             Assert.Equal(Dimension, target.Dimension);
             await AssertEveryEpisodeRetrievableAsync(target, runner.StoredEpisodes);
         }
