@@ -18,7 +18,7 @@ public interface ISimulationScenario
     /// <summary>The swarm size used when the options give none.</summary>
     int DefaultSwarmSize { get; }
 
-    /// <summary>Runs the simulation to its end. Memory operations go through <see cref="ScenarioContext.MeasureAsync{T}"/>
+    /// <summary>Runs the simulation to its end. Memory operations go through <see cref="ScenarioContext.MeasureAsync{T}(string, Func{ValueTask{T}})"/>
     /// so that they are timed and counted; a failed operation is counted and rethrown, and the scenario decides whether
     /// the agent carries on.</summary>
     Task RunAsync(ScenarioContext context, CancellationToken cancellationToken);

@@ -54,15 +54,21 @@ public sealed class ScenarioContext
 
     /// <summary>Runs one memory operation, timing it and counting it under <paramref name="operation"/>; an exception is
     /// counted as a failure (by its type name) and rethrown.</summary>
-    public async ValueTask<T> MeasureAsync<T>(string operation, Func<ValueTask<T>> action)
+    public ValueTask<T> MeasureAsync<T>(string operation, Func<ValueTask<T>> action) => MeasureAsync(operation, 1, action);
+
+    /// <summary>Runs one call that carries <paramref name="items"/> memory operations (a batch of n episode writes counts
+    /// n), timing it once and counting it under <paramref name="operation"/>; an exception is counted as a failure and
+    /// rethrown.</summary>
+    public async ValueTask<T> MeasureAsync<T>(string operation, int items, Func<ValueTask<T>> action)
     {
         ArgumentNullException.ThrowIfNull(action);
+        ArgumentOutOfRangeException.ThrowIfNegative(items);
         var stats = _operations.GetOrAdd(operation, static name => new OperationStats(name));
         long start = Stopwatch.GetTimestamp();
         try
         {
             T result = await action().ConfigureAwait(false);
-            stats.RecordSuccess(Stopwatch.GetTimestamp() - start);
+            stats.RecordSuccess(Stopwatch.GetTimestamp() - start, items);
             return result;
         }
         catch (Exception ex)
@@ -70,6 +76,38 @@ public sealed class ScenarioContext
             stats.RecordFailure(Stopwatch.GetTimestamp() - start, ex.GetType().Name);
             throw;
         }
+    }
+
+    /// <summary>Runs one memory operation that returns nothing (a skill upsert, say), timed and counted like
+    /// <see cref="MeasureAsync{T}(string, Func{ValueTask{T}})"/>.</summary>
+    public ValueTask<bool> MeasureAsync(string operation, Func<ValueTask> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return MeasureAsync(operation, 1, async () =>
+        {
+            await action().ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <summary>Runs <paramref name="body"/> for agents 0 … <paramref name="count"/> − 1 with at most
+    /// <see cref="SimulationOptions.Parallel"/> running at once (one after another, in order, when it is 1). The first
+    /// exception is rethrown once the running bodies have finished.</summary>
+    public async Task ForEachAgentAsync(int count, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (Options.Parallel <= 1 || count <= 1)
+        {
+            for (int agent = 0; agent < count; agent++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await body(agent, cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.Parallel, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, count, parallel, body).ConfigureAwait(false);
     }
 
     /// <summary>Sets one of the scenario's metrics.</summary>
