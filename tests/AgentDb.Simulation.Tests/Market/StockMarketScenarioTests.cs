@@ -28,14 +28,7 @@ public sealed class StockMarketScenarioTests
             Assert.NotNull(episode);
             Assert.StartsWith(StockMarketScenario.TaskPrefix, episode.Task);
             var matches = await target.RetrieveRelevantAsync(episode.Vector, new EpisodeRetrievalOptions { K = 5 });
-            if (!matches.Any(m => m.Episode.Id == id))
-            {
-                // Traders of one strategy can see the same state, so several episodes share a vector: then the five
-                // nearest are all ties at distance 0, and a search wide enough for every tie finds it.
-                Assert.All(matches, m => Assert.True(m.Distance <= 1e-5f));
-                var all = await target.RetrieveRelevantAsync(episode.Vector, new EpisodeRetrievalOptions { K = outcome.StoredEpisodeIds.Count });
-                Assert.Contains(all, m => m.Episode.Id == id);
-            }
+            Assert.Contains(matches, m => m.Episode.Id == id);
         }
         return (outcome, context);
     }
@@ -78,6 +71,26 @@ public sealed class StockMarketScenarioTests
         Assert.Equal(0, o.TradesDuringHalts);
         Assert.Equal(o.CashStartCents, o.CashEndCents);
         Assert.Equal(o.SharesStart, o.SharesEnd);
+    }
+
+    [Fact]
+    public async Task ANewsShockCausesAFlashCrash()
+    {
+        var settings = new StockMarketSettings { TicksPerSession = 40, ShockProbability = 0.1, ShockSize = 0.3, BreakerThreshold = 0.5 };
+        var (o, _) = await RunAsync(new SimulationOptions { Iterations = 2, Seed = 4 }, traders: 40, settings);
+
+        Assert.True(o.FlashCrashes > 0);
+        Assert.Equal(0, o.CrossedBookTicks);
+        Assert.Equal(o.CashStartCents, o.CashEndCents);
+    }
+
+    [Fact]
+    public async Task TheSameSeedGivesTheSamePricesInEveryProcess()
+    {
+        // Golden values: the random streams must not depend on per-process hash seeds (HashCode is randomised per
+        // process). Integer outcomes (winners, prices in cents) are robust to last-bit differences of Math.Log/Cos.
+        var (o, _) = await RunAsync(new SimulationOptions { Iterations = 2, Seed = 42 }, traders: 20);
+        Assert.Equal([10036L, 9853L], o.SessionCloses);
     }
 
     [Fact]

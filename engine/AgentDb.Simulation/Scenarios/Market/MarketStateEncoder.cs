@@ -2,13 +2,13 @@ namespace AgentDb.Simulation.Scenarios.Market;
 
 /// <summary>
 /// Embeds a trader's view of the market (recent returns, volatility, last session's herding and order imbalance, its own
-/// position, and its strategy) into the memory's vector space by a fixed random projection, L2-normalised, so that
+/// position, its temperament and its strategy) into the memory's vector space by a fixed random projection, L2-normalised, so that
 /// similar market states of the same strategy are near each other. Deterministic for a seed.
 /// </summary>
 internal sealed class MarketStateEncoder
 {
     /// <summary>Features before projection.</summary>
-    public const int FeatureCount = 8 + 5;
+    public const int FeatureCount = 9 + 5;
 
     private readonly float[][] _projection;
 
@@ -33,8 +33,11 @@ internal sealed class MarketStateEncoder
     /// <param name="herdingFraction">Last session's fraction of herding ticks.</param>
     /// <param name="imbalance">Last session's (buy orders − sell orders) / orders, in [-1, 1].</param>
     /// <param name="stockFraction">The trader's wealth fraction held in the stock, in [0, 1].</param>
+    /// <param name="temperament">The trader's own fixed trait in [-1, 1] (so that no two traders' states coincide: exact
+    /// ties would make the nearest-K retrieval depend on the order the episodes were stored in).</param>
     /// <param name="strategy">The trader's strategy.</param>
-    public float[] Encode(IReadOnlyList<long> prices, double herdingFraction, double imbalance, double stockFraction, TradingStrategy strategy)
+    public float[] Encode(IReadOnlyList<long> prices, double herdingFraction, double imbalance, double stockFraction, double temperament,
+        TradingStrategy strategy)
     {
         ArgumentNullException.ThrowIfNull(prices);
         Span<double> x = stackalloc double[FeatureCount];
@@ -46,7 +49,8 @@ internal sealed class MarketStateEncoder
         x[5] = 2 * herdingFraction;
         x[6] = imbalance;
         x[7] = 2 * (stockFraction - 0.5);
-        x[8 + (int)strategy] = 2;
+        x[8] = 0.5 * temperament;
+        x[9 + (int)strategy] = 2;
 
         var v = new float[Dimension];
         for (int f = 0; f < FeatureCount; f++)

@@ -26,6 +26,9 @@ public sealed class StockMarketScenario : ISimulationScenario
     public const string TaskPrefix = "stock-market: ";
 
     private const int StrategyCount = 5;
+
+    // How much a trader leans toward what the retrieved episodes did (its learned bias is in [-1, 1]).
+    private const double BiasWeight = 0.3;
     private const int MarketStream = -1;
     private const int ProjectionStream = -2;
 
@@ -71,10 +74,12 @@ public sealed class StockMarketScenario : ISimulationScenario
 
         var accounts = new TraderAccount[traders];
         var randoms = new Random[traders];
+        var temperaments = new double[traders];
         for (int i = 0; i < traders; i++)
         {
             accounts[i] = new TraderAccount(s.InitialCashCents, s.InitialShares);
             randoms[i] = context.CreateRandom(i);
+            temperaments[i] = randoms[i].NextDouble() * 2 - 1;
         }
         var exchange = new Exchange(accounts, s.InitialPriceCents, s.OrderLifetimeTicks);
         var breaker = new CircuitBreaker(s.BreakerThreshold, s.BreakerWindowTicks, s.HaltTicks);
@@ -114,10 +119,10 @@ public sealed class StockMarketScenario : ISimulationScenario
                 startValue[i] = accounts[i].MarkToMarketCents(sessionOpen);
                 startShares[i] = accounts[i].Shares;
                 double fraction = startValue[i] == 0 ? 0 : accounts[i].Shares * (double)sessionOpen / startValue[i];
-                states[i] = encoder.Encode(prices, lastHerding, lastImbalance, fraction, (TradingStrategy)(i % StrategyCount));
+                states[i] = encoder.Encode(prices, lastHerding, lastImbalance, fraction, temperaments[i], (TradingStrategy)(i % StrategyCount));
             }
 
-            var (learned, matches, retrieveFailures) = await LearnAsync(context, states, cancellationToken).ConfigureAwait(false);
+            var (learned, matches, retrieveFailures) = await LearnAsync(context, states, s.RetrievedEpisodes, cancellationToken).ConfigureAwait(false);
             Array.Copy(learned, bias, traders);
             retrieved += matches;
             failures += retrieveFailures;
@@ -303,7 +308,7 @@ public sealed class StockMarketScenario : ISimulationScenario
                 signal = 60 * MarketStateEncoder.Return(prices, 5);
                 break;
             case TradingStrategy.Value:
-                signal = 40 * (fundamental - price) / price;
+                signal = 60 * (fundamental - price) / price;
                 break;
             case TradingStrategy.Contrarian:
                 signal = -80 * MarketStateEncoder.Return(prices, 3);
@@ -335,7 +340,7 @@ public sealed class StockMarketScenario : ISimulationScenario
             }
         }
 
-        signal += 0.5 * bias + noise;
+        signal += BiasWeight * bias + noise;
         double strength = Math.Abs(signal);
         if (strength < 0.35)
         {
@@ -369,13 +374,13 @@ public sealed class StockMarketScenario : ISimulationScenario
     // Every trader retrieves the profitable episodes nearest its state; its bias is their similarity-weighted
     // direction (+1 buy, −1 sell), in [-1, 1]. Matches are ordered by (session, trader) before summing.
     private static async Task<(double[] Bias, long Matches, int Failures)> LearnAsync(
-        ScenarioContext context, float[][] states, CancellationToken cancellationToken)
+        ScenarioContext context, float[][] states, int k, CancellationToken cancellationToken)
     {
         int traders = states.Length;
         var results = new IReadOnlyList<EpisodeMatch>?[traders];
         int failures = 0;
-        var options = new EpisodeRetrievalOptions { K = 5, MinReward = 0 };
-        await ForEachAgentAsync(traders, context.Options.Parallel, cancellationToken, async (i, ct) =>
+        var options = new EpisodeRetrievalOptions { K = k, MinReward = 0 };
+        await context.ForEachAgentAsync(traders, async (i, ct) =>
         {
             try
             {
@@ -386,7 +391,7 @@ public sealed class StockMarketScenario : ISimulationScenario
             {
                 Interlocked.Increment(ref failures);
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 
         var bias = new double[traders];
         long total = 0;
@@ -436,8 +441,7 @@ public sealed class StockMarketScenario : ISimulationScenario
         {
             try
             {
-                var stored = await context.MeasureAsync("store_episodes_batch",
-                    () => context.Memory.StoreEpisodesAsync(episodes, cancellationToken)).ConfigureAwait(false);
+                var stored = await EpisodeBatches.StoreAsync(context, "store_episodes_batch", episodes, cancellationToken).ConfigureAwait(false);
                 for (int i = 0; i < ids.Length; i++)
                 {
                     ids[i] = stored[i];
@@ -450,7 +454,7 @@ public sealed class StockMarketScenario : ISimulationScenario
             return (ids, failures);
         }
 
-        await ForEachAgentAsync(episodes.Length, context.Options.Parallel, cancellationToken, async (i, ct) =>
+        await context.ForEachAgentAsync(episodes.Length, async (i, ct) =>
         {
             try
             {
@@ -461,22 +465,8 @@ public sealed class StockMarketScenario : ISimulationScenario
             {
                 Interlocked.Increment(ref failures);
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return (ids, failures);
-    }
-
-    private static async Task ForEachAgentAsync(int count, int parallel, CancellationToken cancellationToken, Func<int, CancellationToken, ValueTask> body)
-    {
-        if (parallel <= 1)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                await body(i, cancellationToken).ConfigureAwait(false);
-            }
-            return;
-        }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, count, options, body).ConfigureAwait(false);
     }
 
     private static long[] StrategyPnl(TraderAccount[] accounts, long priceCents, StockMarketSettings s)

@@ -19,7 +19,7 @@ internal sealed record StockMarketSettings
     public int OrderLifetimeTicks { get; init; } = 3;
 
     /// <summary>The move (fraction) within <see cref="BreakerWindowTicks"/> that halts trading.</summary>
-    public double BreakerThreshold { get; init; } = 0.07;
+    public double BreakerThreshold { get; init; } = 0.05;
 
     /// <summary>The circuit breaker's window.</summary>
     public int BreakerWindowTicks { get; init; } = 10;
@@ -28,7 +28,7 @@ internal sealed record StockMarketSettings
     public int HaltTicks { get; init; } = 5;
 
     /// <summary>The fall (fraction of the window's high) that counts as a flash crash.</summary>
-    public double FlashCrashDrop { get; init; } = 0.05;
+    public double FlashCrashDrop { get; init; } = 0.03;
 
     /// <summary>The flash-crash window.</summary>
     public int FlashCrashWindowTicks { get; init; } = 5;

@@ -175,7 +175,7 @@ public sealed class VotingConsensusScenario : ISimulationScenario
         var retrieved = new IReadOnlyList<EpisodeMatch>?[voters];
         int failures = 0;
         var options = new EpisodeRetrievalOptions { K = RetrievedBallots, MinReward = 0 };
-        await ForEachAgentAsync(voters, context.Options.Parallel, cancellationToken, async (v, ct) =>
+        await context.ForEachAgentAsync(voters, async (v, ct) =>
         {
             try
             {
@@ -186,7 +186,7 @@ public sealed class VotingConsensusScenario : ISimulationScenario
             {
                 Interlocked.Increment(ref failures);
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
 
         int dimension = lastWinner.Length;
         var target = new float[dimension];
@@ -262,8 +262,7 @@ public sealed class VotingConsensusScenario : ISimulationScenario
         {
             try
             {
-                var stored = await context.MeasureAsync("store_ballots_batch",
-                    () => context.Memory.StoreEpisodesAsync(episodes, cancellationToken)).ConfigureAwait(false);
+                var stored = await EpisodeBatches.StoreAsync(context, "store_ballots_batch", episodes, cancellationToken).ConfigureAwait(false);
                 for (int i = 0; i < ids.Length; i++)
                 {
                     ids[i] = stored[i];
@@ -276,7 +275,7 @@ public sealed class VotingConsensusScenario : ISimulationScenario
             return (ids, failures);
         }
 
-        await ForEachAgentAsync(episodes.Length, context.Options.Parallel, cancellationToken, async (v, ct) =>
+        await context.ForEachAgentAsync(episodes.Length, async (v, ct) =>
         {
             try
             {
@@ -287,22 +286,8 @@ public sealed class VotingConsensusScenario : ISimulationScenario
             {
                 Interlocked.Increment(ref failures);
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return (ids, failures);
-    }
-
-    private static async Task ForEachAgentAsync(int count, int parallel, CancellationToken cancellationToken, Func<int, CancellationToken, ValueTask> body)
-    {
-        if (parallel <= 1)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                await body(i, cancellationToken).ConfigureAwait(false);
-            }
-            return;
-        }
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, count, options, body).ConfigureAwait(false);
     }
 
     private static void Report(ScenarioContext context, VotingConsensusOutcome outcome)
