@@ -14,7 +14,8 @@ namespace AgentDb.Bench.Simulation;
 /// same <see cref="SimulationRunner"/> that <c>agentdb simulate</c> uses (operations per second = memory operations
 /// carried / wall time of the whole scenario, simulation included; a batched write of n episodes counts n). Each
 /// configuration (parallel 1 and 4, with and without --optimize) runs <c>--repeat</c> times on a fresh temporary
-/// directory, the scenario's default swarm and --iterations rounds; the table lists every run and the median.
+/// directory, with the scenario's default swarm and iterations (voting-consensus 5 rounds, as the analysis; stock-market
+/// 10 sessions, the command's default) unless --iterations is given; the table lists every run and the median.
 /// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- simulate-scenarios [--iterations N] [--repeat R] [--dimension D] [--seed S] [--metrics-only]</c>.
 /// </summary>
 internal static class ScenarioBenchmark
@@ -28,7 +29,7 @@ internal static class ScenarioBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int iterations = 5;
+        int? iterations = null;
         int repeat = 3;
         int dimension = SimulationRunSettings.DefaultDimension;
         bool metricsOnly = false;
@@ -60,11 +61,12 @@ internal static class ScenarioBenchmark
         ISimulationScenario[] scenarios = [new VotingConsensusScenario(), new StockMarketScenario()];
         (int Parallel, bool Optimize)[] configurations = [(1, false), (1, true), (4, false), (4, true)];
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"simulate-scenarios: iterations {iterations}, dimension {dimension}, repeat {repeat}, embedded, seed {seed}"));
+        Console.WriteLine(string.Create(c, $"simulate-scenarios: iterations {(iterations is { } n ? n.ToString(c) : "voting 5 / market 10")}, dimension {dimension}, repeat {repeat}, embedded, seed {seed}"));
         Console.WriteLine(string.Create(c, $"{"scenario",-18} {"par",3} {"opt",4} {"ops",6} {"calls",6} {"median s",9} {"median ops/s",13} {"× analysis",11} {"success",8} {"p50 ms",8} {"p99 ms",8}  runs ops/s"));
         bool allSucceeded = true;
         foreach (var scenario in scenarios)
         {
+            int rounds = iterations ?? (scenario is VotingConsensusScenario ? 5 : 10);
             foreach (var (parallel, optimize) in metricsOnly ? [] : configurations)
             {
                 var results = new List<SimulationResult>(repeat);
@@ -74,7 +76,7 @@ internal static class ScenarioBenchmark
                     try
                     {
                         await using var target = EmbeddedMemoryTarget.Open(dir.FullName, new AgentMemoryOptions { Embedder = new HashingEmbedder(dimension) });
-                        var options = new SimulationOptions { Iterations = iterations, Parallel = parallel, Optimize = optimize, Seed = seed };
+                        var options = new SimulationOptions { Iterations = rounds, Parallel = parallel, Optimize = optimize, Seed = seed };
                         results.Add(await SimulationRunner.RunAsync(scenario, target, options, null, CancellationToken.None));
                     }
                     finally
@@ -98,7 +100,7 @@ internal static class ScenarioBenchmark
             }
             // The scenario's own metrics of the last run (the same for every run: they depend on the seed only).
             Console.Write($"  {scenario.Name} metrics:");
-            var last = await MetricsRunAsync(scenario, iterations, dimension, seed);
+            var last = await MetricsRunAsync(scenario, rounds, dimension, seed);
             foreach (var (name, value) in last.Metrics)
             {
                 Console.Write(string.Create(c, $" {name}={value:G6}"));

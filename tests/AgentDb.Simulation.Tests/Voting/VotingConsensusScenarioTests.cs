@@ -76,6 +76,15 @@ public sealed class VotingConsensusScenarioTests
         Assert.Equal(3, context.Series["coalitions"].Count);
         Assert.InRange(context.Metrics["final_consensus"], 0, 1);
         Assert.True(context.Metrics["coalitions"] >= 1);
+        var sizes = context.Series["final_coalition_sizes"];
+        Assert.Equal(context.Metrics["coalitions"], sizes.Count);
+        Assert.Equal(context.Metrics["largest_coalition"], sizes[0]);
+        double members = 0;
+        foreach (var size in sizes.Values)
+        {
+            members += size;
+        }
+        Assert.Equal(50, members);
     }
 
     [Fact]

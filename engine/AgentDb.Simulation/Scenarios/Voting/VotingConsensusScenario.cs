@@ -331,6 +331,11 @@ public sealed class VotingConsensusScenario : ISimulationScenario
         context.SetMetric("final_agreement", last.Agreement);
         context.SetMetric("coalitions", last.Coalitions.Count);
         context.SetMetric("largest_coalition", last.Coalitions.Count == 0 ? 0 : last.Coalitions[0].Length);
+        // The sizes of the final round's coalitions, largest first (step = rank).
+        for (int i = 0; i < last.Coalitions.Count; i++)
+        {
+            context.AddPoint("final_coalition_sizes", i, last.Coalitions[i].Length);
+        }
         context.SetMetric("episodes_stored", outcome.StoredEpisodeIds.Count);
         context.SetMetric("failed_operations", outcome.FailedOperations);
     }
