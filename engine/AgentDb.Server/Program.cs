@@ -5,6 +5,7 @@ using AgentDb.Server.Bench;
 using AgentDb.Server.Cli;
 using AgentDb.Server.Diagnostics;
 using AgentDb.Server.Hosting;
+using AgentDb.Simulation.Runner;
 
 namespace AgentDb.Server;
 
@@ -62,6 +63,13 @@ internal static class Program
                 return AnnBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.BenchServer:
                 return Bench.Server.ServerBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
+            case CommandKind.Simulate:
+                using (var shutdown = new ShutdownSignal())
+                {
+                    var showProgress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+                    var code = await SimulationCommand.RunAsync(command.Simulation!, stdout, stderr, showProgress, shutdown.Token);
+                    return code == 0 ? ExitCode.Success : ExitCode.Failure;
+                }
             case CommandKind.Kernels:
                 return KernelsCommand.Run(stdout, stderr);
             default:

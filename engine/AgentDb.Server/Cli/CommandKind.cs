@@ -20,4 +20,8 @@ internal enum CommandKind
 
     /// <summary>The server benchmark: <c>agentdb bench server ...</c>; it parses its own arguments.</summary>
     BenchServer,
+
+    /// <summary>A multi-agent simulation: <c>agentdb simulate &lt;scenario&gt; ...</c> (settings in
+    /// <see cref="ParsedCommand.Simulation"/>).</summary>
+    Simulate,
 }

@@ -74,6 +74,8 @@ internal static class CommandLineParser
                 command = new ParsedCommand(args[1] == "ann" ? CommandKind.BenchAnn : CommandKind.BenchServer, Arguments: rest);
                 error = null;
                 return true;
+            case "simulate":
+                return SimulateCommandLine.TryParse(Rest(args, 1), out command, out error);
             case "kernels":
                 if (args.Count > 1)
                 {
@@ -402,6 +404,16 @@ internal static class CommandLineParser
     {
         var equals = arg.IndexOf('=', StringComparison.Ordinal);
         return equals < 0 ? arg : arg[..equals];
+    }
+
+    private static string[] Rest(IReadOnlyList<string> args, int from)
+    {
+        var rest = new string[args.Count - from];
+        for (var i = from; i < args.Count; i++)
+        {
+            rest[i - from] = args[i];
+        }
+        return rest;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

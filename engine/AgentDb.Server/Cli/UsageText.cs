@@ -1,4 +1,6 @@
 using AgentDb.Server.Hosting;
+using AgentDb.Simulation.Runner;
+using AgentDb.Simulation.Scenarios;
 
 namespace AgentDb.Server.Cli;
 
@@ -11,6 +13,8 @@ internal static class UsageText
           agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
                         [--tls-cert FILE [--tls-key FILE]] [--replica-of HOST:PORT] [--embedder E]
           agentdb kernels
+          agentdb simulate <scenario> [--swarm-size N] [--iterations N] [--parallel N] [--optimize] [--seed N]
+                        [--embedded [--data DIR] [--dimension N] | --server HOST:PORT [--api-key KEY]] [--report FILE]
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb bench server [options]    (agentdb bench server --help: the benchmark's own options)
           agentdb --help
@@ -22,6 +26,9 @@ internal static class UsageText
           bench ann        The ANN benchmark: our HNSW index against an exact scan, USearch and hnswlib.
           bench server     The server over TCP (GET, UPSERT, SEARCH; connections x pipeline depth) against the
                            same operations in process.
+          simulate         Run a multi-agent simulation on the agent memory, embedded or against a server, and
+                           report throughput, latency p50/p99, success rate, memory, database size and the
+                           scenario's own metrics (docs/SIMULATIONS.md). Scenarios: {ScenarioCatalog.Names()}.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
 
@@ -39,6 +46,15 @@ internal static class UsageText
                            (env {EnvironmentVariables.Embedder}; config file "embedder"). Fixed when DIR/memory is created.
           --replica-of HOST:PORT
                            Run as a read-only replica of that primary (env {EnvironmentVariables.ReplicaOf}; docs/REPLICATION.md).
+
+        Options for simulate:
+          --swarm-size N   Agents (default: the scenario's).       --iterations N  Iterations or rounds (default 10).
+          --parallel N     Agents running at once (default 1).     --seed N        Same seed, same outcome (default 42).
+          --optimize       Batch each iteration's episode writes into one call.
+          --embedded       In process (the default), in --data DIR (default: a fresh temporary directory, deleted after)
+                           with --dimension N floats per vector (default {SimulationRunSettings.DefaultDimension}).
+          --server HOST:PORT  Against a running agentdb serve (--api-key KEY when it has keys).
+          --report FILE    Also write the results as JSON.
 
         Environment only:
           {EnvironmentVariables.ApiKeys}   API keys as name:role:key[,name:role:key...], role read|write|admin|replication;

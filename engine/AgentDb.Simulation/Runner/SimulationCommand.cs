@@ -32,6 +32,16 @@ public static class SimulationCommand
             return 1;
         }
 
+        // The embedded memory's skill, causal and graph writes are synchronous: they block their thread until the group
+        // commit. Each agent running at once may hold a pool thread, so the pool starts with that many instead of
+        // discovering them one by one (which stalls a 300-agent run for minutes).
+        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
+        int wanted = Math.Min(settings.Options.Parallel + Environment.ProcessorCount, 2_048);
+        if (workers < wanted)
+        {
+            ThreadPool.SetMinThreads(wanted, completionPorts);
+        }
+
         string? temporary = null;
         IMemoryTarget target;
         try
@@ -48,7 +58,13 @@ public static class SimulationCommand
                 target = EmbeddedMemoryTarget.Open(path, new AgentMemoryOptions { Embedder = new HashingEmbedder(settings.Dimension) });
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            stderr.WriteLine("agentdb: simulation interrupted");
+            DeleteQuietly(temporary);
+            return 1;
+        }
+        catch (Exception e)
         {
             stderr.WriteLine($"agentdb: error: cannot open the memory for the simulation: {e.Message}");
             DeleteQuietly(temporary);
@@ -62,6 +78,12 @@ public static class SimulationCommand
             try
             {
                 result = await SimulationRunner.RunAsync(scenario, target, settings.Options, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                progress?.Finish();
+                stderr.WriteLine("agentdb: simulation interrupted");
+                return 1;
             }
             finally
             {
