@@ -111,7 +111,7 @@ public sealed class VotingConsensusScenarioTests
         {
             winners.Add(round.Count.Winner);
         }
-        Assert.Equal([0, 1, 4, 2], winners);
+        Assert.Equal([0, 2, 6, 5], winners);
     }
 
     private static string Fingerprint(VotingConsensusOutcome outcome)

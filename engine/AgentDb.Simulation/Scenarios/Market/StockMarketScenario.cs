@@ -7,8 +7,8 @@ namespace AgentDb.Simulation.Scenarios.Market;
 /// <c>stock-market</c>: traders following five strategies (momentum, value, contrarian, high-frequency, index) trade
 /// one stock through a limit order book with price-time priority, under a circuit breaker, with flash-crash and
 /// herding detection and per-strategy profit and loss. Each iteration is one trading session: at its start every
-/// trader retrieves the stored episodes nearest its view of the market (profitable ones only) and leans toward the
-/// direction they took; at its end the best traders by session P&amp;L store their episode (the state they saw, the
+/// trader retrieves the stored episodes nearest its view of the market and leans toward the direction the profitable
+/// ones among them took; at its end the best traders by session P&amp;L store their episode (the state they saw, the
 /// direction they took, reward = P&amp;L) for the others to learn from.
 /// </summary>
 /// <remarks>
@@ -371,15 +371,17 @@ public sealed class StockMarketScenario : ISimulationScenario
         Vector = state,
     };
 
-    // Every trader retrieves the profitable episodes nearest its state; its bias is their similarity-weighted
-    // direction (+1 buy, −1 sell), in [-1, 1]. Matches are ordered by (session, trader) before summing.
+    // Every trader retrieves the episodes nearest its state; its bias is the similarity-weighted direction (+1 buy,
+    // −1 sell) of the profitable ones among them, in [-1, 1]. Matches are ordered by (session, trader) before summing.
     private static async Task<(double[] Bias, long Matches, int Failures)> LearnAsync(
         ScenarioContext context, float[][] states, int k, CancellationToken cancellationToken)
     {
         int traders = states.Length;
         var results = new IReadOnlyList<EpisodeMatch>?[traders];
         int failures = 0;
-        var options = new EpisodeRetrievalOptions { K = k, MinReward = 0 };
+        // No MinReward filter in the query (the memory would over-fetch 4k, 16k, … episodes while too few pass, and most
+        // can be losses); the nearest k are taken and only the profitable ones count below.
+        var options = new EpisodeRetrievalOptions { K = k };
         await context.ForEachAgentAsync(traders, async (i, ct) =>
         {
             try
@@ -419,6 +421,10 @@ public sealed class StockMarketScenario : ISimulationScenario
             double weights = 0;
             foreach (var m in ordered)
             {
+                if (!(m.Episode.Reward > 0))
+                {
+                    continue;
+                }
                 double w = Math.Max(0, m.Similarity);
                 double direction = m.Episode.Output switch { "buy" => 1, "sell" => -1, _ => 0 };
                 weighted += w * direction;

@@ -7,7 +7,8 @@ namespace AgentDb.Simulation.Scenarios.Voting;
 /// <see cref="CandidatesPerRound"/> candidates each round by instant-runoff voting, ranking the candidates whose
 /// vectors are close to their preference. After each vote every voter stores its ballot as an episode (its preference
 /// vector, the ranking, and as reward its agreement with the winner); before the next vote it retrieves the ballots
-/// nearest its preference and drifts toward the reward-weighted mean of them and toward the last winner, so coalitions
+/// nearest its preference and drifts toward the mean of them weighted by their (positive) reward and toward the last
+/// winner, so coalitions
 /// form around the winners and consensus evolves from round to round.
 /// </summary>
 /// <remarks>
@@ -174,7 +175,9 @@ public sealed class VotingConsensusScenario : ISimulationScenario
         int voters = preferences.Length;
         var retrieved = new IReadOnlyList<EpisodeMatch>?[voters];
         int failures = 0;
-        var options = new EpisodeRetrievalOptions { K = RetrievedBallots, MinReward = 0 };
+        // No MinReward filter in the query: the memory would over-fetch (4k, 16k, …) while too few pass; the nearest k are
+        // taken as they are and the ones that disagreed with their winner get no weight below.
+        var options = new EpisodeRetrievalOptions { K = RetrievedBallots };
         await context.ForEachAgentAsync(voters, async (v, ct) =>
         {
             try
@@ -203,7 +206,7 @@ public sealed class VotingConsensusScenario : ISimulationScenario
                 {
                     continue;
                 }
-                float w = (float)match.Episode.Reward;
+                float w = (float)Math.Max(0, match.Episode.Reward);
                 for (int i = 0; i < dimension; i++)
                 {
                     target[i] += w * vector[i];
