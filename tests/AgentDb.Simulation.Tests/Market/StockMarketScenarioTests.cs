@@ -38,7 +38,7 @@ public sealed class StockMarketScenarioTests
     {
         var (o, context) = await RunAsync(new SimulationOptions { Iterations = 3, Seed = 5 }, traders: 25);
 
-        Assert.Equal(0, o.CrossedBookTicks);
+        Assert.Equal(0, o.CrossedBookEvents);
         Assert.Equal(o.CashStartCents, o.CashEndCents);
         Assert.Equal(o.SharesStart, o.SharesEnd);
         Assert.Equal(0, o.BadAccounts);
@@ -80,7 +80,7 @@ public sealed class StockMarketScenarioTests
         var (o, _) = await RunAsync(new SimulationOptions { Iterations = 2, Seed = 4 }, traders: 40, settings);
 
         Assert.True(o.FlashCrashes > 0);
-        Assert.Equal(0, o.CrossedBookTicks);
+        Assert.Equal(0, o.CrossedBookEvents);
         Assert.Equal(o.CashStartCents, o.CashEndCents);
     }
 
@@ -105,7 +105,7 @@ public sealed class StockMarketScenarioTests
 
         Assert.Equal(100, context.Metrics["traders"]);
         Assert.Equal(2 * 50, context.Metrics["ticks"]);
-        Assert.Equal(0, context.Metrics["crossed_book_ticks"]);
+        Assert.Equal(0, context.Metrics["crossed_book_events"]);
         Assert.Equal(0, context.Metrics["cash_drift"]);
         Assert.Equal(0, context.Metrics["share_drift"]);
         Assert.Equal(2 * 20, context.Metrics["episodes_stored"]);

@@ -39,8 +39,8 @@ internal sealed record StockMarketOutcome
     /// <summary>Ticks flagged as herding.</summary>
     public int HerdingTicks { get; init; }
 
-    /// <summary>Ticks after whose matching the book was crossed (always 0).</summary>
-    public int CrossedBookTicks { get; init; }
+    /// <summary>Placements after whose matching the book was crossed, best bid ≥ best ask (always 0).</summary>
+    public int CrossedBookEvents { get; init; }
 
     /// <summary>Total cash at the start and at the end, in cents (equal: trades only move cash).</summary>
     public long CashStartCents { get; init; }

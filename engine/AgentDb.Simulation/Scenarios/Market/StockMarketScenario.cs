@@ -103,7 +103,7 @@ public sealed class StockMarketScenario : ISimulationScenario
         long ordersRejectedInHalts = 0;
         long retrieved = 0;
         int haltedTicks = 0;
-        int crossedTicks = 0;
+        int crossedBook = 0;
         int failures = 0;
         int tick = 0;
 
@@ -147,7 +147,6 @@ public sealed class StockMarketScenario : ISimulationScenario
                     haltedTicks++;
                 }
 
-                long price = exchange.LastPriceCents;
                 bool hasBid = exchange.Book.TryGetBestBid(out long bestBid);
                 bool hasAsk = exchange.Book.TryGetBestAsk(out long bestAsk);
                 orders.Clear();
@@ -188,6 +187,11 @@ public sealed class StockMarketScenario : ISimulationScenario
                     if (exchange.Place(order.Trader, order.Side, order.Limit, order.Quantity, tick) >= 0)
                     {
                         ordersPlaced++;
+                        // The matching invariant, checked after every placement: best bid < best ask.
+                        if (exchange.Book.IsCrossed)
+                        {
+                            crossedBook++;
+                        }
                     }
                     else if (halted)
                     {
@@ -199,12 +203,8 @@ public sealed class StockMarketScenario : ISimulationScenario
                     tradesDuringHalts += exchange.TradeCount - tradesBefore;
                 }
                 exchange.ExpireOrders(tick);
-                if (exchange.Book.IsCrossed)
-                {
-                    crossedTicks++;
-                }
 
-                price = exchange.LastPriceCents;
+                long price = exchange.LastPriceCents;
                 prices.Add(price);
                 flash.Observe(price);
                 if (!halted && breaker.Observe(tick, price))
@@ -280,7 +280,7 @@ public sealed class StockMarketScenario : ISimulationScenario
             OrdersRejectedInHalts = ordersRejectedInHalts,
             FlashCrashes = flash.Events,
             HerdingTicks = herding.HerdingTicks,
-            CrossedBookTicks = crossedTicks,
+            CrossedBookEvents = crossedBook,
             CashStartCents = cashStart,
             CashEndCents = exchange.TotalCashCents(),
             SharesStart = sharesStart,
@@ -500,7 +500,7 @@ public sealed class StockMarketScenario : ISimulationScenario
         context.SetMetric("halted_ticks", o.HaltedTicks);
         context.SetMetric("flash_crashes", o.FlashCrashes);
         context.SetMetric("herding_ticks", o.HerdingTicks);
-        context.SetMetric("crossed_book_ticks", o.CrossedBookTicks);
+        context.SetMetric("crossed_book_events", o.CrossedBookEvents);
         context.SetMetric("cash_drift", o.CashEndCents - o.CashStartCents);
         context.SetMetric("share_drift", o.SharesEnd - o.SharesStart);
         int bestStrategy = 0;
