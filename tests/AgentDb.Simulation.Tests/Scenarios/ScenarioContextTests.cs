@@ -5,7 +5,7 @@ using AgentDb.Simulation.Scenarios;
 using AgentDb.Simulation.Targets;
 using AgentDb.Engine.Tests.Support;
 
-namespace AgentDb.Simulation.Tests;
+namespace AgentDb.Simulation.Tests.Scenarios;
 
 public sealed class ScenarioContextTests
 {
