@@ -46,5 +46,11 @@ if (args.Length > 0 && args[0] == "graph")
     return GraphBenchmark.Run(args[1..]);
 }
 
+// "simulate-scenarios": voting-consensus and stock-market throughput through the simulation runner (see Simulation/ScenarioBenchmark.cs).
+if (args.Length > 0 && args[0] == "simulate-scenarios")
+{
+    return await AgentDb.Bench.Simulation.ScenarioBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
