@@ -63,7 +63,6 @@ public sealed partial class AgentDatabase : IDisposable
     private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
     private RecordWrite[] _writes = new RecordWrite[16];
     private RecordWriteOutcome[] _outcomes = new RecordWriteOutcome[16];
-    private int _preparedCount; // writes in _writes/_outcomes that PrepareWrites built and WritePrepared has yet to write
     private long _nextTicket;
     private int _inflight;
     private int _checkpointRunning;
@@ -907,36 +906,15 @@ public sealed partial class AgentDatabase : IDisposable
         return (lsn, ticket);
     }
 
-    /// <summary>
-    /// Durability wait and apply in turn. Returns whether the first write's record existed (for deletes).
-    /// </summary>
-    /// <remarks>
-    /// In <see cref="DurabilityMode.Group"/> (and None) the entry is prepared while its commit is in flight: once the
-    /// turn comes, the record store's batch is built (existence lookups, internal ids, encoding) and only then does the
-    /// writer wait for the group commit, after which the batch is written and the indexes updated. Nothing prepared is
-    /// visible or persisted before the commit, so what a crash can leave behind is unchanged. In
-    /// <see cref="DurabilityMode.Sync"/> the writer commits first (every writer asks for its own commit; asking before
-    /// the turn lets concurrent writers share one), then prepares and applies in turn.
-    /// </remarks>
+    /// <summary>Durability wait, then apply in turn. Returns whether the first write's record existed (for deletes).</summary>
     private bool CompleteWrite(long lsn, long ticket, byte[] buffer, int size)
     {
         try
         {
-            bool prepared;
             try
             {
-                bool commitFirst = _log.Durability == DurabilityMode.Sync;
-                if (commitFirst)
-                {
-                    _log.Commit(lsn);
-                }
-
+                _log.Commit(lsn);
                 _sequencer.WaitTurn(ticket);
-                prepared = PrepareEntry(lsn, buffer.AsMemory(LogRoom, size));
-                if (!commitFirst)
-                {
-                    _log.Commit(lsn);
-                }
             }
             catch (Exception exception)
             {
@@ -944,7 +922,7 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
+            return ApplyInTurn(lsn, ticket, buffer, size);
         }
         finally
         {
@@ -958,21 +936,10 @@ public sealed partial class AgentDatabase : IDisposable
     {
         try
         {
-            bool prepared;
             try
             {
-                bool commitFirst = _log.Durability == DurabilityMode.Sync;
-                if (commitFirst)
-                {
-                    await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
-                }
-
+                await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
                 await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false);
-                prepared = PrepareEntry(lsn, buffer.AsMemory(LogRoom, size));
-                if (!commitFirst)
-                {
-                    await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
-                }
             }
             catch (Exception exception)
             {
@@ -980,7 +947,7 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
+            return ApplyInTurn(lsn, ticket, buffer, size);
         }
         finally
         {
@@ -990,12 +957,12 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
-    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size, bool prepared)
+    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size)
     {
         bool existed;
         try
         {
-            existed = prepared ? WritePrepared(updateIndex: true) : ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
+            existed = ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
         }
         catch (Exception exception)
         {
@@ -1005,64 +972,6 @@ public sealed partial class AgentDatabase : IDisposable
 
         _sequencer.Complete(ticket);
         return existed;
-    }
-
-    /// <summary>
-    /// In turn, before the entry is committed: for a writes entry, decodes it and builds the record store's batch
-    /// (<see cref="IRecordStore.PrepareWrites"/>); true when it did, and <see cref="WritePrepared"/> must follow. Other
-    /// entries (collection create and drop) are applied whole after the commit: false.
-    /// </summary>
-    private bool PrepareEntry(long lsn, ReadOnlyMemory<byte> entry)
-    {
-        LogOpCode opCode = LogEntryCodec.ReadHeader(entry.Span, lsn, out long timestamp);
-        if (opCode != LogOpCode.Writes)
-        {
-            return false;
-        }
-
-        PrepareWrites(lsn, entry, timestamp);
-        return true;
-    }
-
-    private void PrepareWrites(long lsn, ReadOnlyMemory<byte> entry, long timestamp)
-    {
-        int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
-        if (_outcomes.Length < count)
-        {
-            _outcomes = new RecordWriteOutcome[_writes.Length];
-        }
-
-        _store.PrepareWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
-        _preparedCount = count;
-    }
-
-    /// <summary>Writes the batch <see cref="PrepareWrites"/> built, then updates the indexes; returns whether the first write's record existed.</summary>
-    private bool WritePrepared(bool updateIndex)
-    {
-        int count = _preparedCount;
-        _store.WritePrepared();
-        if (updateIndex)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                RecordWriteOutcome outcome = _outcomes[i];
-                if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
-                {
-                    continue;
-                }
-
-                if (outcome.HasVector)
-                {
-                    state.Index.Upsert(outcome.InternalId, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_writes[i].Vector.Span));
-                }
-                else if (outcome.Existed)
-                {
-                    state.Index.Delete(outcome.InternalId);
-                }
-            }
-        }
-
-        return count > 0 && _outcomes[0].Existed;
     }
 
     /// <summary>Applies one log entry to the store (and the indexes). Called in LSN order, one at a time.</summary>
@@ -1112,8 +1021,37 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             case LogOpCode.Writes:
-                PrepareWrites(lsn, entry, timestamp);
-                return WritePrepared(updateIndex);
+            {
+                int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
+                if (_outcomes.Length < count)
+                {
+                    _outcomes = new RecordWriteOutcome[_writes.Length];
+                }
+
+                _store.ApplyWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
+                if (updateIndex)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        RecordWriteOutcome outcome = _outcomes[i];
+                        if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
+                        {
+                            continue;
+                        }
+
+                        if (outcome.HasVector)
+                        {
+                            state.Index.Upsert(outcome.InternalId, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_writes[i].Vector.Span));
+                        }
+                        else if (outcome.Existed)
+                        {
+                            state.Index.Delete(outcome.InternalId);
+                        }
+                    }
+                }
+
+                return count > 0 && _outcomes[0].Existed;
+            }
 
             default:
                 throw new InvalidDataException($"Log entry LSN {lsn} has unknown opcode {(byte)opCode}.");

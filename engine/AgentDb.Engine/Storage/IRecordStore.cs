@@ -32,17 +32,6 @@ internal interface IRecordStore : IDisposable
     /// </summary>
     void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
 
-    /// <summary>
-    /// The first half of <see cref="ApplyWrites"/>: reads what it needs (existing records, internal ids), fills
-    /// <paramref name="outcomes"/> and builds the atomic batch, but changes nothing: neither readers nor a crash see it.
-    /// <see cref="WritePrepared"/> must follow before any other apply method is called; the writes' bytes must stay
-    /// valid until then.
-    /// </summary>
-    void PrepareWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
-
-    /// <summary>The second half of <see cref="ApplyWrites"/>: writes the batch <see cref="PrepareWrites"/> built.</summary>
-    void WritePrepared();
-
     /// <summary>Records only that <paramref name="lsn"/> was applied (an entry with nothing to store).</summary>
     void MarkApplied(long lsn);
 

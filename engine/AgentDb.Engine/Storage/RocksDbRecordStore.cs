@@ -38,7 +38,6 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly Dictionary<long, CollectionDescriptor> _touched = new();
     private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
     private long _appliedLsn;
-    private long _preparedLsn; // the LSN PrepareWrites built _batch for, until WritePrepared writes it (0: none)
     private bool _disposed;
 
     private RocksDbRecordStore(string path, RocksDb db, ColumnFamilyHandle meta, WriteOptions writeOptions)
@@ -156,12 +155,6 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes)
     {
-        PrepareWrites(lsn, timestampUnixMs, writes, outcomes);
-        WritePrepared();
-    }
-
-    public void PrepareWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes)
-    {
         _batch.Clear();
         _touched.Clear();
         Span<byte> internalKey = stackalloc byte[9];
@@ -221,18 +214,6 @@ internal sealed class RocksDbRecordStore : IRecordStore
         }
 
         PutAppliedLsn(lsn);
-        _preparedLsn = lsn;
-    }
-
-    public void WritePrepared()
-    {
-        if (_preparedLsn == 0)
-        {
-            throw new InvalidOperationException("No writes were prepared.");
-        }
-
-        long lsn = _preparedLsn;
-        _preparedLsn = 0;
         _db.Write(_batch, _writeOptions);
         foreach (CollectionDescriptor collection in _touched.Values)
         {

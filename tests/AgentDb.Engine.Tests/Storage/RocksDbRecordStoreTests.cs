@@ -8,42 +8,6 @@ namespace AgentDb.Engine.Tests.Storage;
 public sealed class RocksDbRecordStoreTests
 {
     [Fact]
-    public void PrepareWrites_ChangesNothing_UntilWritePrepared()
-    {
-        using var dir = new TempDirectory("agentdb-store");
-        using (RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }))
-        {
-            CollectionDescriptor collection = store.CreateCollection(1, "c", 2, DistanceMetric.L2Squared, 0);
-            RecordWrite[] writes = [Write(collection, "a"), Write(collection, "b")];
-            var outcomes = new RecordWriteOutcome[2];
-
-            store.PrepareWrites(2, 10, writes, outcomes);
-
-            // Prepared: outcomes known, nothing visible, nothing applied.
-            Assert.Equal(new RecordWriteOutcome(true, false, 1, true), outcomes[0]);
-            Assert.Equal(new RecordWriteOutcome(true, false, 2, true), outcomes[1]);
-            Assert.False(store.TryGet(collection, "a"u8, out _));
-            Assert.False(store.TryGetByInternalId(collection, 1, out _));
-            Assert.Equal(1, store.AppliedLsn);
-            Assert.Equal(0, collection.RecordCount);
-            store.Flush(); // a flush between prepare and write persists nothing of the prepared batch
-
-            store.WritePrepared();
-
-            Assert.True(store.TryGet(collection, "a"u8, out StoredRecord? a));
-            Assert.Equal(2, a.Lsn);
-            Assert.True(store.TryGetByInternalId(collection, 2, out StoredRecord? b));
-            Assert.Equal("b", b.Id);
-            Assert.Equal(2, store.AppliedLsn);
-            Assert.Equal(2, collection.RecordCount);
-            Assert.Throws<InvalidOperationException>(store.WritePrepared); // once only
-        }
-
-        using RocksDbRecordStore reopened = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true });
-        Assert.Equal(2, reopened.AppliedLsn);
-    }
-
-    [Fact]
     public void Scan_StaysInsideItsBounds_AcrossCalls()
     {
         using var dir = new TempDirectory("agentdb-store");
