@@ -12,7 +12,7 @@ public sealed class RocksDbRecordStoreTests
     {
         using var dir = new TempDirectory("agentdb-store");
         using RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true });
-        CollectionDescriptor collection = store.CreateCollection(1, "c", 2, DistanceMetric.L2Squared, 0);
+        CollectionDescriptor collection = store.CreateCollection(1, "c", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
         string[] ids = ["a1", "a2", "b1", "b2", "c1"];
         var writes = new RecordWrite[ids.Length];
         for (int i = 0; i < ids.Length; i++)
