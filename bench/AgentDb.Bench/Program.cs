@@ -40,10 +40,22 @@ if (args.Length > 0 && args[0] == "causal")
     return CausalBenchmark.Run(args[1..]);
 }
 
+// "embed-batch": MiniLM one text per call against batches of 32, interleaved per round (see Memory/EmbeddingBatchBenchmark.cs).
+if (args.Length > 0 && args[0] == "embed-batch")
+{
+    return EmbeddingBatchBenchmark.Run(args[1..]);
+}
+
 // "graph": the timed graph store harness (see Memory/GraphBenchmark.cs).
 if (args.Length > 0 && args[0] == "graph")
 {
     return GraphBenchmark.Run(args[1..]);
+}
+
+// "simulate-scenarios": voting-consensus and stock-market throughput through the simulation runner (see Simulation/ScenarioBenchmark.cs).
+if (args.Length > 0 && args[0] == "simulate-scenarios")
+{
+    return await AgentDb.Bench.Simulation.ScenarioBenchmark.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -3,6 +3,7 @@
 #
 #   bash bench/server/run.sh                 # N=200000 GET/SET/UPSERT requests, 20000 SEARCHes, 50 connections, P=1 and 16
 #   N=500000 SEARCH_N=50000 bash bench/server/run.sh
+#   OPS=get bash bench/server/run.sh        # GET only: redis-benchmark GET against agentdb GET (no SET/SEARCH/UPSERT)
 #
 # 1. Installs redis-server and redis-tools with apt-get if they are missing.
 # 2. Starts redis-server on a free 127.0.0.1 port with no persistence, runs
@@ -21,6 +22,14 @@ CONNECTIONS=${CONNECTIONS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
 RECORDS=${RECORDS:-10000}
 EXTRA=${EXTRA:-}
+OPS=${OPS:-all}
+if [[ "$OPS" == "get" ]]; then
+  redis_tests="get"
+  agentdb_ops="--ops get"
+else
+  redis_tests="set get"
+  agentdb_ops=""
+fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d -t agentdb-bench-server-XXXXXX)
 redis_pid=""
@@ -79,7 +88,7 @@ hz=$(getconf CLK_TCK)
 
 pipelines_csv=""
 for p in $PIPELINES; do
-  for t in set get; do
+  for t in $redis_tests; do
     echo "redis-benchmark -t $t -c $CONNECTIONS -P $p -n $N -r $RECORDS --csv" >&2
     before=$(cpu_ticks "$redis_pid")
     redis-benchmark -h 127.0.0.1 -p "$port" -t "$t" -c "$CONNECTIONS" -P "$p" -n "$N" -r "$RECORDS" --csv >"$work/redis.csv"
@@ -94,16 +103,18 @@ kill "$redis_pid"
 wait "$redis_pid" 2>/dev/null || true
 redis_pid=""
 
-echo "agentdb bench server --connections $CONNECTIONS --pipeline $pipelines_csv --requests $N --search-requests $SEARCH_N --records $RECORDS $EXTRA --csv" >&2
+echo "agentdb bench server $agentdb_ops --connections $CONNECTIONS --pipeline $pipelines_csv --requests $N --search-requests $SEARCH_N --records $RECORDS $EXTRA --csv" >&2
 # shellcheck disable=SC2086
-dotnet "$agentdb" bench server --connections "$CONNECTIONS" --pipeline "$pipelines_csv" --requests "$N" \
+dotnet "$agentdb" bench server $agentdb_ops --connections "$CONNECTIONS" --pipeline "$pipelines_csv" --requests "$N" \
   --search-requests "$SEARCH_N" --records "$RECORDS" $EXTRA --csv >>"$work/rows.csv"
+if [[ "$OPS" != "get" ]]; then
 # SEARCH against its in-process baseline once more, interleaved: server and baseline in one process on one database,
 # each baseline right before its wire run, so both see the same load from whatever else shares the machine.
 echo "agentdb bench server --in-process-server --ops search --connections $CONNECTIONS --pipeline $pipelines_csv --search-requests $SEARCH_N --records $RECORDS $EXTRA --csv" >&2
 # shellcheck disable=SC2086
 dotnet "$agentdb" bench server --in-process-server --ops search --connections "$CONNECTIONS" --pipeline "$pipelines_csv" \
   --search-requests "$SEARCH_N" --records "$RECORDS" $EXTRA --csv | sed 's/^agentdb/interleaved:agentdb/' >>"$work/rows.csv"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo

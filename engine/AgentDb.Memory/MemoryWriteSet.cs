@@ -8,8 +8,17 @@ namespace AgentDb.Memory;
 /// log entry per store, after which the cache is invalidated for every kind of memory touched — before the caller
 /// returns, so no acknowledged write is hidden by a cached result. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// The record batches come from a small shared pool and go back to it (cleared) after <see cref="Commit"/>,
+/// <see cref="CommitAsync"/> or <see cref="Clear"/>, which leave the set empty: a batch of 1,000 episodes grows its
+/// buffer to a few MiB, and growing a fresh one for every call cost more than the copies themselves (large-object
+/// garbage). The engine does not keep a batch after <see cref="AgentDatabase.Batch"/> returns.
+/// </remarks>
 internal sealed class MemoryWriteSet
 {
+    private const int PoolCapacity = 8;
+    private static readonly Stack<RecordBatch> s_pool = new(PoolCapacity);
+
     private readonly List<(AgentDatabase Store, RecordBatch Batch)> _batches = new(1);
     private MemoryScope _scope;
 
@@ -46,7 +55,7 @@ internal sealed class MemoryWriteSet
             }
         }
 
-        var created = new RecordBatch();
+        RecordBatch created = Rent();
         _batches.Add((store, created));
         return created;
     }
@@ -73,6 +82,7 @@ internal sealed class MemoryWriteSet
         finally
         {
             cache.Invalidate(_scope);
+            Clear();
         }
     }
 
@@ -93,12 +103,18 @@ internal sealed class MemoryWriteSet
         finally
         {
             cache.Invalidate(_scope);
+            Clear();
         }
     }
 
-    /// <summary>Drops everything staged.</summary>
+    /// <summary>Drops everything staged (returning the batches to the pool).</summary>
     public void Clear()
     {
+        foreach ((_, RecordBatch batch) in _batches)
+        {
+            Return(batch);
+        }
+
         _batches.Clear();
         _scope = MemoryScope.None;
     }
@@ -114,6 +130,31 @@ internal sealed class MemoryWriteSet
             throw new InvalidOperationException(
                 $"This batch writes to {_batches.Count} stores (functional or session shards); a batch is atomic only within one store. " +
                 "Split it per kind of memory (and per session shard), or use an unsharded layout.");
+        }
+    }
+
+    private static RecordBatch Rent()
+    {
+        lock (s_pool)
+        {
+            if (s_pool.TryPop(out RecordBatch? batch) && batch is not null)
+            {
+                return batch;
+            }
+        }
+
+        return new RecordBatch();
+    }
+
+    private static void Return(RecordBatch batch)
+    {
+        batch.Clear();
+        lock (s_pool)
+        {
+            if (s_pool.Count < PoolCapacity)
+            {
+                s_pool.Push(batch);
+            }
         }
     }
 }

@@ -72,6 +72,14 @@ internal static class Program
                 }
             case CommandKind.Kernels:
                 return KernelsCommand.Run(stdout, stderr);
+            case CommandKind.Stress:
+                using (var shutdown = new ShutdownSignal())
+                {
+                    return await Simulation.Stress.StressCommand.RunAsync(
+                        command.Arguments ?? [], Simulation.Stress.AgentDbCommand.Self(), stdout, stderr, shutdown.Token);
+                }
+            case CommandKind.Size:
+                return Simulation.Sizing.SizeCommand.Run(command.Arguments ?? [], stdout, stderr);
             default:
                 throw new UnreachableException($"command kind {command.Kind} has no handler");
         }

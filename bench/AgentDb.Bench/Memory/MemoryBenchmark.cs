@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
+using AgentDb.Index;
 using AgentDb.Kernels;
 using AgentDb.Log;
 using AgentDb.Memory;
@@ -14,24 +15,32 @@ namespace AgentDb.Bench.Memory;
 
 /// <summary>
 /// A timed harness for the reflexion and skill controllers (issue 5), 384-dim caller-supplied vectors, <c>group</c>
-/// durability: StoreEpisode one at a time and StoreEpisodes in batches of 1,000 (against raw AgentDatabase.Batch of the
-/// same payloads and vectors); RetrieveRelevant at each size, single thread, each query once (cache misses), with
-/// queries/s, p50/p99 and recall@10 against an exact scan of the same vectors, beside the raw AgentDatabase.Search on
-/// the same collection; SearchSkills over 10,000 skills.
+/// durability: StoreEpisode one at a time; StoreEpisodes in batches of 1,000 interleaved batch by batch with raw
+/// AgentDatabase.Batch of the same payloads and vectors (sequential ids, the controller's ids, and with one extra
+/// vector-free record per episode) and with the controller's staging alone, over <c>--store-rounds</c> rounds of fresh
+/// stores; RetrieveRelevant at each size, single thread, after the index backlog drained (PendingVectors 0), at each
+/// <c>--ef</c>, interleaved query by query with the same retrieval without vectors and without the query cache, the raw
+/// AgentDatabase.Search and the bare HNSW index search, with queries/s, p50/p99, bytes allocated and recall@10 against an
+/// exact scan of the same vectors; SearchSkills over 10,000 skills.
 /// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- memory [--sizes 10000,100000] [--queries 1000]
-/// [--minilm DIR] [--root DIR]</c>. Vectors: clustered Gaussian (64 centres, spread 0.5, seed 42, like the ANN
-/// harness) unless <c>--minilm DIR</c> names a directory with <c>base.fvecs</c>/<c>query.fvecs</c> (MiniLM embeddings of real text).
+/// [--ef 16,32,64,128] [--store-rounds 3] [--skip-store] [--minilm DIR] [--root DIR]</c>. Vectors: clustered Gaussian
+/// (64 centres, spread 0.5, seed 42, like the ANN harness) unless <c>--minilm DIR</c> names a directory with
+/// <c>base.fvecs</c>/<c>query.fvecs</c> (MiniLM embeddings of real text).
 /// </summary>
 internal static class MemoryBenchmark
 {
     private const int Dimension = 384;
     private const int K = 10;
+    private const string TaskRecordCollection = "bench.task-records";
 
     public static int Run(string[] args)
     {
         string root = Path.Combine(Path.GetTempPath(), "agentdb-membench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         int[] sizes = [10_000, 100_000];
         int queryCount = 1_000;
+        int storeRounds = 3;
+        bool skipStore = false;
+        int[] efs = [16, 32, 64, 128];
         string? minilm = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -46,11 +55,20 @@ internal static class MemoryBenchmark
                 case "--queries" when i + 1 < args.Length:
                     queryCount = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--skip-store":
+                    skipStore = true;
+                    break;
+                case "--ef" when i + 1 < args.Length:
+                    efs = Array.ConvertAll(args[++i].Split(','), s => int.Parse(s, CultureInfo.InvariantCulture));
+                    break;
+                case "--store-rounds" when i + 1 < args.Length:
+                    storeRounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 case "--minilm" when i + 1 < args.Length:
                     minilm = args[++i];
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--minilm DIR] [--root DIR]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: memory [--sizes 10000,100000] [--queries 1000] [--ef 16,32,64,128] [--store-rounds 3] [--skip-store] [--minilm DIR] [--root DIR]");
             }
         }
 
@@ -65,21 +83,24 @@ internal static class MemoryBenchmark
         {
             Vectors data = minilm is null ? Vectors.Clustered(Math.Max(largest, 20_000), queryCount, seed: 42) : Vectors.FromFvecs(minilm, Math.Max(largest, 20_000), queryCount);
             Console.WriteLine($"# Agent memory: reflexion and skills, {Dimension}-dim caller vectors ({data.Source}), group durability");
-            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}");
+            Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, SIMD {Distance.ActivePath}, root {root}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
             Console.WriteLine();
 
-            Console.WriteLine("| store | batch | episodes | episodes/s | p50 ms | p99 ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            StoreSingle(root, data, 2_000);
-            // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
-            // then one graph insert per record); the loads of the retrieval sections below measure past it.
-            StoreBatched(root, data, 19_000, raw: false);
-            StoreBatched(root, data, 19_000, raw: true);
-            Console.WriteLine();
+            if (!skipStore)
+            {
+                Console.WriteLine("| store | batch | episodes | episodes/s | p50 ms | p99 ms |");
+                Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+                StoreSingle(root, data, 2_000);
+                // 19,000: below the 20,000 vectors at which a collection's index switches to HNSW (a graph build on all cores,
+                // then one graph insert per record); the loads of the retrieval sections below measure past it.
+                StoreBatchedInterleaved(root, data, 19_000, storeRounds);
+                Console.WriteLine($"(load average {LoadAverage()})");
+                Console.WriteLine();
+            }
 
             foreach (int size in sizes)
             {
-                Retrieval(root, data, size);
+                Retrieval(root, data, size, efs);
             }
 
             SkillSearch(root, data, 10_000);
@@ -140,54 +161,125 @@ internal static class MemoryBenchmark
         }
     }
 
-    private static void StoreBatched(string root, Vectors data, int count, bool raw)
+    private enum StoreMode
     {
-        (MemoryStores stores, MemoryContext context) = Open(root);
-        using (stores)
+        Controller,
+        Raw,
+        RawTaskHashIds,
+        RawWithTaskRecord,
+        StageOnly,
+    }
+
+    /// <summary>
+    /// Batched stores of 1,000 episodes: the controller, the raw engine batch of the same payloads and vectors (with and
+    /// without one small vector-free record per episode beside it, the cost of a per-episode task index) and the
+    /// controller's staging alone. Each round writes <paramref name="count"/> episodes into fresh stores, one per mode,
+    /// running the modes batch by batch in rotating order, so load changes on a shared machine hit all alike.
+    /// </summary>
+    private static void StoreBatchedInterleaved(string root, Vectors data, int count, int rounds)
+    {
+        StoreMode[] modes = [StoreMode.Controller, StoreMode.Raw, StoreMode.RawTaskHashIds, StoreMode.RawWithTaskRecord, StoreMode.StageOnly];
+        var elapsed = new TimeSpan[modes.Length];
+        var latencies = new List<double>[modes.Length];
+        for (int m = 0; m < modes.Length; m++)
         {
-            var memory = new ReflexionMemory(context);
-            AgentDatabase store = stores.Store(MemoryKind.Reflexion);
-            var latencies = new List<double>();
-            var episodes = new Episode[1_000];
-            var batch = new RecordBatch();
-            var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
-            TimeSpan elapsed = TimeSpan.Zero;
-            for (int start = 0; start < count; start += episodes.Length)
+            latencies[m] = new List<double>();
+        }
+
+        var episodes = new Episode[1_000];
+        var batch = new RecordBatch();
+        var payload = new System.Buffers.ArrayBufferWriter<byte>(512);
+        for (int round = 0; round < rounds; round++)
+        {
+            var opened = new (MemoryStores Stores, MemoryContext Context, ReflexionMemory Memory)[modes.Length];
+            try
             {
-                for (int j = 0; j < episodes.Length; j++)
+                for (int m = 0; m < modes.Length; m++)
                 {
-                    episodes[j] = EpisodeOf(data, start + j);
+                    (MemoryStores stores, MemoryContext context) = Open(root);
+                    opened[m] = (stores, context, new ReflexionMemory(context));
+                    if (modes[m] == StoreMode.RawWithTaskRecord)
+                    {
+                        stores.Store(MemoryKind.Reflexion).CreateCollection(TaskRecordCollection, 1, DistanceMetric.Cosine);
+                    }
                 }
 
-                long began = Stopwatch.GetTimestamp();
-                if (raw)
+                for (int start = 0, b = 0; start < count; start += episodes.Length, b++)
                 {
-                    // The engine alone: the same payload bytes and vectors, one record per episode, no task index.
-                    batch.Clear();
                     for (int j = 0; j < episodes.Length; j++)
                     {
-                        payload.ResetWrittenCount();
-                        EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
-                        batch.Upsert(ReflexionMemory.Collection, "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture), payload.WrittenSpan, episodes[j].Vector.Span);
+                        episodes[j] = EpisodeOf(data, start + j);
                     }
 
-                    store.Batch(batch);
-                }
-                else
-                {
-                    memory.StoreEpisodes(episodes);
-                }
+                    for (int turn = 0; turn < modes.Length; turn++)
+                    {
+                        int m = (turn + b + round) % modes.Length;
+                        StoreMode mode = modes[m];
+                        AgentDatabase store = opened[m].Stores.Store(MemoryKind.Reflexion);
+                        long began = Stopwatch.GetTimestamp();
+                        if (mode is StoreMode.Raw or StoreMode.RawTaskHashIds or StoreMode.RawWithTaskRecord)
+                        {
+                            batch.Clear();
+                            for (int j = 0; j < episodes.Length; j++)
+                            {
+                                // Sequential ids, or the controller's (task hash first: random insert positions).
+                                string id = mode == StoreMode.RawTaskHashIds
+                                    ? EpisodeIds.NewId(EpisodeIds.TaskHash(episodes[j].Task))
+                                    : "e" + (start + j).ToString("D8", CultureInfo.InvariantCulture);
+                                payload.ResetWrittenCount();
+                                EpisodeCodec.WriteEpisode(payload, episodes[j], 1_000);
+                                batch.Upsert(ReflexionMemory.Collection, id, payload.WrittenSpan, episodes[j].Vector.Span);
+                                if (mode == StoreMode.RawWithTaskRecord)
+                                {
+                                    payload.ResetWrittenCount();
+                                    EpisodeCodec.WriteTaskEntry(payload, id, episodes[j], 1_000);
+                                    batch.Upsert(TaskRecordCollection, "0123456789abcdef0123456789abcdef:" + id, payload.WrittenSpan);
+                                }
+                            }
 
-                TimeSpan took = Stopwatch.GetElapsedTime(began);
-                elapsed += took;
-                latencies.Add(took.TotalMilliseconds);
+                            store.Batch(batch);
+                        }
+                        else if (mode == StoreMode.StageOnly)
+                        {
+                            var writes = new MemoryWriteSet();
+                            opened[m].Memory.StageEpisodes(writes, episodes);
+                            writes.Clear();
+                        }
+                        else
+                        {
+                            opened[m].Memory.StoreEpisodes(episodes);
+                        }
+
+                        TimeSpan took = Stopwatch.GetElapsedTime(began);
+                        elapsed[m] += took;
+                        latencies[m].Add(took.TotalMilliseconds);
+                    }
+                }
             }
+            finally
+            {
+                foreach ((MemoryStores stores, _, _) in opened)
+                {
+                    stores?.Dispose();
+                }
+            }
+        }
 
-            Report(raw ? "baseline: raw AgentDatabase.Batch, same payloads + vectors" : "ReflexionMemory.StoreEpisodes", 1_000, count, elapsed, latencies);
+        for (int m = 0; m < modes.Length; m++)
+        {
+            string name = modes[m] switch
+            {
+                StoreMode.Raw => "baseline: raw AgentDatabase.Batch, same payloads + vectors, sequential ids, interleaved",
+                StoreMode.RawTaskHashIds => "baseline: raw AgentDatabase.Batch, same, the controller's task-hash-first ids, interleaved",
+                StoreMode.RawWithTaskRecord => "baseline: raw AgentDatabase.Batch, same + one vector-free 80-byte record per episode, interleaved",
+                StoreMode.StageOnly => "ReflexionMemory staging alone (validate, ids, encode; no commit), interleaved",
+                _ => "ReflexionMemory.StoreEpisodes",
+            };
+            Report(name, 1_000, count * rounds, elapsed[m], latencies[m]);
         }
     }
 
-    private static void Retrieval(string root, Vectors data, int size)
+    private static void Retrieval(string root, Vectors data, int size, int[] efs)
     {
         (MemoryStores stores, MemoryContext context) = Open(root);
         using (stores)
@@ -229,32 +321,51 @@ internal static class MemoryBenchmark
 
             int[][] truth = ExactTopK(data, size);
             AgentDatabase store = stores.Store(MemoryKind.Reflexion);
-            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            WaitForIndex(store);
+            TieredVectorIndex bareIndex = store.IndexOf(ReflexionMemory.Collection);
+            var uncached = new ReflexionMemory(new MemoryContext(stores, CallerVectorsOnly.Instance, new QueryCache(new QueryCacheOptions { Enabled = false })));
+            var hits = new VectorSearchHit[K];
 
             // Warm-up on the first 100 queries, then drop the cache so every timed query is a miss.
             for (int q = 0; q < Math.Min(100, data.QueryCount); q++)
             {
                 memory.RetrieveRelevant(data.QueryMemory(q), new EpisodeRetrievalOptions { K = K });
                 store.Search(ReflexionMemory.Collection, data.Query(q), K);
+                bareIndex.Search(data.Query(q), K, hits, null, AgentDatabase.DefaultSearchEf);
+            }
+
+            Console.WriteLine("| query path | queries | q/s | p50 µs | p99 µs | recall@10 |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            foreach (int ef in efs)
+            {
+                context.Cache.Clear();
+                var options = new EpisodeRetrievalOptions { K = K, Ef = ef };
+                var noVectors = options with { IncludeVectors = false };
+                RunInterleaved(
+                    data,
+                    truth,
+                    indexOf,
+                    ($"ReflexionMemory.RetrieveRelevant (k 10, ef {ef}, cache miss)", q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), options))),
+                    ($"RetrieveRelevant, IncludeVectors false (k 10, ef {ef}, cache miss), interleaved", q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), noVectors))),
+                    ($"RetrieveRelevant, query cache disabled (k 10, ef {ef}), interleaved", q => IdsOf(uncached.RetrieveRelevant(data.QueryMemory(q), options))),
+                    ($"baseline: raw AgentDatabase.Search (k 10, ef {ef}), interleaved", q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K, null, ef))),
+                    ($"baseline: bare index search, no record reads (k 10, ef {ef}), interleaved", q =>
+                    {
+                        bareIndex.Search(data.Query(q), K, hits, null, ef);
+                        return null;
+                    }));
             }
 
             context.Cache.Clear();
             var plain = new EpisodeRetrievalOptions { K = K };
-            RunPaired(
-                "ReflexionMemory.RetrieveRelevant (k 10, cache miss)",
-                "baseline: raw AgentDatabase.Search (k 10), same queries interleaved",
-                data,
-                truth,
-                indexOf,
-                q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)),
-                q => IdsOf(store.Search(ReflexionMemory.Collection, data.Query(q), K)));
+            RunQueries("ReflexionMemory.RetrieveRelevant (ef 64), cache-warming pass", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)));
             RunQueries("ReflexionMemory.RetrieveRelevant, same queries again (cache hit)", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), plain)));
             var successes = new EpisodeRetrievalOptions { K = K, Outcome = EpisodeOutcome.SuccessesOnly, MinReward = 0.5 };
             RunQueries("RetrieveRelevant, successes with reward ≥ 0.5 (≈37% pass; recall vs unfiltered truth n/a)", data, null, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), successes)));
             var certified = new EpisodeRetrievalOptions { K = K, WithCertificate = true };
-            RunQueries("RetrieveRelevant with certificate", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), certified)));
+            RunQueries("RetrieveRelevant with certificate (ef 64)", data, truth, indexOf, q => IdsOf(memory.RetrieveRelevant(data.QueryMemory(q), certified)));
 
+            Console.WriteLine($"(load average {LoadAverage()})");
             var stats = Stopwatch.StartNew();
             int statCalls = 0;
             for (int t = 0; t < 1_000; t++)
@@ -316,6 +427,96 @@ internal static class MemoryBenchmark
                 q => { store.Search(SkillLibrary.Collection, data.Query(q), 5); return []; });
             var filtered = new SkillSearchOptions { K = 5, MinSuccessRate = 0.8 };
             RunQueries("SearchSkills, success rate ≥ 0.8 (20% pass)", data, null, null, q => { library.SearchSkills(data.QueryMemory(q), filtered); return []; });
+        }
+    }
+
+    /// <summary>
+    /// Waits until the background indexer has linked every vector of every collection of <paramref name="store"/> into its
+    /// graph (<see cref="CollectionStats.PendingVectors"/> 0), so queries measure the HNSW index and not an exact scan of
+    /// the backlog. Prints how long that took.
+    /// </summary>
+    private static void WaitForIndex(AgentDatabase store)
+    {
+        var waited = Stopwatch.StartNew();
+        long pending;
+        do
+        {
+            pending = 0;
+            foreach (CollectionStats collection in store.GetStats().Collections)
+            {
+                pending += collection.PendingVectors;
+            }
+
+            if (pending > 0)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        while (pending > 0);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Index backlog drained (PendingVectors 0 in every collection) {waited.Elapsed.TotalSeconds:F1} s after the load; load average {LoadAverage()}"));
+    }
+
+    /// <summary>The 1-minute load average (Linux), or "n/a".</summary>
+    internal static string LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return text[..text.IndexOf(' ', StringComparison.Ordinal)];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    /// <summary>
+    /// Times several query paths on the same queries, each query running every path in rotating order, so load changes
+    /// hit all alike. A path returning null has no recall (reported as –).
+    /// </summary>
+    private static void RunInterleaved(Vectors data, int[][]? truth, Dictionary<string, int>? indexOf, params (string Name, Func<int, string[]?> Query)[] paths)
+    {
+        var latencies = new List<double>[paths.Length];
+        var recall = new double[paths.Length];
+        var hasRecall = new bool[paths.Length];
+        var allocated = new long[paths.Length];
+        var gcPause = new TimeSpan[paths.Length];
+        for (int p = 0; p < paths.Length; p++)
+        {
+            latencies[p] = new List<double>(data.QueryCount);
+        }
+
+        for (int q = 0; q < data.QueryCount; q++)
+        {
+            for (int turn = 0; turn < paths.Length; turn++)
+            {
+                int p = (turn + q) % paths.Length;
+                long bytesBefore = GC.GetAllocatedBytesForCurrentThread();
+                TimeSpan pauseBefore = GC.GetTotalPauseDuration();
+                long began = Stopwatch.GetTimestamp();
+                string[]? ids = paths[p].Query(q);
+                latencies[p].Add(Stopwatch.GetElapsedTime(began).TotalMicroseconds);
+                gcPause[p] += GC.GetTotalPauseDuration() - pauseBefore;
+                allocated[p] += GC.GetAllocatedBytesForCurrentThread() - bytesBefore;
+                if (ids is not null)
+                {
+                    hasRecall[p] = true;
+                    recall[p] += Recall(ids, truth, indexOf, q);
+                }
+            }
+        }
+
+        for (int p = 0; p < paths.Length; p++)
+        {
+            string name = string.Create(CultureInfo.InvariantCulture,
+                $"{paths[p].Name} [{allocated[p] / data.QueryCount:N0} B and {gcPause[p].TotalMicroseconds / data.QueryCount:F0} µs GC pause per query]");
+            ReportQueries(name, data.QueryCount, latencies[p], truth is null || !hasRecall[p] ? double.NaN : recall[p] / data.QueryCount);
         }
     }
 

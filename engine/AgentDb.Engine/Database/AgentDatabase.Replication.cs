@@ -265,6 +265,12 @@ public sealed partial class AgentDatabase
                     throw new InvalidDataException($"Replicated log entry LSN {lsn}: collection '{name}' has dimension {dimension} and metric {(int)metric}.");
                 }
 
+                (int hnswM, int hnswEfConstruction) = LogEntryCodec.DecodeCreateHnsw(span);
+                if (hnswM < 2 || hnswM > MaxHnswM || hnswEfConstruction < hnswM || hnswEfConstruction > MaxHnswEfConstruction)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: collection '{name}' has HNSW M {hnswM} and efConstruction {hnswEfConstruction}.");
+                }
+
                 return opCode;
             }
 

@@ -41,6 +41,24 @@ public sealed partial class AgentDatabase : IDisposable
     /// <summary>The most hits one search may ask for.</summary>
     public const int MaxSearchResults = 10_000;
 
+    /// <summary>The HNSW search beam width a search uses when it names none (raised to k).</summary>
+    public const int DefaultSearchEf = Index.TieredVectorIndex.SearchEf;
+
+    /// <summary>The widest HNSW search beam a search may ask for.</summary>
+    public const int MaxSearchEf = 10_000;
+
+    /// <summary>A collection's HNSW links per node (upper levels; level 0 keeps twice as many) when it names none.</summary>
+    public const int DefaultHnswM = Index.TieredVectorIndex.DefaultM;
+
+    /// <summary>The most HNSW links per node a collection may ask for.</summary>
+    public const int MaxHnswM = Index.Hnsw.HnswOptions.MaxM;
+
+    /// <summary>A collection's HNSW build beam width when it names none.</summary>
+    public const int DefaultHnswEfConstruction = Index.TieredVectorIndex.DefaultEfConstruction;
+
+    /// <summary>The widest HNSW build beam a collection may ask for.</summary>
+    public const int MaxHnswEfConstruction = 10_000;
+
     private const string StoreDirectoryName = "rocksdb";
     private const string LogDirectoryName = "log";
     private const string IndexDirectoryName = "index";
@@ -59,6 +77,9 @@ public sealed partial class AgentDatabase : IDisposable
     private readonly ApplySequencer _sequencer = new();
     private readonly ReaderWriterLockSlim _stateLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, CollectionState> _byName = new(StringComparer.Ordinal);
+
+    // _byName looked up by a span of characters (no string per lookup); a view of the same dictionary.
+    private readonly Dictionary<string, CollectionState>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
     private readonly Dictionary<long, CollectionState> _byId = new();
     private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
     private RecordWrite[] _writes = new RecordWrite[16];
@@ -78,6 +99,7 @@ public sealed partial class AgentDatabase : IDisposable
         _directoryLock = directoryLock;
         _store = store;
         _log = log;
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>The database directory (absolute).</summary>
@@ -164,11 +186,22 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
-    /// <summary>Creates a collection whose vectors have <paramref name="dimension"/> floats compared by <paramref name="metric"/>.</summary>
-    /// <exception cref="ArgumentException">The name is empty, longer than 128 characters or has characters other than letters, digits, '_', '-', '.'; or the dimension or metric is out of range.</exception>
+    /// <summary>
+    /// Creates a collection whose vectors have <paramref name="dimension"/> floats compared by <paramref name="metric"/>.
+    /// Once it holds <see cref="AgentDatabaseOptions.HnswThreshold"/> vectors its index is an HNSW graph built with
+    /// <paramref name="hnswM"/> links per node and build beam <paramref name="hnswEfConstruction"/>; both are logged and
+    /// kept with the collection, so a reopen, a restore and a replica build the same graph.
+    /// </summary>
+    /// <param name="name">The collection's name.</param>
+    /// <param name="dimension">Floats per vector, 1 to <see cref="MaxDimension"/>.</param>
+    /// <param name="metric">How distances are measured.</param>
+    /// <param name="hnswM">HNSW links per node on upper levels (level 0 keeps twice as many), 2 to <see cref="MaxHnswM"/>; larger is better recall and more memory.</param>
+    /// <param name="hnswEfConstruction">HNSW build beam width, <paramref name="hnswM"/> to <see cref="MaxHnswEfConstruction"/>; larger is a better graph and slower inserts.</param>
+    /// <exception cref="ArgumentException">The name is empty, longer than 128 characters or has characters other than letters, digits, '_', '-', '.'; or the metric is undefined.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension or an HNSW parameter is out of range.</exception>
     /// <exception cref="CollectionAlreadyExistsException">A collection with the name exists.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
-    public CollectionInfo CreateCollection(string name, int dimension, DistanceMetric metric)
+    public CollectionInfo CreateCollection(string name, int dimension, DistanceMetric metric, int hnswM = DefaultHnswM, int hnswEfConstruction = DefaultHnswEfConstruction)
     {
         ValidateCollectionName(name);
         if (dimension < 1 || dimension > MaxDimension)
@@ -181,8 +214,18 @@ public sealed partial class AgentDatabase : IDisposable
             throw new ArgumentException($"Unknown distance metric {(int)metric}.", nameof(metric));
         }
 
+        if (hnswM < 2 || hnswM > MaxHnswM)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hnswM), hnswM, $"HNSW M must be between 2 and {MaxHnswM}.");
+        }
+
+        if (hnswEfConstruction < hnswM || hnswEfConstruction > MaxHnswEfConstruction)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hnswEfConstruction), hnswEfConstruction, $"HNSW efConstruction must be between M ({hnswM}) and {MaxHnswEfConstruction}.");
+        }
+
         long created = NowUnixMs();
-        int size = LogEntryCodec.HeaderSize + 8 + Encoding.UTF8.GetByteCount(name);
+        int size = LogEntryCodec.CreateSize(Encoding.UTF8.GetByteCount(name));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
         long lsn;
         long ticket;
@@ -197,7 +240,7 @@ public sealed partial class AgentDatabase : IDisposable
                     throw new CollectionAlreadyExistsException(name);
                 }
 
-                LogEntryCodec.EncodeCreate(buffer.AsSpan(LogRoom, size), created, name, dimension, metric);
+                LogEntryCodec.EncodeCreate(buffer.AsSpan(LogRoom, size), created, name, dimension, metric, hnswM, hnswEfConstruction);
                 (lsn, ticket) = AppendLocked(buffer, size);
                 _logical[name] = new LogicalCollection(lsn, dimension, metric);
             }
@@ -209,7 +252,7 @@ public sealed partial class AgentDatabase : IDisposable
         }
 
         CompleteWrite(lsn, ticket, buffer, size);
-        return new CollectionInfo(name, dimension, metric, created, 0);
+        return new CollectionInfo(name, dimension, metric, created, 0) { HnswM = hnswM, HnswEfConstruction = hnswEfConstruction };
     }
 
     /// <summary>Drops a collection and all its records. Returns false when it does not exist.</summary>
@@ -260,7 +303,7 @@ public sealed partial class AgentDatabase : IDisposable
             foreach (CollectionState state in _byName.Values)
             {
                 CollectionDescriptor d = state.Descriptor;
-                result.Add(new CollectionInfo(d.Name, d.Dimension, d.Metric, d.CreatedUnixMs, d.RecordCount));
+                result.Add(new CollectionInfo(d.Name, d.Dimension, d.Metric, d.CreatedUnixMs, d.RecordCount) { HnswM = d.HnswM, HnswEfConstruction = d.HnswEfConstruction });
             }
 
             return result;
@@ -389,6 +432,43 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads record <paramref name="idUtf8"/> without materialising it: the stored value is read into a buffer the
+    /// calling thread reuses and shown to <paramref name="visitor"/> in place (no <see cref="StoredRecord"/>, no copies of
+    /// the payload or the vector, nothing allocated). False, without a call, when the record does not exist. The visitor
+    /// runs under the database's read lock: it must be short and must not call the database.
+    /// </summary>
+    /// <param name="collection">The collection's name.</param>
+    /// <param name="idUtf8">The record id, 1–512 bytes of UTF-8.</param>
+    /// <param name="visitor">Receives the record.</param>
+    /// <exception cref="ArgumentException">The id is empty, over 512 bytes or not UTF-8.</exception>
+    /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool TryRead<TVisitor>(scoped ReadOnlySpan<char> collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct
+    {
+        if (idUtf8.IsEmpty || idUtf8.Length > MaxIdBytes || !System.Text.Unicode.Utf8.IsValid(idUtf8))
+        {
+            ThrowBadIdUtf8(idUtf8);
+        }
+
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (!_byNameSpan.TryGetValue(collection, out CollectionState? state))
+            {
+                ThrowCollectionNotFound(collection.ToString());
+            }
+
+            return _store.TryRead(state.Descriptor, idUtf8, ref visitor);
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
     /// <summary>Up to <paramref name="limit"/> records whose ids start with <paramref name="prefix"/> (ordinal UTF-8 byte order).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The limit is not between 1 and 100 000.</exception>
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
@@ -432,15 +512,29 @@ public sealed partial class AgentDatabase : IDisposable
     /// The <paramref name="k"/> records whose vectors are nearest to <paramref name="vector"/>, nearest first, keeping only
     /// records whose payload satisfies <paramref name="filter"/> when one is given.
     /// </summary>
+    /// <param name="collection">The collection to search.</param>
+    /// <param name="vector">The query, of the collection's dimension.</param>
+    /// <param name="k">How many hits, 1 to <see cref="MaxSearchResults"/>.</param>
+    /// <param name="filter">Keeps only records whose payload satisfies it; null keeps all.</param>
+    /// <param name="ef">
+    /// The HNSW search beam width, 1 to <see cref="MaxSearchEf"/>, raised to k (default <see cref="DefaultSearchEf"/>):
+    /// wider finds more of the true nearest neighbours and costs more. Only the HNSW tier uses it; a collection below
+    /// <see cref="AgentDatabaseOptions.HnswThreshold"/> vectors, and vectors not yet linked into the graph, are scanned exactly.
+    /// </param>
     /// <exception cref="ArgumentException">The vector's dimension differs from the collection's or holds a non-finite value.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">k is not between 1 and 10 000.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is not between 1 and 10 000, or ef not between 1 and <see cref="MaxSearchEf"/>.</exception>
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
-    public IReadOnlyList<SearchResult> Search(string collection, ReadOnlySpan<float> vector, int k, PayloadFilter? filter = null)
+    public IReadOnlyList<SearchResult> Search(string collection, ReadOnlySpan<float> vector, int k, PayloadFilter? filter = null, int ef = DefaultSearchEf)
     {
         if (k < 1 || k > MaxSearchResults)
         {
             throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be between 1 and {MaxSearchResults}.");
+        }
+
+        if (ef < 1 || ef > MaxSearchEf)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ef), ef, $"ef must be between 1 and {MaxSearchEf}.");
         }
 
         ValidateVectorValues(vector);
@@ -452,7 +546,7 @@ public sealed partial class AgentDatabase : IDisposable
             CollectionState state = RequireCollection(collection);
             CheckDimension(state.Descriptor.Name, state.Descriptor.Dimension, vector.Length);
             IVectorIdFilter? matcher = filter is null ? null : new PayloadFilterMatcher(_store, state.Descriptor, filter);
-            int found = state.Index.Search(vector, k, hits, matcher);
+            int found = state.Index.Search(vector, k, hits, matcher, ef);
             var results = new List<SearchResult>(found);
             for (int i = 0; i < found; i++)
             {
@@ -983,10 +1077,11 @@ public sealed partial class AgentDatabase : IDisposable
             case LogOpCode.CreateCollection:
             {
                 (string name, int dimension, DistanceMetric metric) = LogEntryCodec.DecodeCreate(entry.Span);
+                (int hnswM, int hnswEfConstruction) = LogEntryCodec.DecodeCreateHnsw(entry.Span);
                 _stateLock.EnterWriteLock();
                 try
                 {
-                    CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp);
+                    CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp, hnswM, hnswEfConstruction);
                     var state = new CollectionState(descriptor, CreateIndex(descriptor));
                     _byName[name] = state;
                     _byId[descriptor.Id] = state;
@@ -1099,7 +1194,9 @@ public sealed partial class AgentDatabase : IDisposable
         descriptor.Dimension,
         descriptor.Metric,
         _options.HnswThreshold,
-        System.IO.Path.Combine(_path, IndexDirectoryName, CollectionDescriptor.ColumnFamilyName(descriptor.Id)));
+        System.IO.Path.Combine(_path, IndexDirectoryName, CollectionDescriptor.ColumnFamilyName(descriptor.Id)),
+        descriptor.HnswM,
+        descriptor.HnswEfConstruction);
 
     /// <summary>
     /// Maps the collection's checkpointed segments and applies what the records say changed after their LSN; without
@@ -1361,6 +1458,13 @@ public sealed partial class AgentDatabase : IDisposable
 
     [DoesNotReturn]
     private static void ThrowCollectionNotFound(string collection) => throw new CollectionNotFoundException(collection);
+
+    [DoesNotReturn]
+    private static void ThrowBadIdUtf8(ReadOnlySpan<byte> idUtf8) => throw (idUtf8.IsEmpty
+        ? new ArgumentException("A record id must not be empty.", "id")
+        : idUtf8.Length > MaxIdBytes
+            ? new ArgumentException($"The record id is {idUtf8.Length} UTF-8 bytes; the maximum is {MaxIdBytes}.", "id")
+            : new ArgumentException("The record id is not valid UTF-8.", "id"));
 
     private static void CopyDirectory(string source, string target)
     {

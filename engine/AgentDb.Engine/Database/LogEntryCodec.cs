@@ -10,7 +10,8 @@ namespace AgentDb;
 /// The payload of a database log entry, version 1, little-endian. Header (12 bytes):
 /// <c>u8 opcode, u8 version, u16 reserved, i64 timestampUnixMs</c>. Then by <see cref="LogOpCode"/>:
 /// <list type="bullet">
-/// <item>CreateCollection: <c>i32 dimension, u8 metric, u8 reserved, u16 nameLength, name (UTF-8)</c></item>
+/// <item>CreateCollection: <c>i32 dimension, u8 metric, u8 reserved, u16 nameLength, name (UTF-8)</c>, then (appended;
+/// absent in older entries, which take the defaults) <c>i32 hnswM, i32 hnswEfConstruction</c></item>
 /// <item>DropCollection: <c>i64 collectionId</c></item>
 /// <item>Writes: <c>i32 count</c>, then per write <c>u8 kind, u8 reserved, u16 idLength, i64 collectionId,
 /// i32 payloadLength, i32 dimension (0 = no vector), id, payload, dimension × f32</c></item>
@@ -35,7 +36,10 @@ internal static class LogEntryCodec
         return HeaderSize;
     }
 
-    public static int EncodeCreate(Span<byte> entry, long timestampUnixMs, string name, int dimension, DistanceMetric metric)
+    /// <summary>Bytes of a create-collection entry for a name of <paramref name="nameBytes"/> UTF-8 bytes.</summary>
+    public static int CreateSize(int nameBytes) => HeaderSize + 8 + nameBytes + 8;
+
+    public static int EncodeCreate(Span<byte> entry, long timestampUnixMs, string name, int dimension, DistanceMetric metric, int hnswM, int hnswEfConstruction)
     {
         int offset = WriteHeader(entry, LogOpCode.CreateCollection, timestampUnixMs);
         BinaryPrimitives.WriteInt32LittleEndian(entry[offset..], dimension);
@@ -43,7 +47,10 @@ internal static class LogEntryCodec
         entry[offset + 5] = 0;
         int nameLength = Encoding.UTF8.GetBytes(name, entry[(offset + 8)..]);
         BinaryPrimitives.WriteUInt16LittleEndian(entry[(offset + 6)..], (ushort)nameLength);
-        return offset + 8 + nameLength;
+        offset += 8 + nameLength;
+        BinaryPrimitives.WriteInt32LittleEndian(entry[offset..], hnswM);
+        BinaryPrimitives.WriteInt32LittleEndian(entry[(offset + 4)..], hnswEfConstruction);
+        return offset + 8;
     }
 
     public static int EncodeDrop(Span<byte> entry, long timestampUnixMs, long collectionId)
@@ -96,6 +103,19 @@ internal static class LogEntryCodec
         var metric = (DistanceMetric)body[4];
         int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(body[6..]);
         return (Encoding.UTF8.GetString(body.Slice(8, nameLength)), dimension, metric);
+    }
+
+    /// <summary>The HNSW parameters of a create-collection entry; the defaults for an entry written before they were logged.</summary>
+    public static (int M, int EfConstruction) DecodeCreateHnsw(ReadOnlySpan<byte> entry)
+    {
+        ReadOnlySpan<byte> body = entry[HeaderSize..];
+        int end = 8 + BinaryPrimitives.ReadUInt16LittleEndian(body[6..]);
+        if (body.Length < end + 8)
+        {
+            return (Index.TieredVectorIndex.DefaultM, Index.TieredVectorIndex.DefaultEfConstruction);
+        }
+
+        return (BinaryPrimitives.ReadInt32LittleEndian(body[end..]), BinaryPrimitives.ReadInt32LittleEndian(body[(end + 4)..]));
     }
 
     public static long DecodeDrop(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt64LittleEndian(entry[HeaderSize..]);

@@ -7,8 +7,9 @@ internal static class CollectionVectorIndexFactory
 {
     /// <summary>
     /// An exact scan while the collection is small, HNSW segments (kept in <paramref name="directory"/>) from
-    /// <paramref name="hnswThreshold"/> vectors on.
+    /// <paramref name="hnswThreshold"/> vectors on, built with the collection's <paramref name="m"/> and
+    /// <paramref name="efConstruction"/>.
     /// </summary>
-    public static TieredVectorIndex Create(int dimension, DistanceMetric metric, int hnswThreshold, string directory) =>
-        new(dimension, metric, hnswThreshold, directory);
+    public static TieredVectorIndex Create(int dimension, DistanceMetric metric, int hnswThreshold, string directory, int m, int efConstruction) =>
+        new(dimension, metric, hnswThreshold, directory, m: m, efConstruction: efConstruction);
 }

@@ -49,8 +49,14 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>The most vectors the background indexer links in one batch.</summary>
     public const int IndexerBatchSize = 2_048;
 
-    /// <summary>The search breadth used by the HNSW tier (at least k).</summary>
+    /// <summary>The search breadth used by the HNSW tier when a search does not name one (raised to k).</summary>
     public const int SearchEf = 64;
+
+    /// <summary>Links per node on the graph's upper levels when a collection does not name its own (level 0 keeps twice as many).</summary>
+    public const int DefaultM = 16;
+
+    /// <summary>The build beam width when a collection does not name its own.</summary>
+    public const int DefaultEfConstruction = 200;
 
     /// <summary>The widest candidate list a filtered search post-filters before walking the graph with the filter.</summary>
     public const int PostFilterMaxEf = 1024;
@@ -94,10 +100,17 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <param name="hnswThreshold">Vectors at which the graph tier takes over; at least 1.</param>
     /// <param name="directory">Where the graph tier keeps its segment files (created when first needed).</param>
     /// <param name="maxPendingVectors">Unindexed vectors beyond which an upsert waits for the indexer; at least 1.</param>
-    public TieredVectorIndex(int dimension, DistanceMetric metric, int hnswThreshold, string directory, int maxPendingVectors = DefaultMaxPendingVectors)
+    /// <param name="m">The graph's links per node on upper levels; 2 to <see cref="HnswOptions.MaxM"/>.</param>
+    /// <param name="efConstruction">The graph's build beam width; at least <paramref name="m"/>.</param>
+    public TieredVectorIndex(int dimension, DistanceMetric metric, int hnswThreshold, string directory, int maxPendingVectors = DefaultMaxPendingVectors, int m = DefaultM, int efConstruction = DefaultEfConstruction)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hnswThreshold, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPendingVectors, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, HnswOptions.MaxM);
+        ArgumentOutOfRangeException.ThrowIfLessThan(efConstruction, m);
+        M = m;
+        EfConstruction = efConstruction;
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Dimension = dimension;
         Metric = metric;
@@ -112,6 +125,12 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     public DistanceMetric Metric { get; }
 
     public int HnswThreshold { get; }
+
+    /// <summary>The graph tier's links per node on upper levels (level 0 keeps twice as many).</summary>
+    public int M { get; }
+
+    /// <summary>The graph tier's build beam width.</summary>
+    public int EfConstruction { get; }
 
     /// <summary>The directory of the graph tier's files.</summary>
     public string Directory => _directory;
@@ -146,7 +165,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
             {
                 // Vectors, level-0 links (count + 2M), id and level bookkeeping; upper levels add about 1/M more links.
                 // Segment pages are mapped, not allocated, but they are what a search touches: counted alike.
-                return pending + ((long)graph.Count * ((Dimension * sizeof(float)) + ((1 + (2 * 16)) * sizeof(int)) + 32));
+                return pending + ((long)graph.Count * ((Dimension * sizeof(float)) + ((1 + (2 * M)) * sizeof(int)) + 32));
             }
 
             return pending;
@@ -213,8 +232,17 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         }
     }
 
-    public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter = null)
+    public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter = null) =>
+        Search(query, k, results, filter, SearchEf);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, int, Span{VectorSearchHit}, IVectorIdFilter?)"/>, with the graph tier's
+    /// beam width <paramref name="ef"/> (raised to k; a filtered search starts its candidate list there). The exact tier
+    /// and the backlog are scanned exactly whatever its value.
+    /// </summary>
+    public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter, int ef)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ef, 1);
         SegmentedVectorIndex? graph = Volatile.Read(ref _graph);
         ExactVectorIndex pending = Volatile.Read(ref _pending); // replaced only by Rebuild, at open
         if (graph is null)
@@ -229,7 +257,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         try
         {
             int fromBacklog = pending.Count == 0 ? 0 : pending.Search(query, k, backlog, filter);
-            int fromGraph = filter is null ? SearchGraph(graph, query, k, indexed) : SearchFiltered(graph, query, k, indexed, filter);
+            int fromGraph = filter is null ? SearchGraph(graph, query, k, indexed, ef) : SearchFiltered(graph, query, k, indexed, filter, ef);
             return Merge(pending, backlog.AsSpan(0, fromBacklog), indexed.AsSpan(0, fromGraph), k, results);
         }
         finally
@@ -282,12 +310,12 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         return false;
     }
 
-    private static int SearchGraph(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results)
+    private static int SearchGraph(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, int ef)
     {
         SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(k);
         try
         {
-            int found = graph.Search(query, k, hits, Math.Max(k, SearchEf));
+            int found = graph.Search(query, k, hits, Math.Max(k, ef));
             for (int i = 0; i < found; i++)
             {
                 results[i] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
@@ -309,11 +337,12 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// with the filter (non-matches as waypoints), reusing every decision already made. Each id's filter decision is
     /// made at most once per query.
     /// </summary>
-    private static int SearchFiltered(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter filter)
+    private static int SearchFiltered(SegmentedVectorIndex graph, ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter filter, int searchEf)
     {
         var decisions = new DecisionCache(filter);
-        int ef = Math.Max(k, SearchEf);
-        SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(Math.Max(PostFilterMaxEf, k));
+        int beam = Math.Max(k, searchEf);
+        int ef = beam;
+        SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(Math.Max(Math.Max(PostFilterMaxEf, k), beam));
         try
         {
             while (true)
@@ -344,7 +373,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
                 ef = next;
             }
 
-            int walked = graph.Search(query, k, hits, Math.Max(k, SearchEf), decisions);
+            int walked = graph.Search(query, k, hits, beam, decisions);
             for (int i = 0; i < walked; i++)
             {
                 results[i] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
@@ -757,6 +786,8 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     {
         Dimension = Dimension,
         Metric = Metric,
+        M = M,
+        EfConstruction = EfConstruction,
         EfSearch = SearchEf,
         InitialCapacity = capacity,
     };

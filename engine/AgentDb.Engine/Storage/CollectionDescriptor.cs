@@ -9,8 +9,10 @@ namespace AgentDb.Storage;
 /// </summary>
 internal sealed class CollectionDescriptor
 {
-    public CollectionDescriptor(long id, string name, int dimension, DistanceMetric metric, long createdUnixMs, ColumnFamilyHandle columnFamily)
+    public CollectionDescriptor(long id, string name, int dimension, DistanceMetric metric, long createdUnixMs, ColumnFamilyHandle columnFamily, int hnswM, int hnswEfConstruction)
     {
+        HnswM = hnswM;
+        HnswEfConstruction = hnswEfConstruction;
         Id = id;
         Name = name;
         Dimension = dimension;
@@ -29,6 +31,12 @@ internal sealed class CollectionDescriptor
     public DistanceMetric Metric { get; }
 
     public long CreatedUnixMs { get; }
+
+    /// <summary>The HNSW tier's links per node on upper levels, fixed when the collection was created.</summary>
+    public int HnswM { get; }
+
+    /// <summary>The HNSW tier's build beam width, fixed when the collection was created.</summary>
+    public int HnswEfConstruction { get; }
 
     public ColumnFamilyHandle ColumnFamily { get; }
 

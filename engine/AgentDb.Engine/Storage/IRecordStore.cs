@@ -20,8 +20,8 @@ internal interface IRecordStore : IDisposable
     /// <summary>The collections that exist, by id.</summary>
     IReadOnlyCollection<CollectionDescriptor> Collections { get; }
 
-    /// <summary>Creates a collection's column family and descriptor; records <paramref name="lsn"/> as applied.</summary>
-    CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs);
+    /// <summary>Creates a collection's column family and descriptor (with its HNSW parameters); records <paramref name="lsn"/> as applied.</summary>
+    CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs, int hnswM, int hnswEfConstruction);
 
     /// <summary>Removes a collection and all its records; records <paramref name="lsn"/> as applied. False when unknown.</summary>
     bool DropCollection(long lsn, long collectionId);
@@ -37,6 +37,10 @@ internal interface IRecordStore : IDisposable
 
     /// <summary>Reads one record by id.</summary>
     bool TryGet(CollectionDescriptor collection, ReadOnlySpan<byte> idUtf8, [NotNullWhen(true)] out StoredRecord? record);
+
+    /// <summary>Reads one record by id into a reused buffer and shows it to <paramref name="visitor"/> in place; false when it does not exist.</summary>
+    bool TryRead<TVisitor>(CollectionDescriptor collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct;
 
     /// <summary>Reads one record by its internal id (a vector index hit).</summary>
     bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record);

@@ -25,6 +25,7 @@ public sealed class QueryCache
     private long _hits;
     private long _misses;
     private long _invalidations;
+    private int _count; // entries added minus entries evicted: ConcurrentDictionary.Count takes every lock of the table
 
     /// <summary>Creates a cache.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -68,11 +69,13 @@ public sealed class QueryCache
         }
 
         Interlocked.Increment(ref _misses);
-        var fresh = new Entry(scope, now + _ttlTicks, Snapshot(), null!);
+        var fresh = new Entry(scope, now + _ttlTicks);
+        Snapshot(fresh);
         TResult result = compute(state);
         fresh.Value = result;
         if (_entries.TryAdd(key, fresh))
         {
+            Interlocked.Increment(ref _count);
             _order.Enqueue(key);
             Evict();
         }
@@ -107,21 +110,20 @@ public sealed class QueryCache
     }
 
     /// <summary>Drops every entry.</summary>
+    /// <remarks>Entries added concurrently with a clear may be counted a little off; the bound is then approximate.</remarks>
     public void Clear()
     {
         _entries.Clear();
         _order.Clear();
+        Volatile.Write(ref _count, 0);
     }
 
-    private long[] Snapshot()
+    private void Snapshot(Entry entry)
     {
-        var snapshot = new long[KindCount];
         for (int k = 0; k < KindCount; k++)
         {
-            snapshot[k] = Volatile.Read(ref _versions[k * 8]);
+            entry.Versions[k] = Volatile.Read(ref _versions[k * 8]);
         }
-
-        return snapshot;
     }
 
     private bool IsCurrent(Entry entry)
@@ -137,22 +139,37 @@ public sealed class QueryCache
         return true;
     }
 
+    /// <summary>
+    /// Drops the oldest entries while more than the maximum are held. Counts with <see cref="_count"/>, not
+    /// <see cref="ConcurrentDictionary{TKey, TValue}.Count"/>: that takes every lock of the table (their number grows with
+    /// the table), and eviction runs on every miss.
+    /// </summary>
     private void Evict()
     {
-        while (_entries.Count > _options.MaxEntries && _order.TryDequeue(out QueryKey oldest))
+        while (Volatile.Read(ref _count) > _options.MaxEntries && _order.TryDequeue(out QueryKey oldest))
         {
-            _entries.TryRemove(oldest, out _);
+            if (_entries.TryRemove(oldest, out _))
+            {
+                Interlocked.Decrement(ref _count);
+            }
         }
     }
 
-    private sealed class Entry(MemoryScope scope, long expiresAt, long[] versions, object value)
+    private sealed class Entry(MemoryScope scope, long expiresAt)
     {
         public MemoryScope Scope { get; } = scope;
 
         public long ExpiresAt { get; } = expiresAt;
 
-        public long[] Versions { get; } = versions;
+        /// <summary>The version of each kind when the query started (inline: no array per entry).</summary>
+        public VersionSnapshot Versions;
 
-        public object Value { get; set; } = value;
+        public object Value { get; set; } = null!;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(KindCount)]
+    private struct VersionSnapshot
+    {
+        private long _element;
     }
 }

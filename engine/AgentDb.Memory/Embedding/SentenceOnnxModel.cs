@@ -30,6 +30,16 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// </summary>
     private const int PaddingSlack = 25;
 
+    /// <summary>
+    /// The padding slack (percent) batches use; <see cref="PaddingSlack"/> unless a benchmark compares others
+    /// (<c>EmbeddingBatchBenchmark</c>). Read at each call.
+    /// </summary>
+    internal static int PaddingSlackPercent { get; set; } = PaddingSlack;
+
+    /// <summary>How many model calls the last <see cref="EmbedBatch"/> on this thread made (for benchmarks).</summary>
+    [ThreadStatic]
+    internal static int LastBatchCalls;
+
     private const int MinPaddingSlack = 4;
 
     private const float MaskFloor = 1e-9f;
@@ -165,11 +175,11 @@ internal sealed class SentenceOnnxModel : IDisposable
                 order[i] = (int)(uint)keys[i];
             }
 
-            int start = 0;
+            int start = 0, calls = 0;
             while (start < count)
             {
                 int shortest = tokens[order[start]].Length;
-                int limit = shortest + Math.Max(MinPaddingSlack, shortest * PaddingSlack / 100);
+                int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
                 int end = start + 1;
                 while (end < count && end - start < MaxBatchSize && tokens[order[end]].Length <= limit)
                 {
@@ -177,8 +187,11 @@ internal sealed class SentenceOnnxModel : IDisposable
                 }
 
                 EmbedChunk(tokens, order.AsSpan(start, end - start), destination);
+                calls++;
                 start = end;
             }
+
+            LastBatchCalls = calls;
         }
         finally
         {

@@ -650,6 +650,7 @@ public sealed class GraphStore
                 }
                 catch (InFlightConflictException pending)
                 {
+                    writes.Clear();
                     pending.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
                 }
             }
@@ -678,6 +679,8 @@ public sealed class GraphStore
                 }
                 catch (InFlightConflictException pending)
                 {
+                    writes.Clear();
+
                     // Keep the gate (writers stay in call order) and wait, without a thread, for the write this one
                     // depends on to be applied; then stage again.
                     await pending.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

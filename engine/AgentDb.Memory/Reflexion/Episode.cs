@@ -5,11 +5,15 @@ namespace AgentDb.Memory.Reflexion;
 /// <summary>
 /// One attempt of an agent at a task, with its outcome and the agent's own critique (Reflexion). The same type is
 /// given to <see cref="ReflexionMemory.StoreEpisode"/> and returned by retrievals; returned episodes always carry their
-/// <see cref="Id"/>, <see cref="TimestampUnixMs"/> and stored <see cref="Vector"/>, and are immutable.
+/// <see cref="Id"/>, <see cref="TimestampUnixMs"/> and stored <see cref="Vector"/> (unless a retrieval sets
+/// <see cref="EpisodeRetrievalOptions.IncludeVectors"/> false), and are immutable.
 /// </summary>
 public sealed record Episode
 {
-    /// <summary>The episode's id. Null when storing: a time-ordered id is generated (16 hex digits of Unix ms, then 8 hex digits).</summary>
+    /// <summary>
+    /// The episode's id. Null when storing: an id is generated, 40 hex digits — 16 of the task's hash, 16 of Unix ms and 8
+    /// of a counter — so a task's ids sort by creation time (and the task's statistics find them by prefix).
+    /// </summary>
     public string? Id { get; init; }
 
     /// <summary>The session the episode belongs to (the key of session sharding), or null.</summary>

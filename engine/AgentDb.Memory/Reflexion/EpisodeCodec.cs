@@ -188,7 +188,69 @@ internal static class EpisodeCodec
         }
     }
 
-    /// <summary>Writes a task-index entry: everything statistics need, so they never read the episodes.</summary>
+    /// <summary>
+    /// The task-index entry of the episode stored as record <paramref name="id"/> (for episodes found by a prefix scan of
+    /// the episodes themselves), or null when its task is not <paramref name="task"/> (a hash collision). A null
+    /// <paramref name="task"/> accepts any task.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The payload is not an episode.</exception>
+    public static TaskIndexEntry? ReadTaskEntryFromEpisode(string id, ReadOnlyMemory<byte> payload, string? task, int shard)
+    {
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            int entries = reader.ReadMapHeader();
+            string? storedTask = null;
+            double reward = 0;
+            bool success = false, critiqued = false;
+            long latency = 0, timestamp = 0;
+            for (int e = 0; e < entries; e++)
+            {
+                ReadOnlySpan<byte> field = ReadKey(ref reader);
+                switch (field.Length)
+                {
+                    case 2 when field.SequenceEqual("ts"u8):
+                        timestamp = reader.ReadInt64();
+                        break;
+                    case 4 when field.SequenceEqual("task"u8):
+                        if (!ReadTask(ref reader, task, out storedTask))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case 6 when field.SequenceEqual("reward"u8):
+                        reward = reader.ReadDouble();
+                        break;
+                    case 7 when field.SequenceEqual("success"u8):
+                        success = reader.ReadBoolean();
+                        break;
+                    case 8 when field.SequenceEqual("critique"u8):
+                        critiqued = !reader.TryReadNil() && (reader.TryReadStringSpan(out ReadOnlySpan<byte> critique) ? critique.Length > 0 : !string.IsNullOrEmpty(reader.ReadString()));
+                        break;
+                    case 9 when field.SequenceEqual("latencyMs"u8):
+                        latency = reader.ReadInt64();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (storedTask is null)
+            {
+                throw new InvalidDataException($"The episode '{id}' in '{ReflexionMemory.Collection}' has no task.");
+            }
+
+            return new TaskIndexEntry(id, storedTask, reward, success, latency, timestamp, critiqued, shard);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException)
+        {
+            throw Corrupt(id, e);
+        }
+    }
+
+    /// <summary>Writes a task-index entry (for an episode with a caller id): everything statistics need.</summary>
     public static void WriteTaskEntry(IBufferWriter<byte> output, string episodeId, Episode episode, long timestampUnixMs)
     {
         var writer = new MessagePackWriter(output);
@@ -234,27 +296,9 @@ internal static class EpisodeCodec
                 }
                 else if (field.SequenceEqual("task"u8))
                 {
-                    if (task is null)
+                    if (!ReadTask(ref reader, task, out storedTask))
                     {
-                        storedTask = reader.ReadString();
-                    }
-                    else
-                    {
-                        // Compare in place: the common case (same task) allocates nothing.
-                        if (!reader.TryReadStringSpan(out ReadOnlySpan<byte> utf8))
-                        {
-                            storedTask = reader.ReadString();
-                            if (storedTask != task)
-                            {
-                                return null;
-                            }
-                        }
-                        else if (!Utf8Equals(utf8, task))
-                        {
-                            return null;
-                        }
-
-                        storedTask = task;
+                        return null;
                     }
                 }
                 else if (field.SequenceEqual("reward"u8))
@@ -294,6 +338,28 @@ internal static class EpisodeCodec
         {
             throw new InvalidDataException($"The task-index entry '{key}' in '{ReflexionMemory.TaskIndexCollection}' is not valid: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Reads the task string: any task when <paramref name="task"/> is null, else false unless it equals
+    /// <paramref name="task"/> (compared in place: the common case, the same task, allocates nothing).
+    /// </summary>
+    private static bool ReadTask(ref MessagePackReader reader, string? task, out string? storedTask)
+    {
+        if (task is null)
+        {
+            storedTask = reader.ReadString();
+            return true;
+        }
+
+        if (!reader.TryReadStringSpan(out ReadOnlySpan<byte> utf8))
+        {
+            storedTask = reader.ReadString();
+            return storedTask == task;
+        }
+
+        storedTask = task;
+        return Utf8Equals(utf8, task);
     }
 
     private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)

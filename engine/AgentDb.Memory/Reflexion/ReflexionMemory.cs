@@ -14,10 +14,12 @@ namespace AgentDb.Memory.Reflexion;
 /// <remarks>
 /// <para>
 /// Episodes live in the collection <see cref="Collection"/> of the session's shard
-/// (<see cref="MemoryStores.ForSession"/>), with the embedding of their task text as vector (cosine). Beside each
-/// episode, in the same shard and the same atomic batch, a task-index record in <see cref="TaskIndexCollection"/> keyed
-/// <c>XXH128(task) ":" episodeId</c> holds the task, reward, outcome, latency and time, so statistics and critique
-/// summaries read only the episodes of one task (a prefix scan), never every episode, and never load vectors.
+/// (<see cref="MemoryStores.ForSession"/>), with the embedding of their task text as vector (cosine). A generated id
+/// starts with 16 hex digits of the task's XXH128, so statistics and critique summaries read only the episodes of one
+/// task (a prefix scan of the episodes), never every episode, and a batch writes one record per episode. An episode
+/// with a caller id (which does not start with its task's hash) also gets, in the same shard and the same atomic batch,
+/// a task-index record in <see cref="TaskIndexCollection"/> keyed <c>XXH128(task) ":" episodeId</c> with the task,
+/// reward, outcome, latency and time; statistics read both.
 /// </para>
 /// <para>
 /// Retrievals query every shard (or only the session's shard when filtered by session) and merge by distance; results
@@ -213,7 +215,7 @@ public sealed class ReflexionMemory
     /// The episodes whose tasks are most similar to <paramref name="task"/> (embedded by the memory's embedder), kept by
     /// the filters of <paramref name="options"/>, nearest first.
     /// </summary>
-    /// <exception cref="ArgumentException">The task is empty, or an option is out of range (k outside 1..10,000, non-finite minimum reward, an empty session, a time window whose start is not before its end).</exception>
+    /// <exception cref="ArgumentException">The task is empty, or an option is out of range (k outside 1..10,000, ef outside 1..10,000, non-finite minimum reward, an empty session, a time window whose start is not before its end).</exception>
     public EpisodeRetrieval RetrieveRelevant(string task, EpisodeRetrievalOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(task);
@@ -291,26 +293,27 @@ public sealed class ReflexionMemory
         for (int s = 0; s < _context.Stores.ShardCount(MemoryKind.Reflexion); s++)
         {
             AgentDatabase store = _context.Stores.Shard(MemoryKind.Reflexion, s);
-            string? from = null;
-            while (true)
+            int shard = s;
+
+            // Episodes with generated ids (their own prefix scan: every episode is read, vectors included) ...
+            ScanPaged(store, Collection, null, null, (Entries: entries, From: fromUnixMs, To: toUnixMs, Shard: shard), static (state, record) =>
             {
-                IReadOnlyList<StoredRecord> page = store.ScanRange(TaskIndexCollection, from, null, ScanPage);
-                foreach (StoredRecord record in page)
+                TaskIndexEntry entry = EpisodeCodec.ReadTaskEntryFromEpisode(record.Id, record.Payload, null, state.Shard)!;
+                if (EpisodeIds.IsSelfIndexed(entry.EpisodeId, EpisodeIds.TaskHash(entry.Task)) && InWindow(entry, state.From, state.To))
                 {
-                    TaskIndexEntry entry = EpisodeCodec.ReadTaskEntry(record.Id, record.Payload, null, s)!;
-                    if ((fromUnixMs is null || entry.TimestampUnixMs >= fromUnixMs) && (toUnixMs is null || entry.TimestampUnixMs < toUnixMs))
-                    {
-                        entries.Add(entry);
-                    }
+                    state.Entries.Add(entry);
                 }
+            });
 
-                if (page.Count < ScanPage)
+            // ... and the task-index records of the others.
+            ScanPaged(store, TaskIndexCollection, null, null, (Entries: entries, From: fromUnixMs, To: toUnixMs, Shard: shard), static (state, record) =>
+            {
+                TaskIndexEntry entry = EpisodeCodec.ReadTaskEntry(record.Id, record.Payload, null, state.Shard)!;
+                if (!EpisodeIds.IsSelfIndexed(entry.EpisodeId, EpisodeIds.TaskHash(entry.Task)) && InWindow(entry, state.From, state.To))
                 {
-                    break;
+                    state.Entries.Add(entry);
                 }
-
-                from = page[^1].Id + "\0";
-            }
+            });
         }
 
         return entries;
@@ -324,12 +327,15 @@ public sealed class ReflexionMemory
 
     private string Stage(MemoryWriteSet writes, Episode episode, ReadOnlySpan<float> vector)
     {
-        string id = episode.Id ?? EpisodeIds.NewId();
+        UInt128 taskHash = EpisodeIds.TaskHash(episode.Task);
+        string id = episode.Id ?? EpisodeIds.NewId(taskHash);
         long timestamp = episode.TimestampUnixMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         MemoryStores stores = _context.Stores;
         int shard = stores.ShardOf(MemoryKind.Reflexion, episode.SessionId);
         RecordBatch batch = writes.For(stores.Shard(MemoryKind.Reflexion, shard), MemoryKind.Reflexion);
-        string indexKey = EpisodeIds.TaskPrefix(episode.Task) + id;
+
+        // A generated id starts with its task's hash: the episodes' own prefix scan finds it. Other ids get a record.
+        string? indexKey = EpisodeIds.IsSelfIndexed(id, taskHash) ? null : EpisodeIds.TaskPrefix(taskHash) + id;
         if (episode.Id is not null)
         {
             StageReplacement(writes, id, shard, indexKey);
@@ -339,9 +345,13 @@ public sealed class ReflexionMemory
         payload.ResetWrittenCount();
         EpisodeCodec.WriteEpisode(payload, episode, timestamp);
         batch.Upsert(Collection, id, payload.WrittenSpan, vector);
-        payload.ResetWrittenCount();
-        EpisodeCodec.WriteTaskEntry(payload, id, episode, timestamp);
-        batch.Upsert(TaskIndexCollection, indexKey, payload.WrittenSpan);
+        if (indexKey is not null)
+        {
+            payload.ResetWrittenCount();
+            EpisodeCodec.WriteTaskEntry(payload, id, episode, timestamp);
+            batch.Upsert(TaskIndexCollection, indexKey, payload.WrittenSpan);
+        }
+
         return id;
     }
 
@@ -349,7 +359,7 @@ public sealed class ReflexionMemory
     /// A caller id may already exist, in this shard or (with another session) in another: stage the removal of what the
     /// new episode does not overwrite, so no stale episode or task-index record stays behind.
     /// </summary>
-    private void StageReplacement(MemoryWriteSet writes, string id, int shard, string indexKey)
+    private void StageReplacement(MemoryWriteSet writes, string id, int shard, string? indexKey)
     {
         MemoryStores stores = _context.Stores;
         for (int s = 0; s < stores.ShardCount(MemoryKind.Reflexion); s++)
@@ -360,14 +370,15 @@ public sealed class ReflexionMemory
                 continue;
             }
 
-            string oldKey = EpisodeIds.TaskPrefix(EpisodeCodec.ReadEpisode(old.Id, old.Payload, null).Task) + id;
+            UInt128 oldHash = EpisodeIds.TaskHash(EpisodeCodec.ReadEpisode(old.Id, old.Payload, null).Task);
+            string? oldKey = EpisodeIds.IsSelfIndexed(id, oldHash) ? null : EpisodeIds.TaskPrefix(oldHash) + id;
             RecordBatch batch = writes.For(store, MemoryKind.Reflexion);
             if (s != shard)
             {
                 batch.Delete(Collection, id);
-                batch.Delete(TaskIndexCollection, oldKey);
             }
-            else if (oldKey != indexKey)
+
+            if (oldKey is not null && (s != shard || oldKey != indexKey))
             {
                 batch.Delete(TaskIndexCollection, oldKey);
             }
@@ -402,6 +413,8 @@ public sealed class ReflexionMemory
             builder.Add(options.ToUnixMs.HasValue);
             builder.Add(options.ToUnixMs ?? 0);
             builder.Add(options.WithCertificate);
+            builder.Add(options.Ef ?? 0);
+            builder.Add(options.IncludeVectors);
             key = builder.Build();
         }
         finally
@@ -460,7 +473,7 @@ public sealed class ReflexionMemory
             for (int i = 0; i < count; i++)
             {
                 Candidate candidate = candidates[i];
-                Episode episode = EpisodeCodec.ReadEpisode(candidate.Record.Id, candidate.Record.Payload, candidate.Record.Vector);
+                Episode episode = EpisodeCodec.ReadEpisode(candidate.Record.Id, candidate.Record.Payload, options.IncludeVectors ? candidate.Record.Vector : null);
                 matches[i] = new EpisodeMatch(episode, candidate.Distance, candidate.Shard);
                 if (items is not null)
                 {
@@ -490,9 +503,10 @@ public sealed class ReflexionMemory
         bool postFilter = options.MinReward.HasValue || options.Outcome != EpisodeOutcome.Any || options.FromUnixMs.HasValue || options.ToUnixMs.HasValue;
         int fetch = postFilter ? (int)Math.Min((long)k * OverFetchFactor, AgentDatabase.MaxSearchResults) : k;
         int start = candidates.Count;
+        int ef = options.Ef ?? AgentDatabase.DefaultSearchEf;
         while (true)
         {
-            IReadOnlyList<SearchResult> results = store.Search(Collection, vector, fetch, filter);
+            IReadOnlyList<SearchResult> results = store.Search(Collection, vector, fetch, filter, Math.Max(ef, fetch));
             int kept = 0;
             for (int i = 0; i < results.Count && kept < k; i++)
             {
@@ -626,38 +640,65 @@ public sealed class ReflexionMemory
         return byTime != 0 ? byTime : string.CompareOrdinal(a.EpisodeId, b.EpisodeId);
     }
 
-    /// <summary>The task-index entries of <paramref name="task"/> in every shard (a prefix scan each, paged).</summary>
+    /// <summary>
+    /// The task-index entries of <paramref name="task"/> in every shard: a prefix scan of the episodes by the task's id
+    /// prefix (generated ids) and one of the task index (other ids), each paged.
+    /// </summary>
     private List<TaskIndexEntry> ReadTaskEntries(string task)
     {
-        string prefix = EpisodeIds.TaskPrefix(task);
-        string end = EpisodeIds.TaskPrefixEnd(prefix);
+        UInt128 taskHash = EpisodeIds.TaskHash(task);
+        string idPrefix = EpisodeIds.TaskIdPrefix(taskHash);
+        string idEnd = EpisodeIds.PrefixEnd(idPrefix);
+        string indexPrefix = EpisodeIds.TaskPrefix(taskHash);
+        string indexEnd = EpisodeIds.TaskPrefixEnd(indexPrefix);
         var entries = new List<TaskIndexEntry>();
         for (int s = 0; s < _context.Stores.ShardCount(MemoryKind.Reflexion); s++)
         {
             AgentDatabase store = _context.Stores.Shard(MemoryKind.Reflexion, s);
-            string from = prefix;
-            while (true)
+            var state = (Entries: entries, Task: task, Hash: taskHash, Shard: s);
+            ScanPaged(store, Collection, idPrefix, idEnd, state, static (state, record) =>
             {
-                IReadOnlyList<StoredRecord> page = store.ScanRange(TaskIndexCollection, from, end, ScanPage);
-                foreach (StoredRecord record in page)
+                if (EpisodeCodec.ReadTaskEntryFromEpisode(record.Id, record.Payload, state.Task, state.Shard) is TaskIndexEntry entry)
                 {
-                    if (EpisodeCodec.ReadTaskEntry(record.Id, record.Payload, task, s) is TaskIndexEntry entry)
-                    {
-                        entries.Add(entry);
-                    }
+                    state.Entries.Add(entry);
                 }
-
-                if (page.Count < ScanPage)
+            });
+            ScanPaged(store, TaskIndexCollection, indexPrefix, indexEnd, state, static (state, record) =>
+            {
+                // A self-indexed episode was found above; its index record could only be a leftover (never written now).
+                if (EpisodeCodec.ReadTaskEntry(record.Id, record.Payload, state.Task, state.Shard) is TaskIndexEntry entry
+                    && !EpisodeIds.IsSelfIndexed(entry.EpisodeId, state.Hash))
                 {
-                    break;
+                    state.Entries.Add(entry);
                 }
-
-                from = page[^1].Id + "\0";
-            }
+            });
         }
 
         return entries;
     }
+
+    /// <summary>Visits every record of <paramref name="collection"/> with an id in [from, to) (null: open), a page at a time.</summary>
+    private static void ScanPaged<TState>(AgentDatabase store, string collection, string? from, string? to, TState state, Action<TState, StoredRecord> visit)
+    {
+        while (true)
+        {
+            IReadOnlyList<StoredRecord> page = store.ScanRange(collection, from, to, ScanPage);
+            for (int i = 0; i < page.Count; i++)
+            {
+                visit(state, page[i]);
+            }
+
+            if (page.Count < ScanPage)
+            {
+                return;
+            }
+
+            from = page[^1].Id + "\0";
+        }
+    }
+
+    private static bool InWindow(TaskIndexEntry entry, long? fromUnixMs, long? toUnixMs) =>
+        (fromUnixMs is null || entry.TimestampUnixMs >= fromUnixMs) && (toUnixMs is null || entry.TimestampUnixMs < toUnixMs);
 
     private void Validate(Episode episode, string parameterName)
     {
@@ -763,6 +804,11 @@ public sealed class ReflexionMemory
         if (options.FromUnixMs is long from && options.ToUnixMs is long to && from >= to)
         {
             throw new ArgumentException($"The time window [{from}, {to}) is empty: FromUnixMs must be before ToUnixMs.", nameof(options));
+        }
+
+        if (options.Ef is int ef && (ef < 1 || ef > AgentDatabase.MaxSearchEf))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), ef, $"Ef must be between 1 and {AgentDatabase.MaxSearchEf}.");
         }
     }
 

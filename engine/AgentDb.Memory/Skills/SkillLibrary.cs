@@ -344,7 +344,8 @@ public sealed class SkillLibrary
 
     /// <summary>
     /// Turns tasks that agents solve repeatedly into skills. Reads every episode of every reflexion shard within the time
-    /// window (from the task index: no vectors are loaded), groups them by task text, and for each task with at least
+    /// window (a scan of the episodes — their vectors are loaded too — and of the task index of caller-id episodes, a page
+    /// at a time), groups them by task text, and for each task with at least
     /// <see cref="SkillConsolidationOptions.MinAttempts"/> successful episodes whose mean reward is at least
     /// <see cref="SkillConsolidationOptions.MinReward"/>, creates or refreshes a skill. Idempotent: a second run over the
     /// same episodes writes nothing.

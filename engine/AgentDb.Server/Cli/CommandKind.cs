@@ -15,6 +15,12 @@ internal enum CommandKind
     /// <summary>Report the distance-kernel path this process chose and check it against a double-precision reference.</summary>
     Kernels,
 
+    /// <summary>The stress matrix: <c>agentdb stress ...</c>; it parses its own arguments.</summary>
+    Stress,
+
+    /// <summary>The sizing calculator: <c>agentdb size ...</c>; it parses its own arguments.</summary>
+    Size,
+
     /// <summary>Run a benchmark: <c>agentdb bench ann ...</c>; the benchmark parses its own arguments.</summary>
     BenchAnn,
 

@@ -85,6 +85,16 @@ internal static class CommandLineParser
                 command = new ParsedCommand(CommandKind.Kernels);
                 error = null;
                 return true;
+            case "stress" or "size":
+                // Both parse (and validate) their own options: see StressCommand and SizeCommand.
+                var toolArguments = new string[args.Count - 1];
+                for (var i = 1; i < args.Count; i++)
+                {
+                    toolArguments[i - 1] = args[i];
+                }
+                command = new ParsedCommand(first == "stress" ? CommandKind.Stress : CommandKind.Size, Arguments: toolArguments);
+                error = null;
+                return true;
         }
 
         if (first.StartsWith('-'))

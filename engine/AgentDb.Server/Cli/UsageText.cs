@@ -17,6 +17,8 @@ internal static class UsageText
                         [--embedded [--data DIR] [--dimension N] | --server HOST:PORT [--api-key KEY]] [--report FILE]
           agentdb bench ann [options]       (agentdb bench ann help: the benchmark's own options)
           agentdb bench server [options]    (agentdb bench server --help: the benchmark's own options)
+          agentdb stress [options]          (agentdb stress --help: the matrix, target and outputs)
+          agentdb size --episodes N [--skills N] [--causal-edges N] [--graph-nodes N] [--graph-edges N] [options]
           agentdb --help
           agentdb --version
 
@@ -31,6 +33,11 @@ internal static class UsageText
                            scenario's own metrics (docs/SIMULATIONS.md). Scenarios: {ScenarioCatalog.Names()}.
           kernels          Print the SIMD path the distance kernels run on and self-check it.
                            AGENTDB_SIMD_MAX=scalar|vector128|avx2|avx512 caps the path.
+          stress           The stress matrix (agents x concurrency, each cell bounded in time) against a server it
+                           starts on loopback, a given --server HOST:PORT, or --embedded: throughput, p50/p99,
+                           success rate, errors by kind, memory and CPU per cell; a table, --report JSON, --plot PNG.
+          size             The sizing calculator: disk and memory for the given counts, from bytes per record it
+                           measures on a scratch memory (agentdb size --help).
 
         Options for serve (also accepted as --name=value):
           --data DIR       Data directory, created if missing (default {ServerOptions.DefaultDataDirectory}; env {EnvironmentVariables.Data}).

@@ -1,20 +1,184 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 using AgentDb.Server.Network.Handlers;
+using AgentDb.Wire;
 using AgentDb.Wire.Messages;
+using MessagePack;
 
 namespace AgentDb.Server.Engine;
 
-/// <summary>GET: one record; NOT_FOUND when the collection or the record does not exist. The version is the LSN that
-/// last wrote it.</summary>
-internal sealed class GetHandler(AgentDatabase database)
-    : EngineOperation<GetRequest, GetResponse>(database)
+/// <summary>
+/// GET: one record; NOT_FOUND when the collection or the record does not exist. The version is the LSN that last wrote
+/// it.
+/// </summary>
+/// <remarks>
+/// The hot path allocates nothing: the request's strings are read as UTF-8 slices of the body, the collection is looked
+/// up by a stack copy of its characters, and the stored value (read by <see cref="AgentDatabase.TryRead{TVisitor}"/>
+/// into a buffer the thread reuses) is written as the response's MessagePack straight from its bytes — id, vector and
+/// payload each copied once, into the response. A body the fast parser does not take (another encoding of the same
+/// message, a malformed one) and a stored payload that is not a MessagePack map go the general way, through
+/// <see cref="GetRequest"/> and <see cref="GetResponse"/>, which gives the same answers and the same errors.
+/// </remarks>
+internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
 {
-    protected override ValueTask<GetResponse> ExecuteAsync(GetRequest message, CancellationToken cancellationToken)
+    private readonly Decoded _decoded = new(database);
+
+    public ValueTask<HandlerResult> HandleAsync(HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
     {
-        if (!Database.TryGet(message.Collection, message.Id, out var record))
+        var body = request.Body.Span;
+        if (!BitConverter.IsLittleEndian || !TryParse(body, out var collectionUtf8, out var idUtf8, out var includeVector))
         {
-            throw new RequestException(ErrorCode.NotFound, $"record '{message.Id}' does not exist in collection '{message.Collection}'");
+            return _decoded.HandleAsync(request, responseBody, cancellationToken);
         }
-        var vector = message.IncludeVector && record.Vector is { } stored ? stored : default(ReadOnlyMemory<float>);
-        return ValueTask.FromResult(new GetResponse(record.Id, vector, record.Payload, EngineHandlers.ToVersion(record.Lsn)));
+
+        Span<char> collection = stackalloc char[WireLimits.MaxNameBytes];
+        var collectionLength = Encoding.UTF8.GetChars(collectionUtf8, collection);
+        var writer = new ResponseWriter(responseBody, includeVector);
+        bool found;
+        try
+        {
+            found = database.TryRead(collection[..collectionLength], idUtf8, ref writer);
+        }
+        catch (CollectionNotFoundException e)
+        {
+            return ValueTask.FromResult(HandlerResult.Error(ErrorCode.NotFound, e.Message));
+        }
+        catch (ArgumentException e)
+        {
+            return ValueTask.FromResult(HandlerResult.Error(ErrorCode.BadRequest, e.Message));
+        }
+
+        if (!found)
+        {
+            return ValueTask.FromResult(HandlerResult.Error(ErrorCode.NotFound,
+                $"record '{Encoding.UTF8.GetString(idUtf8)}' does not exist in collection '{collection[..collectionLength]}'"));
+        }
+
+        // A payload that is not one map is refused by the general path's encoder, as it always was.
+        return writer.Written ? ValueTask.FromResult(HandlerResult.Success) : _decoded.HandleAsync(request, responseBody, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads <c>[collection: str, id: str, includeVector: bool]</c> in its usual encoding (fixarray 3; fixstr, str8 or
+    /// str16; valid UTF-8 within the protocol's limits) and nothing after it; false for anything else.
+    /// </summary>
+    internal static bool TryParse(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> collectionUtf8, out ReadOnlySpan<byte> idUtf8, out bool includeVector)
+    {
+        collectionUtf8 = default;
+        idUtf8 = default;
+        includeVector = false;
+        if (body.IsEmpty || body[0] != 0x93)
+        {
+            return false;
+        }
+        var offset = 1;
+        if (!TryReadString(body, ref offset, WireLimits.MaxNameBytes, out collectionUtf8)
+            || !TryReadString(body, ref offset, WireLimits.MaxIdBytes, out idUtf8)
+            || offset != body.Length - 1
+            || body[offset] is not (0xc2 or 0xc3))
+        {
+            return false;
+        }
+        includeVector = body[offset] == 0xc3;
+        return true;
+    }
+
+    private static bool TryReadString(ReadOnlySpan<byte> body, scoped ref int offset, int maxBytes, out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        if (offset >= body.Length)
+        {
+            return false;
+        }
+        var code = body[offset];
+        int length;
+        int header;
+        if (code is >= 0xa0 and <= 0xbf)
+        {
+            length = code & 0x1f;
+            header = 1;
+        }
+        else if (code == 0xd9 && offset + 1 < body.Length)
+        {
+            length = body[offset + 1];
+            header = 2;
+        }
+        else if (code == 0xda && offset + 2 < body.Length)
+        {
+            length = BinaryPrimitives.ReadUInt16BigEndian(body[(offset + 1)..]);
+            header = 3;
+        }
+        else
+        {
+            return false;
+        }
+        if (length == 0 || length > maxBytes || offset + header + length > body.Length)
+        {
+            return false;
+        }
+        utf8 = body.Slice(offset + header, length);
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return false;
+        }
+        offset += header + length;
+        return true;
+    }
+
+    /// <summary>Writes GET's response <c>[id, vector or nil, payload or nil, version]</c> from the stored record.</summary>
+    private ref struct ResponseWriter(IBufferWriter<byte> output, bool includeVector) : IRecordVisitor
+    {
+        /// <summary>False when the record was not written (its payload is not one MessagePack map).</summary>
+        public bool Written { get; private set; }
+
+        public void Visit(scoped RecordView record)
+        {
+            var payload = record.Payload;
+            if (!payload.IsEmpty && !IsMapHeader(payload[0]))
+            {
+                return;
+            }
+            scoped var writer = new MessagePackWriter(output);
+            writer.WriteArrayHeader(4);
+            writer.WriteString(record.IdUtf8);
+            var vector = record.VectorBytes;
+            if (includeVector && !vector.IsEmpty)
+            {
+                writer.WriteBinHeader(vector.Length);
+                writer.WriteRaw(vector); // stored little-endian, as the wire wants it
+            }
+            else
+            {
+                writer.WriteNil();
+            }
+            if (payload.IsEmpty)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                writer.WriteRaw(payload);
+            }
+            writer.Write(EngineHandlers.ToVersion(record.Lsn));
+            writer.Flush();
+            Written = true;
+        }
+
+        private static bool IsMapHeader(byte code) => code is (>= 0x80 and <= 0x8f) or 0xde or 0xdf;
+    }
+
+    /// <summary>The general path: decodes <see cref="GetRequest"/>, reads a <see cref="StoredRecord"/>, encodes <see cref="GetResponse"/>.</summary>
+    private sealed class Decoded(AgentDatabase database) : EngineOperation<GetRequest, GetResponse>(database)
+    {
+        protected override ValueTask<GetResponse> ExecuteAsync(GetRequest message, CancellationToken cancellationToken)
+        {
+            if (!Database.TryGet(message.Collection, message.Id, out var record))
+            {
+                throw new RequestException(ErrorCode.NotFound, $"record '{message.Id}' does not exist in collection '{message.Collection}'");
+            }
+            var vector = message.IncludeVector && record.Vector is { } stored ? stored : default(ReadOnlyMemory<float>);
+            return ValueTask.FromResult(new GetResponse(record.Id, vector, record.Payload, EngineHandlers.ToVersion(record.Lsn)));
+        }
     }
 }

@@ -2,15 +2,16 @@ using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Engine;
 
-/// <summary>SEARCH: the k nearest records, closest first, filtered by <see cref="WireFilter"/>. <c>ef</c> is ignored
-/// (the engine picks its beam width).</summary>
+/// <summary>SEARCH: the k nearest records, closest first, filtered by <see cref="WireFilter"/>, with the HNSW beam width
+/// <c>ef</c> (0 = the engine's default; raised to k; beyond the engine's maximum is BAD_REQUEST).</summary>
 internal sealed class SearchHandler(AgentDatabase database)
     : EngineOperation<SearchRequest, SearchResponse>(database)
 {
     protected override ValueTask<SearchResponse> ExecuteAsync(SearchRequest message, CancellationToken cancellationToken)
     {
         var filter = WireFilter.ToPayloadFilter(message.Filter);
-        var results = Database.Search(message.Collection, message.Vector.Span, message.K, filter);
+        var ef = message.Ef == 0 ? AgentDatabase.DefaultSearchEf : message.Ef;
+        var results = Database.Search(message.Collection, message.Vector.Span, message.K, filter, ef);
         var hits = new SearchHit[results.Count];
         for (var i = 0; i < hits.Length; i++)
         {

@@ -140,6 +140,8 @@ internal sealed class ProtocolSession
                 var consumed = buffer.Start;
                 var examined = buffer.End;
                 bool? outcome = null;
+                long framesIn = 0;
+                long bytesIn = 0;
                 try
                 {
                     while (true)
@@ -157,7 +159,8 @@ internal sealed class ProtocolSession
                             break;
                         }
                         consumed = buffer.Start;
-                        _settings.Metrics.FrameReceived(FrameHeader.Size + (long)frame.Header.BodyLength);
+                        framesIn++;
+                        bytesIn += FrameHeader.Size + (long)frame.Header.BodyLength;
                         if (!OnFrame(frame))
                         {
                             outcome = false;
@@ -172,6 +175,7 @@ internal sealed class ProtocolSession
                 finally
                 {
                     input.AdvanceTo(consumed, examined);
+                    _settings.Metrics.FramesReceived(framesIn, bytesIn); // one update per read, not per frame
                 }
                 // Everything this read produced goes out now, in one flush (the last error frame too).
                 if (!await WriteReadBatchAsync().ConfigureAwait(false))
@@ -298,8 +302,7 @@ internal sealed class ProtocolSession
         if (execution == HandlerExecution.ThreadPool)
         {
             // A long computation must not hold the I/O thread that serves this and other connections.
-            var token = _aborted.Token;
-            _ = Task.Run(() => FinishLaterAsync(header, body, response, Invoke(handler, request, response, token)));
+            RunOnThreadPool(handler, header, body, response, request);
             return;
         }
         var pending = Invoke(handler, request, response, _aborted.Token);
@@ -312,6 +315,16 @@ internal sealed class ProtocolSession
         {
             _ = FinishLaterAsync(header, body, response, pending);
         }
+    }
+
+    /// <summary>
+    /// Starts a handler on the thread pool. A method of its own so that the closure is allocated only on this path (a
+    /// lambda in <see cref="Dispatch"/> capturing its locals allocated the closure for every request, inline ones too).
+    /// </summary>
+    private void RunOnThreadPool(IRequestHandler handler, FrameHeader header, byte[] body, FrameBuffer response, HandlerRequest request)
+    {
+        var token = _aborted.Token;
+        _ = Task.Run(() => FinishLaterAsync(header, body, response, Invoke(handler, request, response, token)));
     }
 
     /// <summary>
@@ -469,13 +482,15 @@ internal sealed class ProtocolSession
         await _outputGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            long bytesOut = 0;
             foreach (var frame in _readBatch)
             {
                 var bytes = frame.Frame;
                 output.Write(bytes.Span);
-                _settings.Metrics.FrameSent(bytes.Length);
+                bytesOut += bytes.Length;
                 ReturnBuffer(frame);
             }
+            _settings.Metrics.FramesSent(_readBatch.Count, bytesOut);
             _readBatch.Clear();
             var flushed = await output.FlushAsync().ConfigureAwait(false);
             return !flushed.IsCompleted && !flushed.IsCanceled;
@@ -516,14 +531,18 @@ internal sealed class ProtocolSession
                 {
                     // Everything queued so far goes out in one flush; nothing after a protocol error's frame.
                     var wrote = false;
+                    long framesOut = 0;
+                    long bytesOut = 0;
                     while (!_failed && reader.TryRead(out var frame))
                     {
                         var bytes = frame.Frame;
                         output.Write(bytes.Span);
-                        _settings.Metrics.FrameSent(bytes.Length);
+                        framesOut++;
+                        bytesOut += bytes.Length;
                         ReturnBuffer(frame);
                         wrote = true;
                     }
+                    _settings.Metrics.FramesSent(framesOut, bytesOut);
                     if (_failed)
                     {
                         break;

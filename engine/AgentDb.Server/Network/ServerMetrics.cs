@@ -39,15 +39,25 @@ internal sealed class ServerMetrics
 
     public void ConnectionRejected() => Interlocked.Increment(ref _connectionsRejected);
 
-    public void FrameReceived(long bytes)
+    /// <summary>Counts <paramref name="frames"/> frames of <paramref name="bytes"/> bytes in all (a session adds up one read's).</summary>
+    public void FramesReceived(long frames, long bytes)
     {
-        Interlocked.Increment(ref _framesIn);
+        if (frames == 0)
+        {
+            return;
+        }
+        Interlocked.Add(ref _framesIn, frames);
         Interlocked.Add(ref _bytesIn, bytes);
     }
 
-    public void FrameSent(long bytes)
+    /// <summary>Counts <paramref name="frames"/> frames of <paramref name="bytes"/> bytes in all (a session adds up one flush's).</summary>
+    public void FramesSent(long frames, long bytes)
     {
-        Interlocked.Increment(ref _framesOut);
+        if (frames == 0)
+        {
+            return;
+        }
+        Interlocked.Add(ref _framesOut, frames);
         Interlocked.Add(ref _bytesOut, bytes);
     }
 

@@ -50,7 +50,18 @@ public sealed class ScenarioContext
 
     /// <summary>A random stream that depends only on the seed and <paramref name="stream"/> (an agent's number, say), so
     /// parallel agents draw the same numbers whatever the scheduling.</summary>
-    public Random CreateRandom(int stream) => new(HashCode.Combine(Options.Seed, stream, 0x5EED));
+    public Random CreateRandom(int stream) => new(StreamSeed(Options.Seed, stream));
+
+    /// <summary>The seed of stream <paramref name="stream"/>: a fixed mix (SplitMix64's finaliser) of the two numbers.
+    /// Not <see cref="HashCode.Combine{T1, T2}"/>, which is randomised per process and would give every run other numbers.</summary>
+    internal static int StreamSeed(int seed, int stream)
+    {
+        ulong z = (((ulong)(uint)seed << 32) | (uint)stream) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        return (int)(z & 0x7FFF_FFFF);
+    }
 
     /// <summary>Runs one memory operation, timing it and counting it under <paramref name="operation"/>; an exception is
     /// counted as a failure (by its type name) and rethrown.</summary>

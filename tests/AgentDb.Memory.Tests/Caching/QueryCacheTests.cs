@@ -89,6 +89,33 @@ public sealed class QueryCacheTests
     }
 
     [Fact]
+    public void TheLimitHoldsAfterClear_AndUnderConcurrentMisses()
+    {
+        var cache = new QueryCache(new QueryCacheOptions { MaxEntries = 50 });
+        for (int i = 0; i < 40; i++)
+        {
+            cache.GetOrCompute(MemoryScope.Skills, Key($"a{i}"), i, s => s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        cache.Clear();
+        Assert.Equal(0, cache.Count);
+
+        // After a clear the bound is counted afresh (40 stale counts would let only 10 new entries in, or none be evicted).
+        Parallel.For(0, 4, t =>
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                cache.GetOrCompute(MemoryScope.Skills, Key($"b{t}-{i}"), i, s => s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        });
+
+        Assert.InRange(cache.Count, 47, 50); // the last misses of each thread may race with each other's eviction
+        int computed = 0;
+        cache.GetOrCompute(MemoryScope.Skills, Key("b0-0"), 0, _ => { computed++; return "x"; }); // long evicted
+        Assert.Equal(1, computed);
+    }
+
+    [Fact]
     public void BadOptionsAreRefused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new QueryCache(new QueryCacheOptions { TimeToLive = TimeSpan.Zero }));

@@ -261,8 +261,10 @@ public sealed class ReflexionMemoryTests
 
         IReadOnlyList<string> ids = h.Reflexion.StoreEpisodes(episodes);
         Assert.Equal(500, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{24}$", id));
-        long first = Convert.ToInt64(ids[0][..16], 16);
+        Assert.All(ids, id => Assert.Matches("^[0-9a-f]{40}$", id));
+        Assert.All(ids, id => Assert.Equal(ids[0][..16], id[..16])); // the task's hash
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids); // time (and counter) order within the task
+        long first = Convert.ToInt64(ids[0][16..32], 16);
         Assert.InRange(first, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(500, h.Reflexion.GetTaskStats("same").Attempts);
     }
@@ -389,6 +391,99 @@ public sealed class ReflexionMemoryTests
     }
 
     [Fact]
+    public void GeneratedIds_WriteNoTaskIndexRecord_AndCallerIdsDo()
+    {
+        using var h = new MemoryHarness(sharded: true);
+        IReadOnlyList<string> generated = h.Reflexion.StoreEpisodes(
+        [
+            new Episode { Task = "t", SessionId = "a", Reward = 0.2, TimestampUnixMs = 1, Vector = MemoryHarness.Angle(1) },
+            new Episode { Task = "t", SessionId = "b", Reward = 0.4, TimestampUnixMs = 2, Vector = MemoryHarness.Angle(2) },
+            new Episode { Task = "u", SessionId = "c", Reward = 9, TimestampUnixMs = 3, Vector = MemoryHarness.Angle(3) },
+        ]);
+        h.Reflexion.StoreEpisode(Ep("caller-1", 4, reward: 0.6, ts: 3, task: "t", session: "d"));
+
+        long indexRecords = 0;
+        for (int s = 0; s < h.Stores.ShardCount(MemoryKind.Reflexion); s++)
+        {
+            indexRecords += h.Stores.Shard(MemoryKind.Reflexion, s).Count(ReflexionMemory.TaskIndexCollection);
+        }
+
+        Assert.Equal(1, indexRecords); // only the caller id's
+        TaskStats stats = h.Reflexion.GetTaskStats("t");
+        Assert.Equal(3, stats.Attempts); // two generated, one caller id: each counted once
+        Assert.Equal(0.4, stats.AverageReward, 12);
+        Assert.Equal(0.2, stats.RewardTrend, 12);
+        Assert.Equal(1, h.Reflexion.GetTaskStats("u").Attempts);
+        Assert.Equal(["caller-1", generated[1], generated[0]], h.Reflexion.SummarizeCritiques("t", 3).Best.Select(c => c.EpisodeId));
+    }
+
+    [Fact]
+    public void ReStoringAGeneratedIdUnderAnotherTask_MovesItBetweenTheTasksStatistics()
+    {
+        using var h = new MemoryHarness(sharded: true);
+        string id = h.Reflexion.StoreEpisode(new Episode { Task = "first", SessionId = "s1", Reward = 0.1, Vector = MemoryHarness.Angle(0) });
+        Episode stored = h.Reflexion.GetEpisode(id)!;
+
+        // The id now names an episode of another task (and session): it leaves "first" and joins "second" exactly once.
+        h.Reflexion.StoreEpisode(stored with { Task = "second", SessionId = "s-elsewhere", Reward = 0.7 });
+        Assert.Equal(0, h.Reflexion.GetTaskStats("first").Attempts);
+        Assert.Equal(1, h.Reflexion.GetTaskStats("second").Attempts);
+        Assert.Equal(0.7, h.Reflexion.GetTaskStats("second").AverageReward);
+
+        // And back: no task-index record for "second" stays behind.
+        h.Reflexion.StoreEpisode(stored with { Reward = 0.3 });
+        Assert.Equal(0, h.Reflexion.GetTaskStats("second").Attempts);
+        Assert.Equal(1, h.Reflexion.GetTaskStats("first").Attempts);
+        Assert.Equal(0.3, h.Reflexion.GetTaskStats("first").AverageReward);
+        long indexRecords = 0;
+        for (int s = 0; s < h.Stores.ShardCount(MemoryKind.Reflexion); s++)
+        {
+            indexRecords += h.Stores.Shard(MemoryKind.Reflexion, s).Count(ReflexionMemory.TaskIndexCollection);
+        }
+
+        Assert.Equal(0, indexRecords);
+        Assert.Single(h.Reflexion.RetrieveRelevant(MemoryHarness.Angle(0), new EpisodeRetrievalOptions { K = 10 }).Matches);
+    }
+
+    [Fact]
+    public void Ef_IsPartOfTheCacheKey_AndGivesTheExactAnswerOnTheExactTier()
+    {
+        using var h = new MemoryHarness();
+        h.Reflexion.StoreEpisodes([Ep("a", 0), Ep("b", 10), Ep("c", 20)]);
+        float[] query = MemoryHarness.Angle(1);
+
+        EpisodeRetrieval narrow = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 2 });
+        EpisodeRetrieval wide = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 500 });
+        EpisodeRetrieval again = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, Ef = 2 });
+
+        Assert.Equal(["a", "b"], Ids(narrow));
+        Assert.Equal(["a", "b"], Ids(wide));
+        Assert.NotSame(narrow, wide); // another beam is another query
+        Assert.Same(narrow, again);
+        Assert.Equal(2, h.Cache.Misses);
+    }
+
+    [Fact]
+    public void IncludeVectorsFalse_ReturnsTheSameEpisodesWithoutVectors()
+    {
+        using var h = new MemoryHarness();
+        h.Reflexion.StoreEpisodes([Ep("a", 0, critique: "c"), Ep("b", 10)]);
+        float[] query = MemoryHarness.Angle(1);
+
+        EpisodeRetrieval with = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, WithCertificate = true });
+        EpisodeRetrieval without = h.Reflexion.RetrieveRelevant(query, new EpisodeRetrievalOptions { K = 2, WithCertificate = true, IncludeVectors = false });
+
+        Assert.Equal(Ids(with), Ids(without));
+        Assert.All(with.Matches, m => Assert.Equal(MemoryHarness.Dimension, m.Episode.Vector.Length));
+        Assert.All(without.Matches, m => Assert.True(m.Episode.Vector.IsEmpty));
+        Assert.Equal("c", without.Matches[0].Episode.Critique);
+        Assert.Equal(with.Matches[0].Episode.TimestampUnixMs, without.Matches[0].Episode.TimestampUnixMs);
+        Assert.Equal(with.Matches[1].Distance, without.Matches[1].Distance);
+        Assert.True(without.Certificate!.Verify(h.Stores).IsValid); // the certificate still covers the stored records, vectors included
+        Assert.Equal(with.Certificate!.MerkleRootHex, without.Certificate.MerkleRootHex);
+    }
+
+    [Fact]
     public void ReplacingAnEpisode_MovesItsTaskIndexEntry()
     {
         using var h = new MemoryHarness(sharded: true);
@@ -435,6 +530,8 @@ public sealed class ReflexionMemoryTests
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { SessionId = "" }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { FromUnixMs = 10, ToUnixMs = 10 }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Outcome = (EpisodeOutcome)7 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Ef = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => h.Reflexion.RetrieveRelevant(good, new EpisodeRetrievalOptions { Ef = AgentDatabase.MaxSearchEf + 1 }));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(new float[4]));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(ReadOnlyMemory<float>.Empty));
         Assert.Throws<ArgumentException>(() => h.Reflexion.RetrieveRelevant(""));
@@ -453,13 +550,15 @@ public sealed class ReflexionMemoryTests
         {
             var memory = new ReflexionMemory(new MemoryContext(stores, new Support.StubEmbedder(MemoryHarness.Dimension), new QueryCache()));
             memory.StoreEpisodes([Ep("a", 0, session: "x"), Ep("b", 10, session: "y")]);
+            memory.StoreEpisodes([new Episode { Task = "solve it", SessionId = "z", Reward = 1, Vector = MemoryHarness.Angle(90) }]);
         }
 
         using (MemoryStores stores = MemoryStores.Open(dir.Path, layout, "stub", MemoryHarness.Dimension))
         {
             var memory = new ReflexionMemory(new MemoryContext(stores, new Support.StubEmbedder(MemoryHarness.Dimension), new QueryCache()));
-            Assert.Equal(["a", "b"], Ids(memory.RetrieveRelevant(MemoryHarness.Angle(0), new EpisodeRetrievalOptions { K = 5 })));
-            Assert.Equal(2, memory.GetTaskStats("solve it").Attempts);
+            Assert.Equal(["a", "b"], Ids(memory.RetrieveRelevant(MemoryHarness.Angle(0), new EpisodeRetrievalOptions { K = 2 })));
+            Assert.Equal(3, memory.GetTaskStats("solve it").Attempts); // two caller ids, one generated
+            Assert.Equal((0.5 + 0.5 + 1) / 3, memory.GetTaskStats("solve it").AverageReward, 12);
         }
     }
 }

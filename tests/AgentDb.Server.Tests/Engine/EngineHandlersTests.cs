@@ -99,7 +99,6 @@ public sealed class EngineHandlersTests : IAsyncLifetime
         [
             new BatchOperation(BatchOperationKind.Upsert, "a", default, s_tagB),               // keeps the stored vector
             new BatchOperation(BatchOperationKind.Upsert, "b", new float[] { 1, 1 }, s_tagB),  // replaces it
-            new BatchOperation(BatchOperationKind.Upsert, "new", default, s_tagB),             // nothing to keep
         ]);
 
         var a = await Client.GetAsync("docs", "a", includeVector: true);
@@ -108,9 +107,41 @@ public sealed class EngineHandlersTests : IAsyncLifetime
         var b = await Client.GetAsync("docs", "b", includeVector: true);
         Assert.Equal([1f, 1f], b.Vector.ToArray());
         Assert.Equal(s_tagB, b.Payload.ToArray());
-        Assert.Empty((await Client.GetAsync("docs", "new", includeVector: true)).Vector.ToArray());
         var hits = await Client.SearchAsync("docs", new float[] { 3, 4 }, k: 1);
         Assert.Equal("a", Assert.Single(hits).Id); // still indexed under its vector
+    }
+
+    [Fact]
+    public async Task Upsert_WithoutVector_OfANewId_IsBadRequest_AndStoresNothing()
+    {
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
+
+        var error = await Assert.ThrowsAsync<AgentDbException>(() => Client.UpsertAsync("docs", "new", default, s_tagA));
+        Assert.Equal(ErrorCode.BadRequest, error.Code);
+        Assert.Contains("needs a vector", error.Message, StringComparison.Ordinal);
+
+        var missing = await Assert.ThrowsAsync<AgentDbException>(() => Client.GetAsync("docs", "new"));
+        Assert.Equal(ErrorCode.NotFound, missing.Code);
+        Assert.Equal(0, _database!.Count("docs"));
+        Assert.True((await Client.UpsertAsync("docs", "new", new float[] { 1, 2 }, s_tagA)).Created); // the connection carries on
+    }
+
+    [Fact]
+    public async Task BatchUpsert_WithoutVector_OfANewId_IsBadRequest_AndWritesNothing()
+    {
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
+        await Client.UpsertAsync("docs", "a", new float[] { 3, 4 }, s_tagA);
+
+        var error = await Assert.ThrowsAsync<AgentDbException>(() => Client.BatchAsync("docs",
+        [
+            new BatchOperation(BatchOperationKind.Upsert, "a", new float[] { 9, 9 }, s_tagB),
+            new BatchOperation(BatchOperationKind.Upsert, "new", default, s_tagB),
+        ]));
+        Assert.Equal(ErrorCode.BadRequest, error.Code);
+
+        var a = await Client.GetAsync("docs", "a", includeVector: true);
+        Assert.Equal([3f, 4f], a.Vector.ToArray()); // the batch's first operation was not applied either
+        Assert.Equal(1, _database!.Count("docs"));
     }
 
     [Fact]
