@@ -30,6 +30,10 @@ public static class AgentDbMemoryOperations
     {
         var response = await sender.SendAsync<EpisodeStoreRequest, MemoryIdListResponse>(
             Opcode.EpisodeStore, new EpisodeStoreRequest(episodes), cancellationToken).ConfigureAwait(false);
+        if (response.Ids.Count != episodes.Count)
+        {
+            throw new AgentDbConnectionException($"the server answered {response.Ids.Count} ids for {episodes.Count} episodes");
+        }
         var ids = new string[response.Ids.Count];
         for (var i = 0; i < ids.Length; i++)
         {
