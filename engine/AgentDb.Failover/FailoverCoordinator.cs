@@ -65,6 +65,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             ConnectTimeout = TimeSpan.FromMilliseconds(options.LowerElectionTimeoutMs),
             TransmissionBlockSize = 4096,
             ColdStart = false,
+            IsLeaderLeaseEnabled = true, // HoldsLease: writes are fenced by the lease, checked against the monotonic clock at each call
         };
         configuration.Metadata[ClusterOptions.ProtocolAddressKey] = options.Advertise;
 

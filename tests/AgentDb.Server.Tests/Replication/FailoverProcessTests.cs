@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using AgentDb.Client;
+using AgentDb.Wire.Messages;
+using Xunit.Abstractions;
+using static AgentDb.Server.Tests.Replication.ReplicationCluster;
+
+namespace AgentDb.Server.Tests.Replication;
+
+/// <summary>
+/// Automatic failover with three <c>serve --cluster-node</c> processes on loopback and continuous <c>sync</c> writes
+/// (W = 1): SIGKILL of the primary, and SIGSTOP/SIGCONT of the primary (a partition as the others see it).
+/// </summary>
+public sealed class FailoverProcessTests(ITestOutputHelper output)
+{
+    private const int Sigkill = 9;
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
+
+    [Fact]
+    public async Task SigkillOfThePrimary_AnotherTakesWrites_NoAcknowledgedWriteLost_OldPrimaryRejoinsAndConverges()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // signal numbers are Linux's
+        }
+        using var cluster = new FailoverCluster();
+        await cluster.StartAllAsync();
+        await cluster.CreateCollectionAsync();
+        var first = await cluster.WaitForPrimaryAsync();
+
+        var writer = new FailoverWriter(cluster);
+        writer.Start(0);
+        await writer.WaitForAcknowledgedAsync(50);
+        var killedAt = Stopwatch.GetTimestamp();
+        cluster.Signal(first, Sigkill);
+        await cluster.Nodes[first]!.WaitForExitAsync(WaitLimit);
+        await writer.WaitForAcknowledgedAsync(writer.AcknowledgedCount + 50);
+        await writer.DisposeAsync();
+
+        var after = writer.Acknowledged.FirstOrDefault(a => a.At > killedAt);
+        Assert.NotNull(after.Id);
+        Assert.NotEqual(first, after.Node);
+        output.WriteLine($"primary {first} killed; {after.Node} acknowledged a write {Stopwatch.GetElapsedTime(killedAt, after.At).TotalMilliseconds:0} ms later");
+
+        var primary = await cluster.WaitForPrimaryAsync(except: first);
+        await AssertAcknowledgedPresentAsync(cluster, primary, writer);
+
+        // The old primary restarts, rejoins as a replica and converges on the same records.
+        await cluster.StartAsync(first);
+        await AssertConvergesAsync(cluster, primary, first, writer.Tried);
+        output.WriteLine(cluster.Nodes[first]!.Stderr);
+    }
+
+    [Fact]
+    public async Task SigstopOfThePrimary_OthersElect_ResumedOldPrimaryAcknowledgesNothing_AndConverges()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var cluster = new FailoverCluster();
+        await cluster.StartAllAsync();
+        await cluster.CreateCollectionAsync();
+        var old = await cluster.WaitForPrimaryAsync();
+        var oldEpoch = await cluster.TryStatAsync(old, "cluster.epoch");
+        await using var direct = await AgentDbClient.ConnectAsync("127.0.0.1", cluster.Port(old), AdminKey,
+            new AgentDbClientOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+        await direct.UpsertAsync(FailoverCluster.Collection, "direct-before", Vector(1), Payload(1));
+
+        var writer = new FailoverWriter(cluster);
+        writer.Start(0);
+        await writer.WaitForAcknowledgedAsync(30);
+        cluster.Signal(old, Sigstop);
+        var next = await cluster.WaitForPrimaryAsync(except: old);
+        await writer.WaitForAcknowledgedAsync(writer.AcknowledgedCount + 30);
+        var newEpoch = await cluster.TryStatAsync(next, "cluster.epoch");
+        Assert.True(newEpoch > oldEpoch, $"epoch {oldEpoch} → {newEpoch}");
+
+        // Resumed, the old primary acknowledges nothing: its term ended while it was stopped.
+        cluster.Signal(old, Sigcont);
+        var tried = new List<string> { "direct-before" };
+        for (var i = 0; i < 5; i++)
+        {
+            tried.Add($"direct-after-{i}");
+            var refused = await Assert.ThrowsAnyAsync<AgentDbException>(
+                () => direct.UpsertAsync(FailoverCluster.Collection, $"direct-after-{i}", Vector(i), Payload(i)));
+            Assert.True(refused.Code is ErrorCode.NotPrimary or ErrorCode.NotReplicated, $"{refused.Code}: {refused.Message}");
+        }
+        await writer.WaitForAcknowledgedAsync(writer.AcknowledgedCount + 20);
+        await writer.DisposeAsync();
+        // Every write acknowledged after the new primary's first one came from a member of the new epoch or later.
+        var primary = await cluster.WaitForPrimaryAsync(except: old);
+        await AssertAcknowledgedPresentAsync(cluster, primary, writer);
+        tried.AddRange(writer.Tried);
+        await AssertConvergesAsync(cluster, primary, old, tried);
+    }
+
+    /// <summary>Every write acknowledged (sync, W = 1) is readable on <paramref name="primary"/>.</summary>
+    private static async Task AssertAcknowledgedPresentAsync(FailoverCluster cluster, int primary, FailoverWriter writer)
+    {
+        await using var reader = await ConnectAsync(cluster.Port(primary));
+        var missing = new List<string>();
+        foreach (var (id, _, _) in writer.Acknowledged)
+        {
+            try
+            {
+                await reader.GetAsync(FailoverCluster.Collection, id);
+            }
+            catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
+            {
+                missing.Add(id);
+            }
+        }
+        Assert.True(missing.Count == 0, $"{missing.Count} of {writer.AcknowledgedCount} acknowledged writes are missing on the new primary: {string.Join(',', missing)}");
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="replica"/> is a replica holding the primary's last LSN, then compares a digest of every
+    /// id written (acknowledged or not) on both.
+    /// </summary>
+    private static async Task AssertConvergesAsync(FailoverCluster cluster, int primary, int replica, IEnumerable<string> ids)
+    {
+        var deadline = Stopwatch.StartNew();
+        // Bounded by the wait limit.
+        while (true)
+        {
+            var target = await cluster.TryStatAsync(primary, "cluster.lsn.last");
+            var held = await cluster.TryStatAsync(replica, "cluster.lsn.last");
+            var isPrimary = await cluster.TryStatAsync(replica, "cluster.primary");
+            if (target is not null && held == target && isPrimary == 0)
+            {
+                break;
+            }
+            if (deadline.Elapsed > WaitLimit)
+            {
+                Assert.Fail($"member {replica} holds LSN {held}, the primary {primary} LSN {target}, after {WaitLimit}. {cluster.Output()}");
+            }
+            await Task.Delay(50);
+        }
+        var all = ids.ToList();
+        await using var onPrimary = await ConnectAsync(cluster.Port(primary));
+        await using var onReplica = await ConnectAsync(cluster.Port(replica));
+        Assert.Equal(await DigestAsync(onPrimary, FailoverCluster.Collection, all), await DigestAsync(onReplica, FailoverCluster.Collection, all));
+        Assert.Equal(1, await StatAsync(onReplica, "replication.role"));
+    }
+}
