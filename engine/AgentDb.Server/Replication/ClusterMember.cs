@@ -164,6 +164,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             new("cluster.term", _coordinator.Term),
             new("cluster.lsn.last", _database.LastLogLsn),
             new("cluster.primary", WritablePrimary is null ? 0 : 1),
+            new("cluster.discarded", ReplicaFollower.DiscardedEntries),
         };
         var extra = primary is not null ? primary.Source.Stats() : CurrentFollower()?.Stats();
         if (extra is not null)

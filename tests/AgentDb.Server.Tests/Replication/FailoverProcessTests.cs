@@ -48,7 +48,7 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         // The old primary restarts, rejoins as a replica and converges on the same records.
         await cluster.StartAsync(first);
         await AssertConvergesAsync(cluster, primary, first, writer.Tried);
-        output.WriteLine(cluster.Nodes[first]!.Stderr);
+        output.WriteLine($"restarted old primary {first}:\n{cluster.Nodes[first]!.Stderr}");
     }
 
     [Fact]
@@ -79,12 +79,18 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         // Resumed, the old primary acknowledges nothing: its term ended while it was stopped.
         cluster.Signal(old, Sigcont);
         var tried = new List<string> { "direct-before" };
+        var appliedLocally = 0;
         for (var i = 0; i < 5; i++)
         {
             tried.Add($"direct-after-{i}");
             var refused = await Assert.ThrowsAnyAsync<AgentDbException>(
                 () => direct.UpsertAsync(FailoverCluster.Collection, $"direct-after-{i}", Vector(i), Payload(i)));
             Assert.True(refused.Code is ErrorCode.NotPrimary or ErrorCode.NotReplicated, $"{refused.Code}: {refused.Message}");
+            output.WriteLine($"write {i} to the resumed old primary: {refused.Code}: {refused.Message}");
+            if (refused.Code == ErrorCode.NotReplicated)
+            {
+                appliedLocally++; // applied on the old primary alone: an unreplicated suffix it must discard
+            }
         }
         await writer.WaitForAcknowledgedAsync(writer.AcknowledgedCount + 20);
         await writer.DisposeAsync();
@@ -93,6 +99,12 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         await AssertAcknowledgedPresentAsync(cluster, primary, writer);
         tried.AddRange(writer.Tried);
         await AssertConvergesAsync(cluster, primary, old, tried);
+        var discarded = await cluster.TryStatAsync(old, "cluster.discarded");
+        output.WriteLine($"old primary {old}: {appliedLocally} writes applied locally and refused; {discarded} log entries discarded.\n{cluster.Nodes[old]!.Stderr}");
+        if (appliedLocally > 0)
+        {
+            Assert.True(discarded >= appliedLocally, $"{appliedLocally} writes were applied on the old primary alone, but it discarded {discarded} entries");
+        }
     }
 
     /// <summary>Every write acknowledged (sync, W = 1) is readable on <paramref name="primary"/>.</summary>
