@@ -91,6 +91,9 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     /// <summary>The protocol address of the current leader (this node's own when it leads), null while none is known.</summary>
     public string? LeaderAddress => Volatile.Read(ref _leaderAddress);
 
+    /// <summary>This node's own protocol address (as advertised to the others).</summary>
+    public string SelfAddress => _options.Advertise;
+
     /// <summary>True while the local Raft member is the leader.</summary>
     public bool IsLeader => _cluster.Leader is { IsRemote: false };
 
@@ -276,7 +279,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         if (!leadership.IsCancellationRequested && _cluster.Term == term)
         {
             Interlocked.Exchange(ref _primaryEpoch, term);
-            _log.WriteLine($"agentdb: failover: primary for epoch {term} at {local}");
+            _log.WriteLine($"agentdb: failover: primary for epoch {term} (no reachable member's log was further than this node's: {local})");
         }
     }
 

@@ -205,7 +205,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
     public HandlerResult Refusal(string why)
     {
         var leader = _coordinator.LeaderAddress;
-        if (leader is null || Volatile.Read(ref _primary) is not null && WritablePrimary is null)
+        if (leader is null || leader == _coordinator.SelfAddress)
         {
             return HandlerResult.Error(ErrorCode.NotPrimary, $"{why}; no primary is known yet, retry shortly");
         }
