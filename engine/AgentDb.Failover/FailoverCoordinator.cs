@@ -275,7 +275,18 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         {
             return;
         }
-        await host.PromoteAsync(term, leadership).ConfigureAwait(false);
+        try
+        {
+            await host.PromoteAsync(term, leadership).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+        {
+            // This node cannot be the primary of the term (e.g. its log already holds a later epoch): let another lead.
+            _log.WriteLine($"agentdb: warning: failover: cannot become the primary of epoch {term}: {e.Message}; resigning");
+            Volatile.Write(ref _leaderAddress, null);
+            await ((ICluster)_cluster).ResignAsync(stop).ConfigureAwait(false);
+            return;
+        }
         if (!leadership.IsCancellationRequested && _cluster.Term == term)
         {
             Interlocked.Exchange(ref _primaryEpoch, term);

@@ -29,6 +29,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
     private string? _followed;
     private long _followedTerm = -1;
     private volatile bool _restartRequested;
+    private bool _disposed;
 
     public ClusterMember(
         AgentDatabase database, ReplicationSettings settings, FailoverCoordinator coordinator, string dataDirectory, int maxFrameBytes, TextWriter log,
@@ -79,6 +80,10 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
 
     public async ValueTask PromoteAsync(long epoch, CancellationToken leadership)
     {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this); // an engine restart detached this member meanwhile
+        }
         await StopFollowerAsync().ConfigureAwait(false);
         _database.PromoteToPrimary();
         try
@@ -106,7 +111,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
         }
         lock (_gate)
         {
-            if (leaderAddress == _followed && term == _followedTerm && _follower is not null)
+            if (_disposed || (leaderAddress == _followed && term == _followedTerm && _follower is not null))
             {
                 return;
             }
@@ -125,11 +130,15 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             fence: () => _coordinator.Term == term);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return; // never started: nothing to stop
+            }
             _follower = follower;
             _followed = leaderAddress;
             _followedTerm = term;
+            follower.Start();
         }
-        follower.Start();
     }
 
     public void AppendMetrics(StringBuilder text)
@@ -197,6 +206,10 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _coordinator.Detach(this);
+        lock (_gate)
+        {
+            _disposed = true;
+        }
         await StopFollowerAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _primary, null)?.Source.Dispose();
     }

@@ -50,7 +50,7 @@ internal sealed class ReplicationNode : IAsyncDisposable
             if (MemoryOpcodes.IsWrite(opcode))
             {
                 var inner = registry.Resolve(opcode, out var execution);
-                registry.Register(opcode, new NotPrimaryGuard(inner, database, "the cluster's primary"), execution);
+                registry.Register(opcode, new ClusterWriteGate(inner, member, replicated: false), execution);
             }
         }
         registry.Register(Opcode.ReplSubscribe, new ClusterSubscribeGate(member))
