@@ -167,6 +167,8 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         var stop = _stop.Token;
         long seenTerm = -1;
         EndPoint? seenLeader = null;
+        long loggedTerm = -1;
+        EndPoint? loggedLeader = null;
         long attachedHost = 0;
         // Bounded by the coordinator's life: each pass waits for a change or 50 ms.
         while (!stop.IsCancellationRequested)
@@ -206,6 +208,12 @@ public sealed class FailoverCoordinator : IAsyncDisposable
                 {
                     continue; // nothing changed
                 }
+                if (leader?.EndPoint != loggedLeader || term != loggedTerm)
+                {
+                    loggedLeader = leader?.EndPoint;
+                    loggedTerm = term;
+                    _log.WriteLine($"agentdb: failover: term {term}, leader {(leader is null ? "none" : leader.IsRemote ? leader.EndPoint.ToString() : "this node")}");
+                }
                 seenLeader = leader?.EndPoint;
                 seenTerm = term;
                 attachedHost = hostId;
@@ -223,6 +231,11 @@ public sealed class FailoverCoordinator : IAsyncDisposable
                 if (leader.IsRemote)
                 {
                     var address = await AddressOfAsync(leader, stop).ConfigureAwait(false);
+                    if (address is null)
+                    {
+                        seenTerm = -1; // its metadata could not be read yet (just restarted, connection not up): retry on the next pass
+                        continue;
+                    }
                     Volatile.Write(ref _leaderAddress, address);
                     if (PrimaryEpoch != 0)
                     {
@@ -345,7 +358,9 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         }
         try
         {
-            var metadata = await member.GetMetadataAsync(refresh: false, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMilliseconds(4L * _options.UpperElectionTimeoutMs));
+            var metadata = await member.GetMetadataAsync(refresh: false, timeout.Token).ConfigureAwait(false);
             if (metadata.TryGetValue(ClusterOptions.ProtocolAddressKey, out var address))
             {
                 lock (_gate)
@@ -355,9 +370,9 @@ public sealed class FailoverCoordinator : IAsyncDisposable
                 return address;
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
-            // unreachable now
+            // unreachable now (or too slow): the caller tries again later
         }
         return null;
     }

@@ -70,17 +70,22 @@ internal sealed class EpochHistory
         return new EpochHistory(directory, entries);
     }
 
-    /// <summary>Records that <paramref name="epoch"/> began at <paramref name="startLsn"/> (idempotent: a replayed marker changes nothing) and persists the history.</summary>
+    /// <summary>Records that <paramref name="epoch"/> began at <paramref name="startLsn"/> (idempotent: a replayed marker, the latest or an older one, changes nothing) and persists the history.</summary>
     /// <exception cref="InvalidDataException">The epoch or its LSN is not above the latest one.</exception>
     public void Record(long epoch, long startLsn)
     {
         if (_entries.Count > 0)
         {
-            EpochStart last = _entries[^1];
-            if (last.Epoch == epoch && last.StartLsn == startLsn)
+            // A replay after a restart applies the markers above the store's applied LSN again, older ones included.
+            foreach (EpochStart known in _entries)
             {
-                return;
+                if (known.Epoch == epoch && known.StartLsn == startLsn)
+                {
+                    return;
+                }
             }
+
+            EpochStart last = _entries[^1];
 
             if (epoch <= last.Epoch || startLsn <= last.StartLsn)
             {

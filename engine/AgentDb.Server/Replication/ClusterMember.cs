@@ -138,6 +138,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             _followed = leaderAddress;
             _followedTerm = term;
             follower.Start();
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agentdb: failover: following {leaderAddress} (term {term}) from LSN {_database.LastLogLsn + 1}"));
         }
     }
 

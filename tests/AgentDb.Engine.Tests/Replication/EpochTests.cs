@@ -50,6 +50,30 @@ public sealed class EpochTests
     }
 
     [Fact]
+    public void History_ReplayedOlderMarker_IsIdempotent_ButAnEpochGoingBackwardsIsRefused()
+    {
+        using var dir = new TempDirectory();
+        EpochHistory history = EpochHistory.Load(dir.Path, lastLsn: 100);
+        history.Record(4, 1);
+        history.Record(6, 14);
+        // A reopen replays every marker above the store's applied LSN, older ones included (the store's WAL is off).
+        history.Record(4, 1);
+        history.Record(6, 14);
+        Assert.Equal([new EpochStart(4, 1), new EpochStart(6, 14)], history.Entries);
+        Assert.Throws<InvalidDataException>(() => history.Record(5, 20));
+        Assert.Throws<InvalidDataException>(() => history.Record(7, 14));
+
+        EpochHistory reloaded = EpochHistory.Load(dir.Path, lastLsn: 13); // a log that ends before the second marker
+        Assert.Equal([new EpochStart(4, 1)], reloaded.Entries);
+        Assert.Equal(13, reloaded.EndOf(4, 13));
+        Assert.Equal(13, history.EndOf(5, 100));
+        Assert.Equal(100, history.EndOf(6, 100));
+        Assert.Equal(0, history.EpochAt(0));
+        Assert.Equal(4, history.EpochAt(13));
+        Assert.Equal(6, history.EpochAt(14));
+    }
+
+    [Fact]
     public void DemoteToReplica_RefusesWritesAgain_AndOnlyForADatabaseOpenedAsReplica()
     {
         using var dir = new TempDirectory();

@@ -40,6 +40,13 @@ internal sealed class FailoverCluster : IDisposable
 
     public int Port(int node) => _ports[node];
 
+    /// <summary>The body of member <paramref name="node"/>'s HTTP <paramref name="path"/> (/ready, /metrics).</summary>
+    public async Task<string> HttpGetAsync(int node, string path)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await http.GetStringAsync($"http://127.0.0.1:{_httpPorts[node]}{path}");
+    }
+
     public string DataDirectory(int node) => Path.Combine(_root.Path, $"node{node}");
 
     /// <summary>Starts member <paramref name="node"/> (again, after a kill: same ports, same data) and waits for its ready line.</summary>

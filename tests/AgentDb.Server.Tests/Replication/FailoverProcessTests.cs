@@ -48,6 +48,20 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         // The old primary restarts, rejoins as a replica and converges on the same records.
         await cluster.StartAsync(first);
         await AssertConvergesAsync(cluster, primary, first, writer.Tried);
+
+        // /ready and /metrics show role, epoch, leader and lag on both sides.
+        var epoch = await cluster.TryStatAsync(primary, "cluster.epoch");
+        var leader = $"127.0.0.1:{cluster.Port(primary)}";
+        Assert.StartsWith($"ready\nrole=primary epoch={epoch} ", await cluster.HttpGetAsync(primary, "/ready"));
+        var replicaReady = await cluster.HttpGetAsync(first, "/ready");
+        Assert.StartsWith($"ready\nrole=replica epoch={epoch} ", replicaReady);
+        Assert.True(replicaReady.Contains($"leader={leader} lag_lsn=", StringComparison.Ordinal), $"{replicaReady}\n{cluster.Output()}");
+        var metrics = await cluster.HttpGetAsync(first, "/metrics");
+        Assert.Contains($"agentdb_cluster_leader{{address=\"{leader}\"}} 1", metrics);
+        Assert.Contains($"agentdb_cluster_epoch {epoch}", metrics);
+        Assert.Contains("agentdb_cluster_primary 0", metrics);
+        Assert.Contains("agentdb_replication_lag_lsn ", metrics);
+        Assert.Contains("agentdb_cluster_primary 1", await cluster.HttpGetAsync(primary, "/metrics"));
         output.WriteLine($"restarted old primary {first}:\n{cluster.Nodes[first]!.Stderr}");
     }
 
@@ -126,6 +140,19 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         Assert.True(missing.Count == 0, $"{missing.Count} of {writer.AcknowledgedCount} acknowledged writes are missing on the new primary: {string.Join(',', missing)}");
     }
 
+    private static async Task<string> DescribeAsync(AgentDbClient client, string id)
+    {
+        try
+        {
+            var record = await client.GetAsync(FailoverCluster.Collection, id);
+            return $"version {record.Version}";
+        }
+        catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return "absent";
+        }
+    }
+
     /// <summary>
     /// Waits until <paramref name="replica"/> is a replica holding the primary's last LSN, then compares a digest of every
     /// id written (acknowledged or not) on both.
@@ -145,14 +172,32 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
             }
             if (deadline.Elapsed > WaitLimit)
             {
-                Assert.Fail($"member {replica} holds LSN {held}, the primary {primary} LSN {target}, after {WaitLimit}. {cluster.Output()}");
+                var terms = new List<long?>();
+                for (var i = 0; i < cluster.Size; i++)
+                {
+                    terms.Add(await cluster.TryStatAsync(i, "cluster.term"));
+                }
+                Assert.Fail($"member {replica} holds LSN {held}, the primary {primary} LSN {target}, after {WaitLimit}; Raft terms {string.Join(", ", terms)}. {cluster.Output()}");
             }
             await Task.Delay(50);
         }
         var all = ids.ToList();
         await using var onPrimary = await ConnectAsync(cluster.Port(primary));
         await using var onReplica = await ConnectAsync(cluster.Port(replica));
-        Assert.Equal(await DigestAsync(onPrimary, FailoverCluster.Collection, all), await DigestAsync(onReplica, FailoverCluster.Collection, all));
+        if (await DigestAsync(onPrimary, FailoverCluster.Collection, all) != await DigestAsync(onReplica, FailoverCluster.Collection, all))
+        {
+            var differences = new List<string>();
+            foreach (var id in all)
+            {
+                var a = await DigestAsync(onPrimary, FailoverCluster.Collection, [id]);
+                var b = await DigestAsync(onReplica, FailoverCluster.Collection, [id]);
+                if (a != b)
+                {
+                    differences.Add($"{id}: primary {await DescribeAsync(onPrimary, id)}, replica {await DescribeAsync(onReplica, id)}");
+                }
+            }
+            Assert.Fail($"member {replica} holds the primary's LSN but different records:\n{string.Join('\n', differences)}\n{cluster.Output()}");
+        }
         Assert.Equal(1, await StatAsync(onReplica, "replication.role"));
     }
 }
