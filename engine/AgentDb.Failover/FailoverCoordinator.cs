@@ -27,6 +27,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private Task? _worker;
     private long _primaryEpoch;
     private string? _leaderAddress;
+    private long _leaderTerm = -1;
     private long _standbyUntil;
     private long _handovers;
 
@@ -219,7 +220,12 @@ public sealed class FailoverCoordinator : IAsyncDisposable
                 attachedHost = hostId;
                 if (leader is null)
                 {
-                    Volatile.Write(ref _leaderAddress, null);
+                    // A follower between two heartbeats may see no leader for a moment: within the same term the last
+                    // leader is still the best hint for clients (it is the only one the term can have); a new term clears it.
+                    if (term != Interlocked.Read(ref _leaderTerm) || PrimaryEpoch != 0)
+                    {
+                        Volatile.Write(ref _leaderAddress, null);
+                    }
                     if (PrimaryEpoch != 0)
                     {
                         _log.WriteLine($"agentdb: warning: failover: leadership of term {PrimaryEpoch} lost (term now {term}); no longer primary");
@@ -237,6 +243,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
                         continue;
                     }
                     Volatile.Write(ref _leaderAddress, address);
+                    Interlocked.Exchange(ref _leaderTerm, term);
                     if (PrimaryEpoch != 0)
                     {
                         _log.WriteLine($"agentdb: warning: failover: term {PrimaryEpoch} ended; {address} leads term {term}; this node follows it");
@@ -269,6 +276,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             return;
         }
         Volatile.Write(ref _leaderAddress, _options.Advertise);
+        Interlocked.Exchange(ref _leaderTerm, term);
         var local = host.LocalPosition;
         var (best, bestAddress) = await ProbePeersAsync(host, stop).ConfigureAwait(false);
         if (best > local)
