@@ -31,6 +31,13 @@ namespace AgentDb.Server.Hosting;
 ///     "syncReplicas": 0,                 // primary: replicas that must acknowledge each write (0: async), 0–16
 ///     "syncTimeoutMs": 5000              // primary: how long a write waits for them, 1–600000
 ///   },
+///   "cluster": {                         // a failover cluster member (excludes replication.replicaOf)
+///     "node": "10.0.0.1:7001",           // this member's Raft endpoint (IP or localhost), required
+///     "peers": ["10.0.0.2:7001"],        // the other members' Raft endpoints, at least one
+///     "advertise": "10.0.0.1:4433",      // this member's protocol address for the others and clients, required
+///     "lowerElectionTimeoutMs": 150,     // 10–60000
+///     "upperElectionTimeoutMs": 300      // above the lower bound, ≤ 60000
+///   },
 ///   "embedder": "minilm" | "hashing" | "hashing-DIM" | "onnx:MODEL_PATH:VOCAB_PATH"
 /// }
 /// </code>
