@@ -175,6 +175,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             new("cluster.lsn.last", _database.LastLogLsn),
             new("cluster.primary", WritablePrimary is null ? 0 : 1),
             new("cluster.discarded", ReplicaFollower.DiscardedEntries),
+            new("cluster.handovers", _coordinator.Handovers),
         };
         var extra = primary is not null ? primary.Source.Stats() : CurrentFollower()?.Stats();
         if (extra is not null)

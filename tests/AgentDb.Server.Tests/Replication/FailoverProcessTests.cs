@@ -131,6 +131,38 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task PrimaryLost_WhileAReplicaIsBehind_TheUpToDateMemberBecomesPrimary_NoAcknowledgedWriteLost()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        using var cluster = new FailoverCluster();
+        await cluster.StartAllAsync();
+        await cluster.CreateCollectionAsync();
+        var primary = await cluster.WaitForPrimaryAsync();
+        var behind = (primary + 1) % 3;
+        var ahead = (primary + 2) % 3;
+
+        var writer = new FailoverWriter(cluster);
+        writer.Start(0);
+        await writer.WaitForAcknowledgedAsync(20);
+        // Paused, not killed: its Raft log (one entry per term) stays equal to the others', so Raft alone may elect it.
+        cluster.Signal(behind, Sigstop);
+        await writer.WaitForAcknowledgedAsync(writer.AcknowledgedCount + 40); // W = 1: only 'ahead' has these
+        await writer.DisposeAsync();
+        await cluster.KillAsync(primary);
+
+        // 'ahead' alone is no majority; with 'behind' back the two elect, and whichever Raft elects, the primary must be
+        // the member whose log is further: 'behind' hands leadership over if it wins.
+        cluster.Signal(behind, Sigcont);
+        var elected = await cluster.WaitForPrimaryAsync(except: primary);
+        output.WriteLine($"primary {primary} killed; {behind} (behind) handed over {await cluster.TryStatAsync(behind, "cluster.handovers")} time(s); {elected} is primary");
+        Assert.Equal(ahead, elected);
+        await AssertAcknowledgedPresentAsync(cluster, elected, writer);
+    }
+
     /// <summary>Every write acknowledged (sync, W = 1) is readable on <paramref name="primary"/>.</summary>
     private static async Task AssertAcknowledgedPresentAsync(FailoverCluster cluster, int primary, FailoverWriter writer)
     {
