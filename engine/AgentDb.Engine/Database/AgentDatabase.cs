@@ -1148,6 +1148,10 @@ public sealed partial class AgentDatabase : IDisposable
                 return count > 0 && _outcomes[0].Existed;
             }
 
+            case LogOpCode.Epoch:
+                ApplyEpochEntry(lsn, timestamp, entry.Span);
+                return false;
+
             default:
                 throw new InvalidDataException($"Log entry LSN {lsn} has unknown opcode {(byte)opCode}.");
         }

@@ -12,4 +12,7 @@ internal enum LogOpCode : byte
 
     /// <summary>One or more record upserts/deletes applied atomically (a single upsert, delete or a whole batch).</summary>
     Writes = 3,
+
+    /// <summary>A primary's term (epoch) begins at this entry: <c>i64 epoch</c>. Changes no record; recorded in the epoch history.</summary>
+    Epoch = 4,
 }

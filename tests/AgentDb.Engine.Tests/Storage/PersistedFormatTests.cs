@@ -11,6 +11,7 @@ public sealed class PersistedFormatTests
         Assert.Equal(1, (byte)LogOpCode.CreateCollection);
         Assert.Equal(2, (byte)LogOpCode.DropCollection);
         Assert.Equal(3, (byte)LogOpCode.Writes);
+        Assert.Equal(4, (byte)LogOpCode.Epoch);
     }
 
     [Fact]
