@@ -22,8 +22,8 @@ public sealed record EpisodeRetrievalOptions
     public long? ToUnixMs { get; init; }
 
     /// <summary>
-    /// The HNSW search beam width of each shard's vector search (1 to <see cref="AgentDatabase.MaxSearchEf"/>; null: the
-    /// engine's default, <see cref="AgentDatabase.DefaultSearchEf"/>). Raised to the number of episodes fetched (k, or the
+    /// The HNSW search beam width of each shard's vector search (1 to <see cref="AgentDatabase.MaxSearchEf"/>; null:
+    /// <see cref="ReflexionMemory.DefaultSearchEf"/>, 96). Raised to the number of episodes fetched (k, or the
     /// over-fetch when filtering by reward, outcome or time). Wider finds more of the true nearest episodes and costs
     /// more; it only matters once a shard's episodes are indexed by HNSW (past
     /// <see cref="AgentDatabaseOptions.HnswThreshold"/> vectors).

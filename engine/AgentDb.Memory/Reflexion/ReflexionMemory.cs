@@ -38,6 +38,14 @@ public sealed class ReflexionMemory
     /// <summary>The most critiques <see cref="SummarizeCritiques"/> returns per side.</summary>
     public const int MaxCritiques = 1_000;
 
+    /// <summary>
+    /// The HNSW beam width of a retrieval that names none: 96, wider than the engine's general default
+    /// (<see cref="AgentDatabase.DefaultSearchEf"/>, 64) because episode retrieval is held to recall@10 ≥ 0.95 against an
+    /// exact search, which 64 missed on 100,000 clustered 384-dimension episodes (0.945–0.950) and 96 met (0.979); see
+    /// docs/BENCHMARKS.md, "Agent memory".
+    /// </summary>
+    public const int DefaultSearchEf = 96;
+
     private const int ScanPage = 10_000;
     private const int OverFetchFactor = 4;
 
@@ -503,7 +511,7 @@ public sealed class ReflexionMemory
         bool postFilter = options.MinReward.HasValue || options.Outcome != EpisodeOutcome.Any || options.FromUnixMs.HasValue || options.ToUnixMs.HasValue;
         int fetch = postFilter ? (int)Math.Min((long)k * OverFetchFactor, AgentDatabase.MaxSearchResults) : k;
         int start = candidates.Count;
-        int ef = options.Ef ?? AgentDatabase.DefaultSearchEf;
+        int ef = options.Ef ?? DefaultSearchEf;
         while (true)
         {
             IReadOnlyList<SearchResult> results = store.Search(Collection, vector, fetch, filter, Math.Max(ef, fetch));
