@@ -25,6 +25,13 @@ run reflexion-optimized reflexion-learning --swarm-size 1000 --iterations 10 --p
 run multi-baseline     multi-agent-swarm  --swarm-size 10   --iterations 20 --parallel 1
 run multi              multi-agent-swarm  --swarm-size 1000 --iterations 10 --parallel 1000
 run multi-optimized    multi-agent-swarm  --swarm-size 1000 --iterations 10 --parallel 1000 --optimize
+run voting-baseline    voting-consensus   --parallel 1
+run voting             voting-consensus   --parallel 50
+run voting-large       voting-consensus   --swarm-size 1000 --parallel 1000
+run voting-optimized   voting-consensus   --swarm-size 1000 --parallel 1000 --optimize
+run market-baseline    stock-market       --parallel 1
+run market             stock-market       --parallel 100
+run market-optimized   stock-market       --parallel 100 --optimize
 
 # Against a server on loopback (no API keys, hashing embedder of the embedded runs' dimension).
 data="$(mktemp -d)"
@@ -37,3 +44,4 @@ endpoint="$(grep -o 'protocol=[^ ]*' "$log" | cut -d= -f2)"
 run lean-server-baseline lean-agentic-swarm --swarm-size 30  --iterations 20 --parallel 1 --server "$endpoint"
 run lean-server          lean-agentic-swarm --swarm-size 300 --iterations 20 --parallel 8 --server "$endpoint"
 run lean-server-32       lean-agentic-swarm --swarm-size 300 --iterations 20 --parallel 32 --server "$endpoint"
+run lean-server-256      lean-agentic-swarm --swarm-size 1000 --iterations 20 --parallel 256 --server "$endpoint"
