@@ -12,4 +12,7 @@ internal enum LogOpCode : byte
 
     /// <summary>One or more record upserts/deletes applied atomically (a single upsert, delete or a whole batch).</summary>
     Writes = 3,
+
+    /// <summary>Create a payload equality index on a collection's top-level field (idempotent).</summary>
+    CreatePayloadIndex = 4,
 }
