@@ -35,6 +35,12 @@ if (args.Length > 0 && args[0] == "memory")
     return MemoryBenchmark.Run(args[1..]);
 }
 
+// "recorduse": concurrent RecordUse on one skill, sync against async (see Memory/RecordUseBenchmark.cs).
+if (args.Length > 0 && args[0] == "recorduse")
+{
+    return RecordUseBenchmark.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "causal")
 {
     return CausalBenchmark.Run(args[1..]);

@@ -126,10 +126,17 @@ public sealed class MemoryBatch
                 return;
             }
 
-            lock (_memory.Graph.WriteGate)
+            SemaphoreSlim gate = _memory.Graph.WriteGate;
+            gate.Wait();
+            try
             {
+                _memory.Graph.DrainInFlight();
                 StageGraph();
                 _writes.Commit(_context.Cache, requireSingleStore: true);
+            }
+            finally
+            {
+                gate.Release();
             }
         }
         finally
@@ -142,18 +149,28 @@ public sealed class MemoryBatch
     /// <exception cref="InvalidOperationException">The batch spans several stores, or an earlier queuing failed.</exception>
     public async ValueTask ExecuteAsync(CancellationToken cancellationToken = default)
     {
-        if (_graph.Count > 0)
-        {
-            // The graph's write lock cannot be held across an await: run the synchronous path.
-            cancellationToken.ThrowIfCancellationRequested();
-            Execute();
-            return;
-        }
-
         CheckExecutable();
         try
         {
-            await _writes.CommitAsync(_context.Cache, requireSingleStore: true, cancellationToken).ConfigureAwait(false);
+            if (_graph.Count == 0)
+            {
+                await _writes.CommitAsync(_context.Cache, requireSingleStore: true, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The graph's write gate is asynchronous: waiting for it and for the commit blocks no thread.
+            SemaphoreSlim gate = _memory.Graph.WriteGate;
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _memory.Graph.DrainInFlightAsync().ConfigureAwait(false);
+                StageGraph();
+                await _writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         finally
         {

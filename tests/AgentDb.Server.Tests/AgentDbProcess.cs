@@ -24,6 +24,8 @@ internal sealed partial class AgentDbProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Stdout
     {
         get

@@ -24,7 +24,7 @@ namespace AgentDb.Client;
 /// for those that never left the client). With <see cref="AgentDbClientOptions.UseTls"/> the connection runs over TLS.
 /// For several connections, retries and following NOT_PRIMARY, use <see cref="AgentDbClientPool"/>.
 /// </remarks>
-public sealed partial class AgentDbClient : IAsyncDisposable
+public sealed partial class AgentDbClient : IAgentDbSender, IAsyncDisposable
 {
     private readonly PipeReader _input;
     private readonly Stream _stream;
@@ -145,91 +145,6 @@ public sealed partial class AgentDbClient : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>One round trip to the server.</summary>
-    /// <exception cref="AgentDbException">The server answered with an error.</exception>
-    /// <exception cref="AgentDbConnectionException">The connection is gone.</exception>
-    /// <exception cref="TimeoutException">No answer within the request timeout.</exception>
-    public async Task PingAsync(CancellationToken cancellationToken = default) =>
-        await SendAsync<EmptyMessage, EmptyMessage>(Opcode.Ping, EmptyMessage.Instance, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>COLLECTION_CREATE: creates a vector collection (admin).</summary>
-    /// <param name="name">1–256 UTF-8 bytes.</param>
-    /// <param name="dimension">1–65536.</param>
-    /// <param name="metric">The distance function.</param>
-    /// <param name="m">HNSW links per node; 0 for the server's default.</param>
-    /// <param name="efConstruction">HNSW build beam width; 0 for the server's default.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    public async Task CreateCollectionAsync(
-        string name, int dimension, VectorMetric metric, int m = 0, int efConstruction = 0, CancellationToken cancellationToken = default) =>
-        await SendAsync<CollectionCreateRequest, EmptyMessage>(
-            Opcode.CollectionCreate, new CollectionCreateRequest(name, dimension, metric, m, efConstruction), cancellationToken).ConfigureAwait(false);
-
-    /// <summary>COLLECTION_DROP: drops a collection and its records (admin). NOT_FOUND when it does not exist.</summary>
-    public async Task DropCollectionAsync(string name, CancellationToken cancellationToken = default) =>
-        await SendAsync<CollectionDropRequest, EmptyMessage>(Opcode.CollectionDrop, new CollectionDropRequest(name), cancellationToken)
-            .ConfigureAwait(false);
-
-    /// <summary>COLLECTION_LIST: every collection, in name order.</summary>
-    public async Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<EmptyMessage, CollectionListResponse>(Opcode.CollectionList, EmptyMessage.Instance, cancellationToken)
-            .ConfigureAwait(false)).Collections;
-
-    /// <summary>UPSERT: inserts or replaces one record (write). Durable when this returns.</summary>
-    /// <param name="collection">The collection.</param>
-    /// <param name="id">The record id, 1–512 UTF-8 bytes.</param>
-    /// <param name="vector">The vector; empty keeps the stored one.</param>
-    /// <param name="payload">One MessagePack map, or empty for none.</param>
-    /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
-    public Task<UpsertResponse> UpsertAsync(
-        string collection, string id, ReadOnlyMemory<float> vector, ReadOnlyMemory<byte> payload = default,
-        CancellationToken cancellationToken = default) =>
-        SendAsync<UpsertRequest, UpsertResponse>(Opcode.Upsert, new UpsertRequest(collection, id, vector, payload), cancellationToken);
-
-    /// <summary>GET: one record by id. Throws <see cref="AgentDbException"/> with <see cref="ErrorCode.NotFound"/>
-    /// when it does not exist.</summary>
-    public Task<GetResponse> GetAsync(
-        string collection, string id, bool includeVector = false, CancellationToken cancellationToken = default) =>
-        SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest(collection, id, includeVector), cancellationToken);
-
-    /// <summary>DELETE: removes one record (write).</summary>
-    /// <returns>False when there was no such record.</returns>
-    public async Task<bool> DeleteAsync(string collection, string id, CancellationToken cancellationToken = default) =>
-        (await SendAsync<DeleteRequest, DeleteResponse>(Opcode.Delete, new DeleteRequest(collection, id), cancellationToken)
-            .ConfigureAwait(false)).Deleted;
-
-    /// <summary>BATCH: upserts and deletes applied in order as one write, all or none (write).</summary>
-    public Task<BatchResponse> BatchAsync(
-        string collection, IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default) =>
-        SendAsync<BatchRequest, BatchResponse>(Opcode.Batch, new BatchRequest(collection, operations), cancellationToken);
-
-    /// <summary>SEARCH: the <paramref name="k"/> records nearest to <paramref name="vector"/>, closest first.</summary>
-    /// <param name="collection">The collection.</param>
-    /// <param name="vector">The query.</param>
-    /// <param name="k">1–10000.</param>
-    /// <param name="ef">Search beam width; 0 for the server's default.</param>
-    /// <param name="filter">One MessagePack map (payload equality), or empty for none.</param>
-    /// <param name="includeVector">Return each hit's vector.</param>
-    /// <param name="includePayload">Return each hit's payload.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
-        string collection, ReadOnlyMemory<float> vector, int k, int ef = 0, ReadOnlyMemory<byte> filter = default,
-        bool includeVector = false, bool includePayload = true, CancellationToken cancellationToken = default) =>
-        (await SendAsync<SearchRequest, SearchResponse>(
-            Opcode.Search, new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload), cancellationToken)
-            .ConfigureAwait(false)).Hits;
-
-    /// <summary>STATS: named counters for one collection, or for the server when <paramref name="collection"/> is null.</summary>
-    public async Task<IReadOnlyList<KeyValuePair<string, long>>> StatsAsync(
-        string? collection = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<StatsRequest, StatsResponse>(Opcode.Stats, new StatsRequest(collection), cancellationToken)
-            .ConfigureAwait(false)).Values;
-
-    /// <summary>CHECKPOINT: makes everything acknowledged so far durable in the data files (admin).</summary>
-    /// <returns>The log address everything before which is in the data files.</returns>
-    public async Task<ulong> CheckpointAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<EmptyMessage, CheckpointResponse>(Opcode.Checkpoint, EmptyMessage.Instance, cancellationToken)
-            .ConfigureAwait(false)).LogAddress;
 
     /// <summary>Sends any request and decodes its response: the path every typed operation goes through.</summary>
     /// <typeparam name="TRequest">The request message.</typeparam>

@@ -15,7 +15,7 @@ namespace AgentDb.Client;
 /// requests in flight are answered. Errors that are not retried reach the caller as <see cref="AgentDbClient"/>
 /// throws them; a request whose retries run out throws the last failure.
 /// </remarks>
-public sealed class AgentDbClientPool : IAsyncDisposable
+public sealed class AgentDbClientPool : IAgentDbSender, IAsyncDisposable
 {
     private const int MaxConnections = 1024;
 
@@ -69,67 +69,6 @@ public sealed class AgentDbClientPool : IAsyncDisposable
         }
         await Task.WhenAll(opening).ConfigureAwait(false);
     }
-
-    /// <summary>One round trip (retried on transient failures).</summary>
-    public async Task PingAsync(CancellationToken cancellationToken = default) =>
-        await SendAsync<EmptyMessage, EmptyMessage>(Opcode.Ping, EmptyMessage.Instance, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>COLLECTION_CREATE (admin); see <see cref="AgentDbClient.CreateCollectionAsync"/>. Not retried once sent.</summary>
-    public async Task CreateCollectionAsync(
-        string name, int dimension, VectorMetric metric, int m = 0, int efConstruction = 0, CancellationToken cancellationToken = default) =>
-        await SendAsync<CollectionCreateRequest, EmptyMessage>(
-            Opcode.CollectionCreate, new CollectionCreateRequest(name, dimension, metric, m, efConstruction), cancellationToken).ConfigureAwait(false);
-
-    /// <summary>COLLECTION_DROP (admin); see <see cref="AgentDbClient.DropCollectionAsync"/>. Not retried once sent.</summary>
-    public async Task DropCollectionAsync(string name, CancellationToken cancellationToken = default) =>
-        await SendAsync<CollectionDropRequest, EmptyMessage>(Opcode.CollectionDrop, new CollectionDropRequest(name), cancellationToken)
-            .ConfigureAwait(false);
-
-    /// <summary>COLLECTION_LIST; see <see cref="AgentDbClient.ListCollectionsAsync"/>.</summary>
-    public async Task<IReadOnlyList<CollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<EmptyMessage, CollectionListResponse>(Opcode.CollectionList, EmptyMessage.Instance, cancellationToken)
-            .ConfigureAwait(false)).Collections;
-
-    /// <summary>UPSERT (write); see <see cref="AgentDbClient.UpsertAsync"/>. Retried only when it provably never
-    /// reached the server (or was answered BUSY).</summary>
-    public Task<UpsertResponse> UpsertAsync(
-        string collection, string id, ReadOnlyMemory<float> vector, ReadOnlyMemory<byte> payload = default,
-        CancellationToken cancellationToken = default) =>
-        SendAsync<UpsertRequest, UpsertResponse>(Opcode.Upsert, new UpsertRequest(collection, id, vector, payload), cancellationToken);
-
-    /// <summary>GET; see <see cref="AgentDbClient.GetAsync"/>.</summary>
-    public Task<GetResponse> GetAsync(
-        string collection, string id, bool includeVector = false, CancellationToken cancellationToken = default) =>
-        SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest(collection, id, includeVector), cancellationToken);
-
-    /// <summary>DELETE (write); see <see cref="AgentDbClient.DeleteAsync"/>. Not retried once sent.</summary>
-    public async Task<bool> DeleteAsync(string collection, string id, CancellationToken cancellationToken = default) =>
-        (await SendAsync<DeleteRequest, DeleteResponse>(Opcode.Delete, new DeleteRequest(collection, id), cancellationToken)
-            .ConfigureAwait(false)).Deleted;
-
-    /// <summary>BATCH (write); see <see cref="AgentDbClient.BatchAsync"/>. Not retried once sent.</summary>
-    public Task<BatchResponse> BatchAsync(
-        string collection, IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default) =>
-        SendAsync<BatchRequest, BatchResponse>(Opcode.Batch, new BatchRequest(collection, operations), cancellationToken);
-
-    /// <summary>SEARCH; see <see cref="AgentDbClient.SearchAsync"/>.</summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
-        string collection, ReadOnlyMemory<float> vector, int k, int ef = 0, ReadOnlyMemory<byte> filter = default,
-        bool includeVector = false, bool includePayload = true, CancellationToken cancellationToken = default) =>
-        (await SendAsync<SearchRequest, SearchResponse>(
-            Opcode.Search, new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload), cancellationToken)
-            .ConfigureAwait(false)).Hits;
-
-    /// <summary>STATS; see <see cref="AgentDbClient.StatsAsync"/>.</summary>
-    public async Task<IReadOnlyList<KeyValuePair<string, long>>> StatsAsync(
-        string? collection = null, CancellationToken cancellationToken = default) =>
-        (await SendAsync<StatsRequest, StatsResponse>(Opcode.Stats, new StatsRequest(collection), cancellationToken)
-            .ConfigureAwait(false)).Values;
-
-    /// <summary>CHECKPOINT (admin); see <see cref="AgentDbClient.CheckpointAsync"/>. Not retried once sent.</summary>
-    public async Task<ulong> CheckpointAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync<EmptyMessage, CheckpointResponse>(Opcode.Checkpoint, EmptyMessage.Instance, cancellationToken)
-            .ConfigureAwait(false)).LogAddress;
 
     /// <summary>Sends any request on the least busy connection, retrying and following NOT_PRIMARY as
     /// <see cref="AgentDbRetryPolicy"/> says.</summary>

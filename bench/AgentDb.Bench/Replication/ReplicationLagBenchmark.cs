@@ -23,6 +23,10 @@ internal static partial class ReplicationLagBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "failover")
+        {
+            return await FailoverBenchmark.RunAsync(args[1..]);
+        }
         int rate = 10_000;
         int seconds = 10;
         bool withoutReplica = false;

@@ -8,8 +8,13 @@ namespace AgentDb;
 /// <summary>The replica side of log shipping: the role, and applying a primary's log entries under their own LSNs.</summary>
 public sealed partial class AgentDatabase
 {
+    private readonly object _epochLock = new();
     private RecordWrite[] _replicatedWrites = new RecordWrite[16];
     private volatile bool _promoted;
+    private EpochHistory? _epochs;
+
+    /// <summary>The name of the epoch history file inside a database directory (and inside a snapshot made for a replica).</summary>
+    public const string EpochHistoryFileName = EpochHistory.FileName;
 
     /// <summary>The database's current role: <see cref="AgentDatabaseOptions.Role"/> until <see cref="PromoteToPrimary"/>.</summary>
     public DatabaseRole Role => _options.Role == DatabaseRole.Replica && !_promoted ? DatabaseRole.Replica : DatabaseRole.Primary;
@@ -144,6 +149,138 @@ public sealed partial class AgentDatabase
             _promoted = true;
         }
     }
+
+    /// <summary>
+    /// Turns a database opened as <see cref="DatabaseRole.Replica"/> and promoted back into a replica: from now on it
+    /// refuses client writes (<see cref="NotPrimaryException"/>) and takes replicated entries again. Writes appended
+    /// before the call still complete. Idempotent.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database was opened as a primary.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public void DemoteToReplica()
+    {
+        lock (_appendLock)
+        {
+            ThrowIfClosed();
+            if (_options.Role != DatabaseRole.Replica)
+            {
+                throw new InvalidOperationException($"The database '{_path}' was opened as a primary; only a database opened as a replica can be demoted.");
+            }
+
+            _promoted = false;
+        }
+    }
+
+    /// <summary>The latest epoch (primary term) recorded in this database's log: 0 before the first one.</summary>
+    /// <exception cref="InvalidDataException">The epoch history file is malformed.</exception>
+    public long CurrentEpoch
+    {
+        get
+        {
+            lock (_epochLock)
+            {
+                return Epochs.Current;
+            }
+        }
+    }
+
+    /// <summary>The epochs this database's log went through, oldest first (kept when the log is truncated).</summary>
+    /// <exception cref="InvalidDataException">The epoch history file is malformed.</exception>
+    public IReadOnlyList<EpochStart> GetEpochHistory()
+    {
+        lock (_epochLock)
+        {
+            return [.. Epochs.Entries];
+        }
+    }
+
+    /// <summary>
+    /// The last LSN this database's history holds for <paramref name="epoch"/>: the LSN before the first later epoch's
+    /// marker, or <see cref="LastLogLsn"/> when no later epoch began. A replica of another primary that holds entries of
+    /// <paramref name="epoch"/> above this LSN diverged from this log there.
+    /// </summary>
+    public long GetEpochEndLsn(long epoch)
+    {
+        lock (_epochLock)
+        {
+            return Epochs.EndOf(epoch, _log.LastLsn);
+        }
+    }
+
+    /// <summary>The epoch the log entry at <paramref name="lsn"/> belongs to (0 before the first epoch marker).</summary>
+    public long GetEpochAt(long lsn)
+    {
+        lock (_epochLock)
+        {
+            return Epochs.EpochAt(lsn);
+        }
+    }
+
+    /// <summary>Writes the epoch history up to <paramref name="upToLsn"/> into <paramref name="file"/> (for a snapshot sent to a replica).</summary>
+    public void WriteEpochHistory(string file, long upToLsn)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        lock (_epochLock)
+        {
+            Epochs.WriteTo(file, upToLsn);
+        }
+    }
+
+    /// <summary>
+    /// Starts primary term <paramref name="epoch"/>: appends an epoch marker entry to the log (shipped to replicas like
+    /// any entry), waits for it to be committed and applied, and records it in the epoch history. Call it before the
+    /// new primary's first client write. Returns the marker's LSN.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is not above <see cref="CurrentEpoch"/>.</exception>
+    /// <exception cref="NotPrimaryException">The database is a replica.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="IOException">The log could not be committed.</exception>
+    public long BeginEpoch(long epoch)
+    {
+        int size = LogEntryCodec.EpochSize;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(LogRoom + size);
+        long lsn;
+        long ticket;
+        try
+        {
+            lock (_appendLock)
+            {
+                ThrowIfClosed();
+                ThrowIfReplica();
+                long current = CurrentEpoch;
+                if (epoch <= current)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"The database '{_path}' is already at epoch {current}; a new epoch must be above it.");
+                }
+
+                LogEntryCodec.EncodeEpoch(buffer.AsSpan(LogRoom, size), NowUnixMs(), epoch);
+                (lsn, ticket) = AppendLocked(buffer, size);
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        CompleteWrite(lsn, ticket, buffer, size);
+        return lsn;
+    }
+
+    /// <summary>Applies an epoch marker (local, replicated or replayed): no record changes, the applied LSN moves, the history records it.</summary>
+    private void ApplyEpochEntry(long lsn, long timestamp, ReadOnlySpan<byte> entry)
+    {
+        _ = timestamp;
+        long epoch = LogEntryCodec.DecodeEpoch(entry);
+        _store.MarkApplied(lsn);
+        lock (_epochLock)
+        {
+            Epochs.Record(epoch, lsn);
+        }
+    }
+
+    /// <summary>The history, loaded on first use. Under <see cref="_epochLock"/>.</summary>
+    private EpochHistory Epochs => _epochs ??= EpochHistory.Load(_path, _log.LastLsn);
 
     /// <summary>Refuses client writes on a replica. Called under the append lock by every local append.</summary>
     private void ThrowIfReplica()
@@ -322,6 +459,14 @@ public sealed partial class AgentDatabase
                 Array.Clear(_replicatedWrites, 0, count); // drop the references to the caller's buffer
                 return opCode;
             }
+
+            case LogOpCode.Epoch:
+                if (span.Length < LogEntryCodec.EpochSize || LogEntryCodec.DecodeEpoch(span) < 1)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: the epoch entry is truncated or names epoch 0 ({span.Length} bytes).");
+                }
+
+                return opCode;
 
             default:
                 throw new InvalidDataException($"Replicated log entry LSN {lsn} has unknown opcode {(byte)opCode}.");

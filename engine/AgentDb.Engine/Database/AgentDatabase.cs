@@ -1180,6 +1180,10 @@ public sealed partial class AgentDatabase : IDisposable
                 return count > 0 && _outcomes[0].Existed;
             }
 
+            case LogOpCode.Epoch:
+                ApplyEpochEntry(lsn, timestamp, entry.Span);
+                return false;
+
             case LogOpCode.CreatePayloadIndex:
                 return ApplyCreatePayloadIndex(lsn, entry.Span, build: updateIndex);
 

@@ -13,6 +13,7 @@ namespace AgentDb;
 /// <item>CreateCollection: <c>i32 dimension, u8 metric, u8 reserved, u16 nameLength, name (UTF-8)</c>, then (appended;
 /// absent in older entries, which take the defaults) <c>i32 hnswM, i32 hnswEfConstruction</c></item>
 /// <item>DropCollection: <c>i64 collectionId</c></item>
+/// <item>Epoch: <c>i64 epoch</c> (a primary's term begins)</item>
 /// <item>CreatePayloadIndex: <c>i64 collectionId, u16 fieldLength, field (UTF-8)</c></item>
 /// <item>Writes: <c>i32 count</c>, then per write <c>u8 kind, u8 reserved, u16 idLength, i64 collectionId,
 /// i32 payloadLength, i32 dimension (0 = no vector), id, payload, dimension × f32</c></item>
@@ -60,6 +61,17 @@ internal static class LogEntryCodec
         BinaryPrimitives.WriteInt64LittleEndian(entry[offset..], collectionId);
         return offset + 8;
     }
+
+    public const int EpochSize = HeaderSize + 8;
+
+    public static int EncodeEpoch(Span<byte> entry, long timestampUnixMs, long epoch)
+    {
+        int offset = WriteHeader(entry, LogOpCode.Epoch, timestampUnixMs);
+        BinaryPrimitives.WriteInt64LittleEndian(entry[offset..], epoch);
+        return offset + 8;
+    }
+
+    public static long DecodeEpoch(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt64LittleEndian(entry[HeaderSize..]);
 
     public static int WriteCount(Span<byte> destination, int count)
     {

@@ -13,6 +13,9 @@ internal enum LogOpCode : byte
     /// <summary>One or more record upserts/deletes applied atomically (a single upsert, delete or a whole batch).</summary>
     Writes = 3,
 
+    /// <summary>A primary's term (epoch) begins at this entry: <c>i64 epoch</c>. Changes no record; recorded in the epoch history.</summary>
+    Epoch = 4,
+
     /// <summary>Create a payload equality index on a collection's top-level field (idempotent).</summary>
-    CreatePayloadIndex = 4,
+    CreatePayloadIndex = 5,
 }

@@ -29,6 +29,9 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     private static readonly HeaderReader s_headerReader = new();
 
+    // Shared by every Scan: it carries no bound, so nothing in it is per call (see Scan).
+    private static readonly ReadOptions s_scanOptions = new();
+
     private readonly string _path;
     private readonly RocksDb _db;
     private readonly ColumnFamilyHandle _meta;
@@ -348,37 +351,25 @@ internal sealed class RocksDbRecordStore : IRecordStore
             return;
         }
 
-        byte[] lower = new byte[1 + fromInclusive.Length];
-        StorageKeys.WriteRecordKey(lower, fromInclusive);
-        byte[] upper;
-        if (toExclusive.IsEmpty)
-        {
-            upper = [StorageKeys.RecordPrefix + 1];
-        }
-        else
-        {
-            upper = new byte[1 + toExclusive.Length];
-            StorageKeys.WriteRecordKey(upper, toExclusive);
-        }
-
-        var readOptions = new ReadOptions().SetIterateUpperBound(upper);
-        using Iterator iterator = _db.NewIterator(collection.ColumnFamily, readOptions);
+        // No per-call ReadOptions (each one with a native copy of its upper bound): one shared, boundless options object
+        // (RocksDB only reads it while creating the iterator), and the bound is checked here on every key instead.
+        Span<byte> lower = stackalloc byte[StorageKeys.MaxRecordKeyLength];
+        lower = lower[..StorageKeys.WriteRecordKey(lower, fromInclusive)];
+        Span<byte> upper = stackalloc byte[StorageKeys.MaxRecordKeyLength];
+        upper = toExclusive.IsEmpty ? default : upper[..StorageKeys.WriteRecordKey(upper, toExclusive)];
+        using Iterator iterator = _db.NewIterator(collection.ColumnFamily, s_scanOptions);
         int added = 0;
         for (iterator.Seek(lower); iterator.Valid() && added < limit; iterator.Next())
         {
             ReadOnlySpan<byte> key = iterator.GetKeySpan();
-            if (key.IsEmpty || key[0] != StorageKeys.RecordPrefix || (!toExclusive.IsEmpty && key.SequenceCompareTo(upper) >= 0))
+            if (key.IsEmpty || key[0] != StorageKeys.RecordPrefix || (!upper.IsEmpty && key.SequenceCompareTo(upper) >= 0))
             {
-                break;   // the bound in native memory is a hint; the key space is checked here too
+                break; // past the range, or out of the record keys into the id map
             }
 
             results.Add(RecordValueCodec.ToRecord(key[1..], iterator.GetValueSpan()));
             added++;
         }
-
-        // ReadOptions owns the native copy of the upper bound and frees it when finalised: keep it alive while the
-        // iterator uses it (a crash soak caught the iterator running past a freed bound into the id-map keys).
-        GC.KeepAlive(readOptions);
     }
 
     public void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
@@ -467,11 +458,14 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     private static ColumnFamilyOptions CreateColumnOptions(RecordStoreOptions options)
     {
+        // Index and filter blocks stay in each open table's own memory (cache_index_and_filter_blocks = false), not in
+        // the shared 64 MiB LRU: there, with only L0's pinned, data blocks pushed them out once a store grew past a
+        // few million records, and every existence check of a new id then read a filter block from disk again. They
+        // cost about 1.3 bytes per key (10-bit bloom) plus the index; the LRU holds data blocks only.
         var table = new BlockBasedTableOptions()
             .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
             .SetBlockCache(SharedCache.Instance)
-            .SetCacheIndexAndFilterBlocks(true)
-            .SetPinL0FilterAndIndexBlocksInCache(true);
+            .SetCacheIndexAndFilterBlocks(false);
         // No compression: a record is mostly float32 vector, which no block compressor shrinks, so compressing only
         // costs the background flushes and compactions CPU that the writers need. A whole-key bloom filter on the
         // memtable makes the apply path's existence check of a new id cheap (most ingested ids are new).

@@ -126,6 +126,22 @@ public sealed class CausalMemory
         return true;
     }
 
+    /// <summary>The asynchronous form of <see cref="RemoveEdge"/>: waits for the commit without blocking a thread.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="RemoveEdge"/>.</exception>
+    public async ValueTask<bool> RemoveEdgeAsync(string from, string to, string? mechanism, CancellationToken cancellationToken = default)
+    {
+        string id = EdgeId(from, to, mechanism);
+        if (Store.Get(Collection, id) is null)
+        {
+            return false;
+        }
+
+        var writes = new MemoryWriteSet();
+        StageRemoveEdge(writes, from, to, mechanism);
+        await writes.CommitAsync(_context.Cache, requireSingleStore: true, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>The edge (from, to, mechanism), or null when there is none.</summary>
     /// <exception cref="ArgumentException">An id is empty or too long, or the mechanism is too long.</exception>
     /// <exception cref="InvalidDataException">The stored edge is malformed.</exception>

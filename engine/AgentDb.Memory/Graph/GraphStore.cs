@@ -19,8 +19,10 @@ namespace AgentDb.Memory.Graph;
 /// cached graph queries before returning.</para>
 /// <para>Names: node and edge ids are at most <see cref="MaxIdBytes"/> UTF-8 bytes, labels and edge types at most
 /// <see cref="MaxNameBytes"/>; none may contain <c>'/'</c> (refused with <see cref="ArgumentException"/>).</para>
-/// <para>Consistency: the public write methods are serialised, so an edge is only added between nodes that exist and a
-/// node delete removes every edge committed before it. Reads are not isolated from concurrent writes (each adjacency scan
+/// <para>Consistency: the public write methods are serialised (each one's checks see every earlier write, applied or
+/// still in flight in the group commit), so an edge is only added between nodes that exist and a node delete removes
+/// every edge written before it. The asynchronous writes wait for the gate and their commit without blocking a thread
+/// and pipeline through the group commit when they touch disjoint nodes and edges (see <see cref="WriteGate"/>). Reads are not isolated from concurrent writes (each adjacency scan
 /// and node read sees the latest commit); a traversal skips an edge whose far node is gone.</para>
 /// </remarks>
 public sealed class GraphStore
@@ -65,10 +67,16 @@ public sealed class GraphStore
     public const int MaxEdgesScannedLimit = 10_000_000;
 
     private const int MaxEdgeTypes = 256;
+    private const int InflightSweepFloor = 1024;
     private static readonly MemoryScope s_scope = MemoryContext.ScopeOf(MemoryKind.Graph);
 
     private readonly MemoryContext _context;
-    private readonly object _writeGate = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // Graph state written by asynchronous writes that are appended to the log but not yet applied (the engine applies a
+    // write only once it is durable): what each key's last such write is. Touched only under the write gate.
+    private readonly Dictionary<(GraphKeyKind Kind, string Id), Task> _inflight = new();
+    private int _sweepAt = InflightSweepFloor;
     private readonly ConditionalWeakTable<MemoryWriteSet, StagedGraph> _staged = new();
 
     internal GraphStore(MemoryContext context)
@@ -88,10 +96,20 @@ public sealed class GraphStore
     public long EdgeCount => Store.Count(EdgesCollection);
 
     /// <summary>
-    /// The lock the public write methods hold while they stage and commit. A batch that stages graph writes through the
-    /// Stage methods should hold it from staging to commit, so its existence checks and cascades stay true at commit.
+    /// The gate the public write methods hold while they stage and commit (an asynchronous one: the async writes wait
+    /// for it and for their commit without blocking a thread). A batch that stages graph writes through the Stage
+    /// methods should hold it from staging to commit, so its existence checks and cascades stay true at commit.
     /// </summary>
-    internal object WriteGate => _writeGate;
+    /// <remarks>
+    /// The engine applies a write (makes it readable) only once it is durable, so a write's existence checks and delete
+    /// cascades must not read state that an earlier write has appended but not yet applied. The asynchronous public
+    /// writes release the gate once their write is appended and record what it writes (nodes, edges, adjacency) as in
+    /// flight; a later write that reads an in-flight key waits (keeping the gate, so writes keep their call order) until
+    /// that write is applied and stages again.
+    /// Writes that touch disjoint parts of the graph therefore share group commits. The synchronous writes and batches
+    /// hold the gate until their commit is applied (a batch first waits for every in-flight write).
+    /// </remarks>
+    internal SemaphoreSlim WriteGate => _writeGate;
 
     private AgentDatabase Store => _context.Stores.Store(MemoryKind.Graph);
 
@@ -144,6 +162,43 @@ public sealed class GraphStore
     /// <exception cref="ArgumentException">The id is invalid.</exception>
     public bool DeleteEdge(string id) => Write(id, static (store, writes, input) => store.StageDeleteEdge(writes, input));
 
+    /// <summary>The asynchronous form of <see cref="AddNode(GraphNodeInput)"/>: waits for the write gate and the commit without blocking a thread.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddNode(GraphNodeInput)"/>.</exception>
+    public ValueTask<string> AddNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default) =>
+        WriteAsync(node, static (store, writes, input) => store.StageAddNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="UpsertNode"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="UpsertNode"/>.</exception>
+    public async ValueTask UpsertNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default) =>
+        await WriteAsync(node, static (store, writes, input) => store.StageUpsertNode(writes, input), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The asynchronous form of <see cref="AddNodes"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddNodes"/>; nothing is written.</exception>
+    public ValueTask<IReadOnlyList<string>> AddNodesAsync(IReadOnlyList<GraphNodeInput> nodes, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(nodes, static (store, writes, input) => store.StageAddNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="DeleteNode"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="DeleteNode"/>.</exception>
+    public ValueTask<bool> DeleteNodeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(id, static (store, writes, input) => store.StageDeleteNode(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="AddEdge(GraphEdgeInput)"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddEdge(GraphEdgeInput)"/>.</exception>
+    /// <exception cref="KeyNotFoundException">An end node does not exist.</exception>
+    public ValueTask<string> AddEdgeAsync(GraphEdgeInput edge, CancellationToken cancellationToken = default) =>
+        WriteAsync(edge, static (store, writes, input) => store.StageAddEdge(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="AddEdges"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="AddEdges"/>; nothing is written.</exception>
+    /// <exception cref="KeyNotFoundException">An end node does not exist; nothing is written.</exception>
+    public ValueTask<IReadOnlyList<string>> AddEdgesAsync(IReadOnlyList<GraphEdgeInput> edges, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(edges, static (store, writes, input) => store.StageAddEdge(writes, input), cancellationToken);
+
+    /// <summary>The asynchronous form of <see cref="DeleteEdge"/>.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="DeleteEdge"/>.</exception>
+    public ValueTask<bool> DeleteEdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(id, static (store, writes, input) => store.StageDeleteEdge(writes, input), cancellationToken);
+
     /// <summary>Stages a new node (see <see cref="AddNode(GraphNodeInput)"/>); returns its id.</summary>
     internal string StageAddNode(MemoryWriteSet writes, GraphNodeInput node) => StageNode(writes, node, mustBeNew: true);
 
@@ -162,7 +217,14 @@ public sealed class GraphStore
             throw new InvalidOperationException($"The node '{id}' is written, or an edge to it is added, earlier in the same batch; delete it in a batch of its own.");
         }
 
-        if (staged.DeletedNodes.Contains(id) || !Store.TryGet(NodesCollection, id, out StoredRecord? record))
+        if (staged.DeletedNodes.Contains(id))
+        {
+            return false;
+        }
+
+        RequireSettled(GraphKeyKind.Node, id);
+        RequireSettled(GraphKeyKind.Adjacency, id);
+        if (!Store.TryGet(NodesCollection, id, out StoredRecord? record))
         {
             return false;
         }
@@ -183,9 +245,14 @@ public sealed class GraphStore
             if (staged.DeletedEdges.Add(entry.EdgeId))
             {
                 StageEdgeRemoval(batch, entry.EdgeId, entry.Type, entry.From, entry.To);
+                staged.Touch(GraphKeyKind.Edge, entry.EdgeId);
+                staged.Touch(GraphKeyKind.Adjacency, entry.From);
+                staged.Touch(GraphKeyKind.Adjacency, entry.To);
             }
         }
 
+        staged.Touch(GraphKeyKind.Node, id);
+        staged.Touch(GraphKeyKind.Adjacency, id);
         staged.DeletedNodes.Add(id);
         staged.KnownNodes.Remove(id);
         return true;
@@ -206,6 +273,11 @@ public sealed class GraphStore
         StagedGraph staged = StagedFor(writes);
         RequireNodeForEdge(staged, edge.From);
         RequireNodeForEdge(staged, edge.To);
+        if (edge.Id is not null && !staged.AddedEdges.Contains(id) && !staged.DeletedEdges.Contains(id))
+        {
+            RequireSettled(GraphKeyKind.Edge, id);
+        }
+
         if (staged.AddedEdges.Contains(id) || staged.DeletedEdges.Contains(id) || (edge.Id is not null && Store.TryGet(EdgesCollection, id, out _)))
         {
             throw new ArgumentException($"An edge with id '{id}' already exists (or is written earlier in the same batch).", nameof(edge));
@@ -219,6 +291,9 @@ public sealed class GraphStore
         staged.AddedEdges.Add(id);
         staged.EdgeEnds.Add(edge.From);
         staged.EdgeEnds.Add(edge.To);
+        staged.Touch(GraphKeyKind.Edge, id);
+        staged.Touch(GraphKeyKind.Adjacency, edge.From);
+        staged.Touch(GraphKeyKind.Adjacency, edge.To);
         return id;
     }
 
@@ -234,7 +309,13 @@ public sealed class GraphStore
             throw new InvalidOperationException($"The edge '{id}' is added earlier in the same batch; delete it in a batch of its own.");
         }
 
-        if (staged.DeletedEdges.Contains(id) || !Store.TryGet(EdgesCollection, id, out StoredRecord? record))
+        if (staged.DeletedEdges.Contains(id))
+        {
+            return false;
+        }
+
+        RequireSettled(GraphKeyKind.Edge, id);
+        if (!Store.TryGet(EdgesCollection, id, out StoredRecord? record))
         {
             return false;
         }
@@ -242,6 +323,9 @@ public sealed class GraphStore
         GraphEdge edge = GraphCodec.DecodeEdge(record);
         StageEdgeRemoval(writes.For(Store, MemoryKind.Graph), id, edge.Type, edge.From, edge.To);
         staged.DeletedEdges.Add(id);
+        staged.Touch(GraphKeyKind.Edge, id);
+        staged.Touch(GraphKeyKind.Adjacency, edge.From);
+        staged.Touch(GraphKeyKind.Adjacency, edge.To);
         return true;
     }
 
@@ -483,6 +567,7 @@ public sealed class GraphStore
         }
 
         IReadOnlyList<string> previous = [];
+        RequireSettled(GraphKeyKind.Node, id);
         if (Store.TryGet(NodesCollection, id, out StoredRecord? existing))
         {
             if (mustBeNew)
@@ -513,6 +598,7 @@ public sealed class GraphStore
         }
 
         staged.UpsertedNodes.Add(id);
+        staged.Touch(GraphKeyKind.Node, id);
         return id;
     }
 
@@ -528,6 +614,7 @@ public sealed class GraphStore
             return;
         }
 
+        RequireSettled(GraphKeyKind.Node, nodeId);
         if (!Store.TryGet(NodesCollection, nodeId, out _))
         {
             throw new KeyNotFoundException($"The graph has no node '{nodeId}'; add it before an edge that uses it.");
@@ -549,30 +636,186 @@ public sealed class GraphStore
 
     private T Write<TInput, T>(TInput input, Func<GraphStore, MemoryWriteSet, TInput, T> stage)
     {
-        lock (_writeGate)
+        _writeGate.Wait();
+        try
         {
-            var writes = new MemoryWriteSet();
-            T result = stage(this, writes, input);
-            writes.Commit(_context.Cache, requireSingleStore: true);
-            return result;
+            while (true)
+            {
+                var writes = new MemoryWriteSet();
+                try
+                {
+                    T result = stage(this, writes, input);
+                    writes.Commit(_context.Cache, requireSingleStore: true); // applied before the gate is released
+                    return result;
+                }
+                catch (InFlightConflictException pending)
+                {
+                    writes.Clear();
+                    pending.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+                }
+            }
         }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask<T> WriteAsync<TInput, T>(TInput input, Func<GraphStore, MemoryWriteSet, TInput, T> stage, CancellationToken cancellationToken)
+    {
+        T result;
+        Task commit;
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                var writes = new MemoryWriteSet();
+                try
+                {
+                    result = stage(this, writes, input);
+                    commit = AppendInFlight(writes);
+                    break;
+                }
+                catch (InFlightConflictException pending)
+                {
+                    writes.Clear();
+
+                    // Keep the gate (writers stay in call order) and wait, without a thread, for the write this one
+                    // depends on to be applied; then stage again.
+                    await pending.Write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        await commit.ConfigureAwait(false);
+        return result;
     }
 
     private IReadOnlyList<string> WriteMany<TInput>(IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        lock (_writeGate)
-        {
-            var writes = new MemoryWriteSet();
-            var ids = new string[inputs.Count];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                ids[i] = stage(this, writes, inputs[i]);
-            }
+        return Write(inputs, (store, writes, all) => (IReadOnlyList<string>)Array.AsReadOnly(store.StageMany(writes, all, stage)));
+    }
 
-            writes.Commit(_context.Cache, requireSingleStore: true);
-            return Array.AsReadOnly(ids);
+    private ValueTask<IReadOnlyList<string>> WriteManyAsync<TInput>(
+        IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return WriteAsync(inputs, (store, writes, all) => (IReadOnlyList<string>)Array.AsReadOnly(store.StageMany(writes, all, stage)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="writes"/> (under the gate: <see cref="MemoryWriteSet.CommitAsync"/> appends to the log
+    /// before it returns, the engine's <c>BatchAsync</c> appending before its first await) and records every key it
+    /// writes as in flight until the returned commit completes.
+    /// </summary>
+    private Task AppendInFlight(MemoryWriteSet writes)
+    {
+        Task commit = writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None).AsTask();
+        if (commit.IsCompleted || !_staged.TryGetValue(writes, out StagedGraph? staged))
+        {
+            return commit;
         }
+
+        foreach ((GraphKeyKind, string) key in staged.Touched)
+        {
+            _inflight[key] = commit;
+        }
+
+        if (_inflight.Count >= _sweepAt)
+        {
+            SweepInFlight();
+        }
+
+        return commit;
+    }
+
+    /// <summary>Refuses (with <see cref="InFlightConflictException"/>) to read a key an unapplied write is changing. Under the gate.</summary>
+    private void RequireSettled(GraphKeyKind kind, string id)
+    {
+        if (_inflight.Count == 0 || !_inflight.TryGetValue((kind, id), out Task? write))
+        {
+            return;
+        }
+
+        if (write.IsCompleted)
+        {
+            _inflight.Remove((kind, id));
+            return;
+        }
+
+        throw new InFlightConflictException(write);
+    }
+
+    private void SweepInFlight()
+    {
+        var done = new List<(GraphKeyKind, string)>();
+        foreach (KeyValuePair<(GraphKeyKind Kind, string Id), Task> entry in _inflight)
+        {
+            if (entry.Value.IsCompleted)
+            {
+                done.Add(entry.Key);
+            }
+        }
+
+        foreach ((GraphKeyKind, string) key in done)
+        {
+            _inflight.Remove(key);
+        }
+
+        _sweepAt = Math.Max(InflightSweepFloor, 2 * _inflight.Count);
+    }
+
+    /// <summary>Waits (holding the gate) until no asynchronous write is in flight: for batches, whose graph staging cannot be retried.</summary>
+    internal async ValueTask DrainInFlightAsync()
+    {
+        foreach (Task write in InFlightWrites())
+        {
+            await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _inflight.Clear();
+    }
+
+    /// <summary>The synchronous form of <see cref="DrainInFlightAsync"/>.</summary>
+    internal void DrainInFlight()
+    {
+        foreach (Task write in InFlightWrites())
+        {
+            write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        }
+
+        _inflight.Clear();
+    }
+
+    private List<Task> InFlightWrites()
+    {
+        var writes = new List<Task>();
+        foreach (Task write in _inflight.Values)
+        {
+            if (!write.IsCompleted && !writes.Contains(write))
+            {
+                writes.Add(write);
+            }
+        }
+
+        return writes;
+    }
+
+    private string[] StageMany<TInput>(MemoryWriteSet writes, IReadOnlyList<TInput> inputs, Func<GraphStore, MemoryWriteSet, TInput, string> stage)
+    {
+        var ids = new string[inputs.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = stage(this, writes, inputs[i]);
+        }
+
+        return ids;
     }
 
     private IReadOnlyList<GraphNeighbor> NeighborsCore(string nodeId, GraphDirection direction, string[]? types, int limit)
@@ -801,5 +1044,11 @@ public sealed class GraphStore
         key.Add(options.K);
         AddFilter(ref key, options.Filter);
         key.Add(options.WithCertificate);
+    }
+
+    /// <summary>Staging would read a key that an appended, not yet applied write changes: wait for <see cref="Write"/> and stage again.</summary>
+    private sealed class InFlightConflictException(Task write) : Exception("A graph write in flight changes what this write reads.")
+    {
+        public Task Write { get; } = write;
     }
 }

@@ -21,6 +21,9 @@ internal sealed class StagedGraph
     /// <summary>Ends of the edges added in this set: such a node may not be deleted in the same set.</summary>
     public HashSet<string> EdgeEnds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every node, adjacency list and edge this set writes (what becomes in flight when it is appended).</summary>
+    public HashSet<(GraphKeyKind Kind, string Id)> Touched { get; } = new();
+
     public bool IsEmpty => UpsertedNodes.Count == 0 && DeletedNodes.Count == 0 && AddedEdges.Count == 0 && DeletedEdges.Count == 0;
 
     public void Clear()
@@ -31,5 +34,21 @@ internal sealed class StagedGraph
         AddedEdges.Clear();
         DeletedEdges.Clear();
         EdgeEnds.Clear();
+        Touched.Clear();
     }
+
+    public void Touch(GraphKeyKind kind, string id) => Touched.Add((kind, id));
+}
+
+/// <summary>What part of the graph a key names, for tracking writes in flight.</summary>
+internal enum GraphKeyKind : byte
+{
+    /// <summary>A node's record and label entries.</summary>
+    Node,
+
+    /// <summary>A node's adjacency entries (its edges, both ways).</summary>
+    Adjacency,
+
+    /// <summary>An edge's record.</summary>
+    Edge,
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
@@ -25,6 +27,13 @@ namespace AgentDb.Memory.Skills;
 /// <see cref="UpsertSkill"/>, consolidation) are serialised by a lock stripe chosen by the skill's name. The locks are
 /// per process (per <see cref="SkillLibrary"/> instance): two processes, two libraries over one store, or a
 /// <c>MemoryBatch</c> writing a skill through the staging methods are not serialised with them.
+/// </para>
+/// <para>
+/// A stripe is held only while the new value is computed and the write is appended to the log, not while the commit is
+/// waited for: each skill written and not yet applied is kept in an in-memory overlay (its latest staged value), which the
+/// next read-modify-write of that skill starts from, so concurrent writers of one skill pipeline through the group commit
+/// and lose no update. The log order is the stripe order, so the stored value is always the overlay's last value. Every
+/// write has an asynchronous form that waits for durability without blocking a thread.
 /// </para>
 /// <para>Searches and reads go through the query cache (<see cref="MemoryScope.Skills"/>); returned objects are immutable.</para>
 /// </remarks>
@@ -53,6 +62,9 @@ public sealed class SkillLibrary
     private readonly ReflexionMemory _episodes;
     private readonly Lock[] _stripes;
 
+    // The latest staged value of each skill written under its stripe and not yet applied (see the remarks).
+    private readonly ConcurrentDictionary<string, PendingSkill> _pending = new(StringComparer.Ordinal);
+
     internal SkillLibrary(MemoryContext context)
         : this(context, new ReflexionMemory(context))
     {
@@ -80,28 +92,27 @@ public sealed class SkillLibrary
     /// </summary>
     /// <exception cref="SkillAlreadyExistsException">A skill of that name exists.</exception>
     /// <exception cref="ArgumentException">The skill breaks a rule (empty or over-long name, success rate outside [0, 1], negative uses or latency, non-finite numbers, wrong vector dimension).</exception>
-    public void CreateSkill(Skill skill)
+    public void CreateSkill(Skill skill) => Wait(CreateSkillCore(skill, mustBeNew: true));
+
+    /// <summary>The asynchronous form of <see cref="CreateSkill"/>: waits for durability without blocking a thread.</summary>
+    /// <exception cref="SkillAlreadyExistsException">A skill of that name exists.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="CreateSkill"/>.</exception>
+    public ValueTask CreateSkillAsync(Skill skill, CancellationToken cancellationToken = default)
     {
-        ValidateSkill(skill, nameof(skill));
-        lock (StripeOf(skill.Name))
-        {
-            var writes = new MemoryWriteSet();
-            StageCreateSkill(writes, skill);
-            writes.Commit(_context.Cache, requireSingleStore: true);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return CreateSkillCore(skill, mustBeNew: true);
     }
 
     /// <summary>Creates <paramref name="skill"/> or replaces the skill of that name whole (statistics included).</summary>
     /// <exception cref="ArgumentException">As for <see cref="CreateSkill"/>.</exception>
-    public void UpsertSkill(Skill skill)
+    public void UpsertSkill(Skill skill) => Wait(CreateSkillCore(skill, mustBeNew: false));
+
+    /// <summary>The asynchronous form of <see cref="UpsertSkill"/>: waits for durability without blocking a thread.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="CreateSkill"/>.</exception>
+    public ValueTask UpsertSkillAsync(Skill skill, CancellationToken cancellationToken = default)
     {
-        ValidateSkill(skill, nameof(skill));
-        lock (StripeOf(skill.Name))
-        {
-            var writes = new MemoryWriteSet();
-            StageUpsertSkill(writes, skill);
-            writes.Commit(_context.Cache, requireSingleStore: true);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return CreateSkillCore(skill, mustBeNew: false);
     }
 
     /// <summary>
@@ -111,7 +122,7 @@ public sealed class SkillLibrary
     internal void StageCreateSkill(MemoryWriteSet writes, Skill skill)
     {
         ValidateSkill(skill, nameof(skill));
-        if (Store.TryGet(Collection, skill.Name, out _))
+        if (_pending.ContainsKey(skill.Name) || Store.TryGet(Collection, skill.Name, out _))
         {
             throw new SkillAlreadyExistsException(skill.Name);
         }
@@ -178,7 +189,21 @@ public sealed class SkillLibrary
     /// </summary>
     /// <exception cref="KeyNotFoundException">No skill has that name.</exception>
     /// <exception cref="ArgumentException">The name is empty or too long, the reward is not finite, or the latency is negative.</exception>
-    public Skill RecordUse(string name, bool success, double reward, long latencyMs)
+    public Skill RecordUse(string name, bool success, double reward, long latencyMs) => Wait(RecordUseCore(name, success, reward, latencyMs));
+
+    /// <summary>
+    /// The asynchronous form of <see cref="RecordUse"/>: the name's stripe is held only to compute the update and append
+    /// it to the log; the durability wait does not block a thread. Concurrent calls for one skill lose no update.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No skill has that name.</exception>
+    /// <exception cref="ArgumentException">As for <see cref="RecordUse"/>.</exception>
+    public ValueTask<Skill> RecordUseAsync(string name, bool success, double reward, long latencyMs, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return RecordUseCore(name, success, reward, latencyMs);
+    }
+
+    private ValueTask<Skill> RecordUseCore(string name, bool success, double reward, long latencyMs)
     {
         ValidateName(name, nameof(name));
         if (!double.IsFinite(reward))
@@ -187,28 +212,135 @@ public sealed class SkillLibrary
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(latencyMs);
+        Skill updated;
+        PendingSkill pending;
+        ValueTask commit;
         lock (StripeOf(name))
         {
-            if (!Store.TryGet(Collection, name, out StoredRecord? record))
+            if (!TryReadLatest(name, out Skill? current, out string? digest))
             {
                 throw new KeyNotFoundException($"No skill is named '{name}'.");
             }
 
-            Skill current = SkillCodec.Read(record, out string? digest);
             long uses = current.Uses + 1;
-            Skill updated = current with
+            updated = current with
             {
                 Uses = uses,
                 SuccessRate = Math.Clamp(current.SuccessRate + (((success ? 1.0 : 0.0) - current.SuccessRate) / uses), 0, 1),
                 AverageReward = current.AverageReward + ((reward - current.AverageReward) / uses),
                 AverageLatencyMs = current.AverageLatencyMs + ((latencyMs - current.AverageLatencyMs) / uses),
+                UpdatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             };
-            var writes = new MemoryWriteSet();
-            Stage(writes, updated, record.Vector, digest);
-            writes.Commit(_context.Cache, requireSingleStore: true);
-            return ReadSkill(name) ?? throw new InvalidOperationException($"The skill '{name}' vanished while its use was recorded.");
+            (pending, commit) = AppendLocked(updated, digest);
+        }
+
+        return FinishAsync(commit, pending, updated);
+    }
+
+    private ValueTask CreateSkillCore(Skill skill, bool mustBeNew)
+    {
+        ValidateSkill(skill, nameof(skill));
+        Skill plain = skill.SourceTask is null ? skill : skill with { SourceTask = null };
+        if (plain.Vector.IsEmpty)
+        {
+            // Embed outside the stripe: it is the slow part.
+            var vector = new float[_context.Dimension];
+            _context.Embedder.Embed(EmbeddingText(skill), vector);
+            plain = plain with { Vector = vector };
+        }
+
+        PendingSkill pending;
+        ValueTask commit;
+        lock (StripeOf(skill.Name))
+        {
+            bool exists = TryReadLatest(skill.Name, out Skill? latest, out _);
+            if (mustBeNew && exists)
+            {
+                throw new SkillAlreadyExistsException(skill.Name);
+            }
+
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            plain = plain with { CreatedUnixMs = exists ? latest!.CreatedUnixMs : now, UpdatedUnixMs = now };
+            (pending, commit) = AppendLocked(plain, null);
+        }
+
+        return FinishAsync(commit, pending);
+    }
+
+    /// <summary>
+    /// Stages <paramref name="skill"/> (its vector set), records it as the skill's latest value and appends it to the log.
+    /// Called under the skill's stripe: <see cref="MemoryWriteSet.CommitAsync"/> appends to the log (the engine's
+    /// <c>BatchAsync</c> appends before its first await) before it returns, so the log order is the stripe order; only the
+    /// durability wait remains in the returned task.
+    /// </summary>
+    private (PendingSkill Pending, ValueTask Commit) AppendLocked(Skill skill, string? sourceDigest)
+    {
+        var writes = new MemoryWriteSet();
+        Stage(writes, skill, skill.Vector.Span, sourceDigest);
+        var pending = new PendingSkill(skill, sourceDigest);
+        _pending[skill.Name] = pending;
+        ValueTask commit = writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None);
+        if (commit.IsFaulted || commit.IsCanceled)
+        {
+            Forget(pending); // not appended: nobody may build on it
+        }
+
+        return (pending, commit);
+    }
+
+    private async ValueTask FinishAsync(ValueTask commit, PendingSkill pending)
+    {
+        try
+        {
+            await commit.ConfigureAwait(false);
+        }
+        finally
+        {
+            Forget(pending);
         }
     }
+
+    private async ValueTask<Skill> FinishAsync(ValueTask commit, PendingSkill pending, Skill result)
+    {
+        await FinishAsync(commit, pending).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Drops <paramref name="pending"/> from the overlay unless a later write of the skill replaced it.</summary>
+    private void Forget(PendingSkill pending) => _pending.TryRemove(new KeyValuePair<string, PendingSkill>(pending.Skill.Name, pending));
+
+    /// <summary>The latest value of skill <paramref name="name"/>: staged and not yet applied, else stored. Call under its stripe.</summary>
+    private bool TryReadLatest(string name, [NotNullWhen(true)] out Skill? skill, out string? sourceDigest)
+    {
+        if (_pending.TryGetValue(name, out PendingSkill? pending))
+        {
+            skill = pending.Skill;
+            sourceDigest = pending.SourceDigest;
+            return true;
+        }
+
+        if (Store.TryGet(Collection, name, out StoredRecord? record))
+        {
+            skill = SkillCodec.Read(record, out sourceDigest);
+            return true;
+        }
+
+        skill = null;
+        sourceDigest = null;
+        return false;
+    }
+
+    private static void Wait(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static T Wait<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// Turns tasks that agents solve repeatedly into skills. Reads every episode of every reflexion shard within the time
@@ -237,7 +369,20 @@ public sealed class SkillLibrary
     /// Skills are written in atomic batches of 256.
     /// </remarks>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public SkillConsolidationResult ConsolidateEpisodes(SkillConsolidationOptions? options = null)
+    public SkillConsolidationResult ConsolidateEpisodes(SkillConsolidationOptions? options = null) => Wait(ConsolidateCoreAsync(options, CancellationToken.None));
+
+    /// <summary>
+    /// The asynchronous form of <see cref="ConsolidateEpisodes"/>: each chunk's commit is waited for without blocking a
+    /// thread (and without holding the chunk's stripes). The token is checked between chunks.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public ValueTask<SkillConsolidationResult> ConsolidateEpisodesAsync(SkillConsolidationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ConsolidateCoreAsync(options, cancellationToken);
+    }
+
+    private async ValueTask<SkillConsolidationResult> ConsolidateCoreAsync(SkillConsolidationOptions? options, CancellationToken cancellationToken)
     {
         options ??= s_defaultConsolidation;
         if (options.MinAttempts < 1)
@@ -284,15 +429,41 @@ public sealed class SkillLibrary
         var conflicts = new List<string>();
         for (int start = 0; start < qualifying.Count; start += SkillsPerCommit)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int end = Math.Min(qualifying.Count, start + SkillsPerCommit);
-            ConsolidateChunk(qualifying, start, end, created, refreshed, unchanged, conflicts);
+            var createdHere = new List<string>();
+            var refreshedHere = new List<string>();
+            var pending = new List<PendingSkill>();
+            ValueTask commit = ConsolidateChunk(qualifying, start, end, createdHere, refreshedHere, unchanged, conflicts, pending);
+            try
+            {
+                await commit.ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (PendingSkill written in pending)
+                {
+                    Forget(written);
+                }
+            }
+
+            created.AddRange(createdHere);
+            refreshed.AddRange(refreshedHere);
         }
 
         return new SkillConsolidationResult(entries.Count, groups.Count, created.AsReadOnly(), refreshed.AsReadOnly(), unchanged.AsReadOnly(), conflicts.AsReadOnly());
     }
 
-    private void ConsolidateChunk(
-        List<(string Name, TaskGroup Group)> qualifying, int start, int end, List<string> created, List<string> refreshed, List<string> unchanged, List<string> conflicts)
+    /// <summary>Stages and appends one chunk under its stripes; returns the commit to wait for (after the stripes are released).</summary>
+    private ValueTask ConsolidateChunk(
+        List<(string Name, TaskGroup Group)> qualifying,
+        int start,
+        int end,
+        List<string> createdHere,
+        List<string> refreshedHere,
+        List<string> unchanged,
+        List<string> conflicts,
+        List<PendingSkill> pending)
     {
         // Take the chunk's stripes in ascending order (a global order, so no deadlock with each other or RecordUse).
         var stripes = new SortedSet<int>();
@@ -311,16 +482,14 @@ public sealed class SkillLibrary
             }
 
             var writes = new MemoryWriteSet();
-            var createdHere = new List<string>();
-            var refreshedHere = new List<string>();
             for (int i = start; i < end; i++)
             {
                 (string name, TaskGroup group) = qualifying[i];
                 string digest = group.Digest();
-                if (Store.TryGet(Collection, name, out StoredRecord? existing))
+                bool exists = TryReadLatest(name, out Skill? current, out string? currentDigest);
+                if (exists)
                 {
-                    Skill current = SkillCodec.Read(existing, out string? currentDigest);
-                    if (current.SourceTask != group.Task)
+                    if (current!.SourceTask != group.Task)
                     {
                         conflicts.Add(name);
                         continue;
@@ -350,14 +519,29 @@ public sealed class SkillLibrary
                     AverageReward = group.RewardSum / group.Attempts,
                     AverageLatencyMs = group.LatencySum / group.Attempts,
                     SourceTask = group.Task,
+                    Vector = best.Vector,
+                    CreatedUnixMs = exists ? current!.CreatedUnixMs : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                    UpdatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 };
                 Stage(writes, skill, best.Vector.Span, digest);
-                (existing is null ? createdHere : refreshedHere).Add(name);
+                var staged = new PendingSkill(skill, digest);
+                _pending[name] = staged;
+                pending.Add(staged);
+                (exists ? refreshedHere : createdHere).Add(name);
             }
 
-            writes.Commit(_context.Cache, requireSingleStore: true);
-            created.AddRange(createdHere);
-            refreshed.AddRange(refreshedHere);
+            // Appends before it returns (see AppendLocked), so the log order is the stripes' order.
+            return writes.CommitAsync(_context.Cache, requireSingleStore: true, CancellationToken.None);
+        }
+        catch
+        {
+            foreach (PendingSkill staged in pending)
+            {
+                Forget(staged);
+            }
+
+            pending.Clear();
+            throw;
         }
         finally
         {
@@ -596,6 +780,14 @@ public sealed class SkillLibrary
         {
             throw new ArgumentException($"A skill name may have at most {AgentDatabase.MaxIdBytes} UTF-8 bytes.", parameterName);
         }
+    }
+
+    /// <summary>A skill's value written under its stripe and not yet applied to the store.</summary>
+    private sealed class PendingSkill(Skill skill, string? sourceDigest)
+    {
+        public Skill Skill { get; } = skill;
+
+        public string? SourceDigest { get; } = sourceDigest;
     }
 
     /// <summary>The episodes of one task, accumulated for consolidation.</summary>

@@ -19,6 +19,9 @@ internal static class CommandLineParser
     private const string HttpPortOption = "--http-port";
     private const string EmbedderOption = "--embedder";
     private const string ReplicaOfOption = "--replica-of";
+    private const string ClusterNodeOption = "--cluster-node";
+    private const string ClusterPeersOption = "--cluster-peers";
+    private const string ClusterAdvertiseOption = "--cluster-advertise";
     private const string TlsCertOption = "--tls-cert";
     private const string TlsKeyOption = "--tls-key";
 
@@ -191,6 +194,10 @@ internal static class CommandLineParser
             error = new CommandLineError($"{ReplicaOfOption}: {badPrimary}");
             return false;
         }
+        if (!TryResolveCluster(given, getEnvironmentVariable, host, port, replicaOf, out var cluster, out error))
+        {
+            return false;
+        }
         var replicationKey = NonEmpty(getEnvironmentVariable(EnvironmentVariables.ReplicationKey));
         if (replicationKey is not null && ApiKey.CheckSecret(replicationKey) is { } badKey)
         {
@@ -214,11 +221,66 @@ internal static class CommandLineParser
             EnvironmentApiKeys = apiKeys,
             Embedder = embedder,
             ReplicaOf = replicaOf,
+            Cluster = cluster,
             ReplicationKey = replicationKey,
             TlsCertificateFile = tlsCertificate,
             TlsKeyFile = tlsKey,
             TlsPassword = getEnvironmentVariable(EnvironmentVariables.TlsPassword) is { Length: > 0 } password ? password : null,
         });
+        return true;
+    }
+
+    /// <summary>The failover cluster options: <c>--cluster-node</c> and <c>--cluster-peers</c> together (or their
+    /// environment variables), <c>--cluster-advertise</c> defaulting to <c>--host:--port</c>.</summary>
+    private static bool TryResolveCluster(
+        Dictionary<string, string> given, Func<string, string?> getEnvironmentVariable, string host, int port, string? replicaOf,
+        out Failover.ClusterOptions? cluster, [NotNullWhen(false)] out CommandLineError? error)
+    {
+        cluster = null;
+        error = null;
+        var node = given.GetValueOrDefault(ClusterNodeOption) ?? NonEmpty(getEnvironmentVariable(EnvironmentVariables.ClusterNode));
+        var peers = given.GetValueOrDefault(ClusterPeersOption) ?? NonEmpty(getEnvironmentVariable(EnvironmentVariables.ClusterPeers));
+        var advertise = given.GetValueOrDefault(ClusterAdvertiseOption) ?? NonEmpty(getEnvironmentVariable(EnvironmentVariables.ClusterAdvertise));
+        if (node is null && peers is null)
+        {
+            if (advertise is not null)
+            {
+                error = new CommandLineError($"{ClusterAdvertiseOption} needs {ClusterNodeOption} and {ClusterPeersOption}");
+                return false;
+            }
+            return true;
+        }
+        if (node is null || peers is null)
+        {
+            error = new CommandLineError($"{ClusterNodeOption} and {ClusterPeersOption} go together (or {EnvironmentVariables.ClusterNode} and {EnvironmentVariables.ClusterPeers})");
+            return false;
+        }
+        if (replicaOf is not null)
+        {
+            error = new CommandLineError($"{ClusterNodeOption} and {ReplicaOfOption} exclude each other: a cluster member follows whichever member is elected primary");
+            return false;
+        }
+        if (advertise is null)
+        {
+            if (port == 0 || host is "0.0.0.0" or "::" or "[::]")
+            {
+                error = new CommandLineError($"a cluster member listening on {host}:{port} needs {ClusterAdvertiseOption} HOST:PORT (the address the others reach its protocol port at)");
+                return false;
+            }
+            advertise = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        }
+        var list = new List<string>();
+        foreach (var peer in peers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            list.Add(peer);
+        }
+        cluster = new Failover.ClusterOptions { Node = node, Peers = list, Advertise = advertise };
+        if (cluster.Validate() is { } problem)
+        {
+            error = new CommandLineError($"{ClusterNodeOption}/{ClusterPeersOption}/{ClusterAdvertiseOption}: {problem}");
+            cluster = null;
+            return false;
+        }
         return true;
     }
 
@@ -431,5 +493,5 @@ internal static class CommandLineParser
     private static bool IsServeOption(string name) =>
         name is DataOption or HostOption or PortOption or HttpPortOption or ConfigOption or TlsCertOption or TlsKeyOption
             or EmbedderOption
-            or ReplicaOfOption;
+            or ReplicaOfOption or ClusterNodeOption or ClusterPeersOption or ClusterAdvertiseOption;
 }

@@ -26,6 +26,15 @@ internal static class EnvironmentVariables
     /// <summary>Makes the server a replica of this primary, <c>host:port</c> (<c>--replica-of</c>).</summary>
     public const string ReplicaOf = "AGENTDB_REPLICA_OF";
 
+    /// <summary>This node's Raft endpoint in a failover cluster, <c>host:port</c> (<c>--cluster-node</c>).</summary>
+    public const string ClusterNode = "AGENTDB_CLUSTER_NODE";
+
+    /// <summary>The other cluster members' Raft endpoints, comma-separated (<c>--cluster-peers</c>).</summary>
+    public const string ClusterPeers = "AGENTDB_CLUSTER_PEERS";
+
+    /// <summary>This node's protocol address as the other members and clients reach it (<c>--cluster-advertise</c>).</summary>
+    public const string ClusterAdvertise = "AGENTDB_CLUSTER_ADVERTISE";
+
     /// <summary>The API key a replica presents to its primary (kept off the command line, where other users could read it).</summary>
     public const string ReplicationKey = "AGENTDB_REPLICATION_KEY";
 

@@ -93,7 +93,7 @@ internal static class SimulateCommandLine
             error = new CommandLineError($"simulate needs a scenario: agentdb simulate <scenario> (known: {ScenarioCatalog.Names()})");
             return false;
         }
-        if (!ScenarioCatalog.TryGet(scenario, out _))
+        if (!ScenarioCatalog.TryGet(scenario, out var known))
         {
             error = new CommandLineError($"unknown scenario '{scenario}' (known: {ScenarioCatalog.Names()})");
             return false;
@@ -111,7 +111,7 @@ internal static class SimulateCommandLine
         options = options with
         {
             SwarmSize = swarmSize,
-            Iterations = iterations ?? options.Iterations,
+            Iterations = iterations ?? known.DefaultIterations,
             Parallel = parallel ?? options.Parallel,
             Seed = seed ?? options.Seed,
             Optimize = given.ContainsKey("--optimize"),

@@ -12,6 +12,7 @@ internal static class UsageText
         Usage:
           agentdb serve [--data DIR] [--host ADDR] [--port N] [--http-port N] [--config FILE]
                         [--tls-cert FILE [--tls-key FILE]] [--replica-of HOST:PORT] [--embedder E]
+                        [--cluster-node HOST:PORT --cluster-peers HOST:PORT,... [--cluster-advertise HOST:PORT]]
           agentdb kernels
           agentdb simulate <scenario> [--swarm-size N] [--iterations N] [--parallel N] [--optimize] [--seed N]
                         [--embedded [--data DIR] [--dimension N] | --server HOST:PORT [--api-key KEY]] [--report FILE]
@@ -53,6 +54,14 @@ internal static class UsageText
                            (env {EnvironmentVariables.Embedder}; config file "embedder"). Fixed when DIR/memory is created.
           --replica-of HOST:PORT
                            Run as a read-only replica of that primary (env {EnvironmentVariables.ReplicaOf}; docs/REPLICATION.md).
+          --cluster-node HOST:PORT
+                           Join a failover cluster: this node's Raft endpoint (IP or localhost; env {EnvironmentVariables.ClusterNode}).
+                           The elected member with the furthest log is the primary; the others follow it.
+          --cluster-peers HOST:PORT,...
+                           The other members' Raft endpoints (env {EnvironmentVariables.ClusterPeers}; config file "cluster").
+          --cluster-advertise HOST:PORT
+                           This node's protocol address for the others and for clients (default --host:--port;
+                           env {EnvironmentVariables.ClusterAdvertise}).
 
         Options for simulate:
           --swarm-size N   Agents (default: the scenario's).       --iterations N  Iterations or rounds (default 10).

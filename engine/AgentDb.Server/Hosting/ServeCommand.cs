@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using AgentDb.Failover;
 using AgentDb.Memory;
 using AgentDb.Memory.Embedding;
 using AgentDb.Server.Engine;
@@ -131,6 +132,29 @@ internal static class ServeCommand
             ReplicaOf = options.ReplicaOf ?? config.Replication.ReplicaOf,
             Key = options.ReplicationKey ?? config.Replication.Key,
         };
+        var cluster = options.Cluster ?? config.Cluster;
+        FailoverCoordinator? coordinator = null;
+        try
+        {
+            return await RunEnginesAsync(options, stdout, stderr, stopRequested, handlers, keys, config, certificate, dataDirectory, address,
+                replicationSettings, cluster, c => coordinator = c).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (coordinator is not null)
+            {
+                await coordinator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<int> RunEnginesAsync(
+        ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
+        RequestHandlerRegistry? handlers, List<ApiKey> keys, ServerConfig config, X509Certificate2? certificate,
+        string dataDirectory, IPAddress address, ReplicationSettings replicationSettings, ClusterOptions? cluster,
+        Action<FailoverCoordinator> coordinatorStarted)
+    {
+        FailoverCoordinator? coordinator = null;
         // Bounded by restarts: a replica restarts its engine here (same process, same lock) only to install a snapshot
         // it received from its primary, which happens once per fall-behind.
         while (true)
@@ -149,13 +173,15 @@ internal static class ServeCommand
                     var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
                     try
                     {
-                        if (replicationSettings.IsReplica)
+                        // A cluster member opens as a replica; the failover coordinator promotes it when it is elected.
+                        var replica = replicationSettings.IsReplica || cluster is not null;
+                        if (replica)
                         {
                             ReplicaBootstrap.InstallPending(dataDirectory, databaseDirectory, stderr);
                         }
                         database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
                         {
-                            Role = replicationSettings.IsReplica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                            Role = replica ? DatabaseRole.Replica : DatabaseRole.Primary,
                         });
                     }
                     catch (DatabaseLockedException e)
@@ -176,9 +202,35 @@ internal static class ServeCommand
                         return opened;
                     }
                     MemoryHandlers.Register(registry, memory!);
-                    replication = ReplicationNode.Configure(
-                        registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
-                        restartRequested.Cancel);
+                    if (cluster is not null)
+                    {
+                        if (coordinator is null)
+                        {
+                            try
+                            {
+                                coordinator = await FailoverCoordinator.StartAsync(cluster, database.CurrentEpoch, TextWriter.Synchronized(stderr), stopRequested)
+                                    .ConfigureAwait(false);
+                                coordinatorStarted(coordinator);
+                            }
+                            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                            {
+                                stderr.WriteLine($"agentdb: error: cannot start the cluster member at {cluster.Node}: {e.Message}");
+                                memory!.Dispose();
+                                embedder!.Dispose();
+                                database.Dispose();
+                                return ExitCode.Failure;
+                            }
+                        }
+                        replication = ReplicationNode.ConfigureCluster(
+                            registry, database, replicationSettings, coordinator, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                            restartRequested.Cancel);
+                    }
+                    else
+                    {
+                        replication = ReplicationNode.Configure(
+                            registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                            restartRequested.Cancel);
+                    }
                 }
                 // Disposed in reverse: the memory (committing its stores) before its embedder, both before the database.
                 using (database)
@@ -258,7 +310,7 @@ internal static class ServeCommand
                 "authentication is disabled and every client is admin");
         }
         var settings = new SessionSettings(
-            handlers, store, config.Limits, new ServerMetrics { AppendExtra = replication is null ? null : replication.AppendMetrics },
+            handlers, store, config.Limits, new ServerMetrics { AppendExtra = replication is null ? null : replication.AppendMetrics, ReadyDetail = replication is null ? null : replication.ReadyText },
             $"agentdb/{Program.Version}", TextWriter.Synchronized(stderr));
 
         NetworkHost host;

@@ -16,6 +16,9 @@ internal sealed record ServerConfig(IReadOnlyList<ApiKey> ApiKeys, ServerLimits 
     /// <summary>The <c>replication</c> section (the command line's <c>--replica-of</c> overrides its <c>replicaOf</c>).</summary>
     public ReplicationSettings Replication { get; init; } = ReplicationSettings.Default;
 
+    /// <summary>The <c>cluster</c> section: this server is a member of a failover cluster; null when absent.</summary>
+    public Failover.ClusterOptions? Cluster { get; init; }
+
     /// <summary>The protocol port's TLS certificate (section <c>tls</c>); null for plain TCP. Relative paths are
     /// resolved against the config file's folder by <see cref="ServerConfigLoader.TryLoad"/>.</summary>
     public TlsSettings? Tls { get; init; }

@@ -31,6 +31,13 @@ namespace AgentDb.Server.Hosting;
 ///     "syncReplicas": 0,                 // primary: replicas that must acknowledge each write (0: async), 0–16
 ///     "syncTimeoutMs": 5000              // primary: how long a write waits for them, 1–600000
 ///   },
+///   "cluster": {                         // a failover cluster member (excludes replication.replicaOf)
+///     "node": "10.0.0.1:7001",           // this member's Raft endpoint (IP or localhost), required
+///     "peers": ["10.0.0.2:7001"],        // the other members' Raft endpoints, at least one
+///     "advertise": "10.0.0.1:4433",      // this member's protocol address for the others and clients, required
+///     "lowerElectionTimeoutMs": 150,     // 10–60000
+///     "upperElectionTimeoutMs": 300      // above the lower bound, ≤ 60000
+///   },
 ///   "embedder": "minilm" | "hashing" | "hashing-DIM" | "onnx:MODEL_PATH:VOCAB_PATH"
 /// }
 /// </code>
@@ -107,6 +114,7 @@ internal static class ServerConfigLoader
         var replication = ReplicationSettings.Default;
         TlsSettings? tls = null;
         EmbedderSpec? embedder = null;
+        Failover.ClusterOptions? cluster = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -123,6 +131,9 @@ internal static class ServerConfigLoader
                 case "tls":
                     tls = ReadTls(property.Value, "$.tls");
                     break;
+                case "cluster":
+                    cluster = ReadCluster(property.Value, "$.cluster");
+                    break;
                 case "embedder":
                     var value = RequireString(property.Value, "$.embedder");
                     if (!EmbedderSpec.TryParse(value, out embedder, out var problem))
@@ -131,10 +142,14 @@ internal static class ServerConfigLoader
                     }
                     break;
                 default:
-                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, replication, embedder");
+                    throw Unknown(property.Name, "$", "apiKeys, limits, tls, replication, cluster, embedder");
             }
         }
-        return new ServerConfig(keys, limits) { Tls = tls, Replication = replication, Embedder = embedder };
+        if (cluster is not null && replication.ReplicaOf is not null)
+        {
+            throw new ConfigException("$.cluster and $.replication.replicaOf exclude each other: a cluster member follows whichever member is elected primary");
+        }
+        return new ServerConfig(keys, limits) { Tls = tls, Replication = replication, Embedder = embedder, Cluster = cluster };
     }
 
     private static TlsSettings ReadTls(JsonElement element, string path)
@@ -286,6 +301,57 @@ internal static class ServerConfigLoader
             }
         }
         return settings;
+    }
+
+    /// <summary><c>{"node": "host:raftPort", "peers": ["host:raftPort", ...], "advertise": "host:port", "lowerElectionTimeoutMs": 150, "upperElectionTimeoutMs": 300}</c>.</summary>
+    private static Failover.ClusterOptions ReadCluster(JsonElement element, string path)
+    {
+        RequireObject(element, path);
+        string? node = null;
+        string? advertise = null;
+        var peers = new List<string>();
+        int lower = 150, upper = 300;
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            switch (property.Name)
+            {
+                case "node":
+                    node = RequireString(property.Value, at);
+                    break;
+                case "advertise":
+                    advertise = RequireString(property.Value, at);
+                    break;
+                case "peers":
+                    if (property.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        throw new ConfigException($"{at}: must be an array of \"host:port\" strings");
+                    }
+                    foreach (var peer in property.Value.EnumerateArray())
+                    {
+                        peers.Add(RequireString(peer, at));
+                    }
+                    break;
+                case "lowerElectionTimeoutMs":
+                    lower = RequireInt(property.Value, at, 10, 60_000);
+                    break;
+                case "upperElectionTimeoutMs":
+                    upper = RequireInt(property.Value, at, 11, 60_000);
+                    break;
+                default:
+                    throw Unknown(property.Name, path, "node, peers, advertise, lowerElectionTimeoutMs, upperElectionTimeoutMs");
+            }
+        }
+        if (node is null || advertise is null)
+        {
+            throw new ConfigException($"{path}: \"node\" and \"advertise\" are required");
+        }
+        var options = new Failover.ClusterOptions { Node = node, Peers = peers, Advertise = advertise, LowerElectionTimeoutMs = lower, UpperElectionTimeoutMs = upper };
+        if (options.Validate() is { } problem)
+        {
+            throw new ConfigException($"{path}: {problem}");
+        }
+        return options;
     }
 
     private static void RequireObject(JsonElement element, string path)

@@ -36,6 +36,10 @@ internal sealed record ServerOptions(string DataDirectory, string Host, int Port
     /// <summary>The primary to follow (<c>--replica-of</c> or <c>AGENTDB_REPLICA_OF</c>), <c>host:port</c>; null: as the config file says.</summary>
     public string? ReplicaOf { get; init; }
 
+    /// <summary>The failover cluster from <c>--cluster-node</c>/<c>--cluster-peers</c>/<c>--cluster-advertise</c> (or
+    /// their environment variables); null: as the config file says (no <c>cluster</c> section: not a cluster member).</summary>
+    public Failover.ClusterOptions? Cluster { get; init; }
+
     /// <summary>The API key this replica presents to its primary (<c>AGENTDB_REPLICATION_KEY</c>); null: as the config file says.</summary>
     public string? ReplicationKey { get; init; }
 

@@ -195,7 +195,7 @@ internal sealed class NetworkHost : IAsyncDisposable
                     response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     return response.WriteAsync("stopping\n");
                 }
-                return response.WriteAsync("ready\n");
+                return response.WriteAsync("ready\n" + Metrics.ReadyDetail?.Invoke());
             case "/metrics":
                 response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
                 return response.WriteAsync(Metrics.ToPrometheusText());

@@ -28,6 +28,9 @@ internal sealed class ServerMetrics
     /// <summary>Appends further metric families (replication's) to <see cref="ToPrometheusText"/>; null for none.</summary>
     public Action<StringBuilder>? AppendExtra { get; init; }
 
+    /// <summary>A line appended to /ready's answer (a cluster member's role, epoch, leader and lag); null or returning null for none.</summary>
+    public Func<string?>? ReadyDetail { get; init; }
+
     /// <summary>Counts a new connection; returns the number open including it.</summary>
     public long ConnectionOpened()
     {

@@ -30,6 +30,11 @@ internal static class ReplicaBootstrap
             Directory.Delete(databaseDirectory, recursive: true);
         }
         AgentDatabase.Restore(snapshot, databaseDirectory);
+        var epochs = Path.Combine(snapshot, AgentDatabase.EpochHistoryFileName);
+        if (File.Exists(epochs))
+        {
+            File.Copy(epochs, Path.Combine(databaseDirectory, AgentDatabase.EpochHistoryFileName), overwrite: true);
+        }
         Directory.Delete(snapshot, recursive: true);
         log.WriteLine($"agentdb: warning: replaced the replica's database {databaseDirectory} with a snapshot of its primary");
     }

@@ -20,7 +20,7 @@ namespace AgentDb.Server.Replication;
 internal sealed class ReplicaFollower : IAsyncDisposable
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan s_lastRetry = TimeSpan.FromSeconds(2);
+    private static long s_discardedEntries;
 
     private readonly AgentDatabase _database;
     private readonly ReplicationSettings _settings;
@@ -31,6 +31,8 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private readonly string _host;
     private readonly int _port;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<bool>? _fence;
+    private readonly TimeSpan _lastRetry;
     private Task? _running;
     private volatile bool _connected;
     private long _primaryLsn;
@@ -48,8 +50,14 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     /// <param name="dataDirectory">Where a snapshot is downloaded (<see cref="ReplicaBootstrap"/>).</param>
     /// <param name="log">Receives warnings.</param>
     /// <param name="requestRestart">Stops the server so that it restarts the engine and installs a downloaded snapshot.</param>
-    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, string dataDirectory, TextWriter log, Action requestRestart)
+    /// <param name="fence">In a failover cluster: true while the primary followed is still the leader of the term it
+    /// was followed for; checked before each batch is applied and before it is acknowledged (a replica never helps an old
+    /// primary acknowledge a write after a newer term began). Null: no fence.</param>
+    public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, string dataDirectory, TextWriter log, Action requestRestart,
+        Func<bool>? fence = null)
     {
+        _fence = fence;
+        _lastRetry = fence is null ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(200);
         _database = database;
         _settings = settings;
         _replicaId = replicaId;
@@ -64,6 +72,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
 
     /// <summary>The primary's <c>host:port</c>.</summary>
     public string PrimaryAddress => _settings.ReplicaOf!;
+
+    /// <summary>Log entries this process's replicas discarded because they diverged from a new primary (an old primary's unreplicated suffix).</summary>
+    public static long DiscardedEntries => Interlocked.Read(ref s_discardedEntries);
 
     /// <summary>Starts following in the background.</summary>
     public void Start() => _running = Task.Run(() => RunAsync(_stop.Token));
@@ -183,7 +194,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             {
                 break;
             }
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_lastRetry.Ticks));
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, _lastRetry.Ticks));
         }
     }
 
@@ -196,7 +207,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             var subscribeId = connection.NextRequestId++;
             var from = _database.LastLogLsn + 1;
             await connection.SendAsync(Opcode.ReplSubscribe, subscribeId,
-                new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes), stop).ConfigureAwait(false);
+                new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes, (ulong)Math.Max(0, _database.CurrentEpoch)), stop).ConfigureAwait(false);
             _connected = true;
             var records = new List<LogRecord>(64);
             // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
@@ -216,6 +227,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                     }
                     catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
                     {
+                        CountDiverged(e.Message, from - 1);
                         throw new BootstrapNeededException(e.Message);
                     }
                     return; // the primary ended the stream (it is stopping): reconnect
@@ -228,6 +240,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 {
                     throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
                 }
+                ThrowIfFenced();
                 long applied;
                 try
                 {
@@ -237,6 +250,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 {
                     throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
                 }
+                ThrowIfFenced();
                 await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
             }
         }
@@ -336,6 +350,65 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _entries, records.Count);
         return applied;
+    }
+
+    private void ThrowIfFenced()
+    {
+        if (_fence is not null && !_fence())
+        {
+            throw new IOException($"the Raft term moved past the one {PrimaryAddress} was followed for: not applying or acknowledging its entries");
+        }
+    }
+
+    /// <summary>Counts and logs the entries a diverged replica discards (the primary's refusal names where its log and ours part).</summary>
+    private void CountDiverged(string message, long held)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"diverged after LSN (\d+)");
+        if (match.Success && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var end) && held > end)
+        {
+            Interlocked.Add(ref s_discardedEntries, held - end);
+            _log.WriteLine($"agentdb: warning: replication from {PrimaryAddress}: discarding {held - end} unreplicated log entries (LSNs {end + 1}–{held}) of an earlier primary; resynchronising from a snapshot");
+        }
+    }
+
+    /// <summary>
+    /// Asks the server at <paramref name="address"/> for its log position (STATS <c>cluster.epoch</c> and
+    /// <c>cluster.lsn.last</c>); null when it does not answer them.
+    /// </summary>
+    public static async Task<(long Epoch, long Lsn)?> ProbeAsync(string address, string? key, CancellationToken cancellationToken)
+    {
+        var (host, port) = ReplicationSettings.SplitAddress(address);
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            await tcp.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+        var connection = new PrimaryConnection(tcp);
+        await using (connection.ConfigureAwait(false))
+        {
+            var hello = await connection.RequestAsync<HelloRequest, HelloResponse>(Opcode.Hello,
+                new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, key, $"agentdb-probe/{Program.Version}"), cancellationToken).ConfigureAwait(false);
+            connection.MaxFrame = hello.MaxFrameSize;
+            var stats = await connection.RequestAsync<StatsRequest, StatsResponse>(Opcode.Stats, new StatsRequest(null), cancellationToken).ConfigureAwait(false);
+            long? epoch = null, lsn = null;
+            foreach (var (name, value) in stats.Values)
+            {
+                if (name == "cluster.epoch")
+                {
+                    epoch = value;
+                }
+                else if (name == "cluster.lsn.last")
+                {
+                    lsn = value;
+                }
+            }
+            return epoch is { } e && lsn is { } l ? (e, l) : null;
+        }
     }
 
     private static void ThrowIfError(FrameHeader header, byte[] body, string operation)

@@ -20,12 +20,49 @@ internal sealed class ReplicationNode : IAsyncDisposable
 
     private readonly ReplicationSource? _source;
     private readonly ReplicaFollower? _follower;
+    private readonly ClusterMember? _member;
 
-    private ReplicationNode(ReplicationSource? source, ReplicaFollower? follower)
+    private ReplicationNode(ReplicationSource? source, ReplicaFollower? follower, ClusterMember? member = null)
     {
         _source = source;
         _follower = follower;
+        _member = member;
     }
+
+    /// <summary>
+    /// Registers the handlers of a failover cluster member (<c>--cluster-node</c>): writes and the replication opcodes
+    /// are served while <paramref name="coordinator"/> made this node the primary, else answered NOT_PRIMARY naming the
+    /// leader. <paramref name="database"/> must be opened as a replica.
+    /// </summary>
+    public static ReplicationNode ConfigureCluster(
+        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, Failover.FailoverCoordinator coordinator, string dataDirectory,
+        int maxFrameBytes, TextWriter log, Action requestRestart)
+    {
+        var member = new ClusterMember(database, settings, coordinator, dataDirectory, maxFrameBytes, log, requestRestart);
+        foreach (var opcode in s_writes)
+        {
+            var inner = registry.Resolve(opcode, out var execution);
+            registry.Register(opcode, new ClusterWriteGate(inner, member), execution);
+        }
+        // The agent memory (DATA/memory) is not replicated: its writes are taken by the primary only, like the database's.
+        foreach (var opcode in MemoryOpcodes.All)
+        {
+            if (MemoryOpcodes.IsWrite(opcode))
+            {
+                var inner = registry.Resolve(opcode, out var execution);
+                registry.Register(opcode, new ClusterWriteGate(inner, member, replicated: false), execution);
+            }
+        }
+        registry.Register(Opcode.ReplSubscribe, new ClusterSubscribeGate(member))
+            .Register(Opcode.ReplAck, new ClusterReplicationGate(member, Opcode.ReplAck))
+            .Register(Opcode.ReplSnapshot, new ClusterReplicationGate(member, Opcode.ReplSnapshot), HandlerExecution.ThreadPool)
+            .Register(Opcode.ReplSnapshotRead, new ClusterReplicationGate(member, Opcode.ReplSnapshotRead), HandlerExecution.ThreadPool);
+        registry.Register(Opcode.Stats, new StatsHandler(database, member.Stats), HandlerExecution.ThreadPool);
+        return new ReplicationNode(null, null, member);
+    }
+
+    /// <summary>The /ready detail of a cluster member (role, epoch, leader, lag); null outside a cluster.</summary>
+    public string? ReadyText() => _member?.ReadyText();
 
     /// <summary>Registers the replication handlers (and wraps the write handlers) for <paramref name="database"/>'s role.</summary>
     public static ReplicationNode Configure(
@@ -93,21 +130,30 @@ internal sealed class ReplicationNode : IAsyncDisposable
     }
 
     /// <summary>True when the replica downloaded a snapshot and asked for the engine to restart and install it.</summary>
-    public bool RestartRequested => _follower?.RestartRequested == true;
+    public bool RestartRequested => _follower?.RestartRequested == true || _member?.RestartRequested == true;
 
-    /// <summary>Starts following the primary (replica only).</summary>
-    public void Start() => _follower?.Start();
+    /// <summary>Starts following the primary (replica only), or joins the failover coordinator (cluster member).</summary>
+    public void Start()
+    {
+        _follower?.Start();
+        _member?.Coordinator.Attach(_member);
+    }
 
     public void AppendMetrics(StringBuilder text)
     {
         _source?.AppendMetrics(text);
         _follower?.AppendMetrics(text);
+        _member?.AppendMetrics(text);
     }
 
-    public IReadOnlyList<KeyValuePair<string, long>> Stats() => _follower?.Stats() ?? _source!.Stats();
+    public IReadOnlyList<KeyValuePair<string, long>> Stats() => _member?.Stats() ?? _follower?.Stats() ?? _source!.Stats();
 
     public async ValueTask DisposeAsync()
     {
+        if (_member is not null)
+        {
+            await _member.DisposeAsync().ConfigureAwait(false);
+        }
         if (_follower is not null)
         {
             await _follower.DisposeAsync().ConfigureAwait(false);

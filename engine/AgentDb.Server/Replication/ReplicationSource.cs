@@ -68,6 +68,8 @@ internal sealed class ReplicationSource : IDisposable
                 directory = Path.Combine(_snapshotRoot, Guid.NewGuid().ToString("N"));
             }
             var info = await Task.Run(() => _database.Backup(directory), cancellationToken).ConfigureAwait(false);
+            // The epochs the snapshot's entries went through: the replica compares them on its next subscription.
+            _database.WriteEpochHistory(Path.Combine(directory, AgentDatabase.EpochHistoryFileName), info.AppliedLsn);
             var files = new List<SnapshotFile>();
             var paths = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
@@ -133,6 +135,22 @@ internal sealed class ReplicationSource : IDisposable
             return HandlerResult.Error(ErrorCode.BadRequest,
                 $"replica '{id}' asks for LSN {from}, but this primary's log ends at LSN {last}: the replica holds entries the primary " +
                 "does not; rebuild the replica from a backup of the primary");
+        }
+
+        // Epochs: a replica that holds entries of an older epoch past where that epoch ends in this log diverged (an
+        // old primary's unreplicated suffix): it must discard them and start from a snapshot.
+        var replicaEpoch = (long)Math.Min(request.Epoch, (ulong)long.MaxValue);
+        var currentEpoch = _database.CurrentEpoch;
+        if (replicaEpoch > currentEpoch)
+        {
+            return HandlerResult.Error(ErrorCode.NotPrimary,
+                $"replica '{id}' has seen epoch {replicaEpoch}, newer than this server's epoch {currentEpoch}: this server is not the current primary");
+        }
+        var epochEnd = _database.GetEpochEndLsn(replicaEpoch);
+        if (from - 1 > epochEnd)
+        {
+            return HandlerResult.Error(ErrorCode.NotFound, string.Create(CultureInfo.InvariantCulture,
+                $"replica '{id}' diverged after LSN {epochEnd}: it holds LSNs {epochEnd + 1}–{from - 1} of epoch {replicaEpoch}, which ends at LSN {epochEnd} in this primary's log (epoch {currentEpoch}); discard them and start from a snapshot (REPL_SNAPSHOT)"));
         }
 
         ReplicaFeed feed;

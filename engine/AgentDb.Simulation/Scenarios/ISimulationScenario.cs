@@ -18,6 +18,10 @@ public interface ISimulationScenario
     /// <summary>The swarm size used when the options give none.</summary>
     int DefaultSwarmSize { get; }
 
+    /// <summary>The iterations (or rounds) used when the options give none: the analysis's own setting for the
+    /// scenario where it names one (voting-consensus: 5 rounds), 10 otherwise.</summary>
+    int DefaultIterations => 10;
+
     /// <summary>Runs the simulation to its end. Memory operations go through <see cref="ScenarioContext.MeasureAsync{T}(string, Func{ValueTask{T}})"/>
     /// so that they are timed and counted; a failed operation is counted and rethrown, and the scenario decides whether
     /// the agent carries on.</summary>

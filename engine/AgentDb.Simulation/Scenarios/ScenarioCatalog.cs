@@ -1,6 +1,8 @@
 using AgentDb.Simulation.Scenarios.LeanAgenticSwarm;
+using AgentDb.Simulation.Scenarios.Market;
 using AgentDb.Simulation.Scenarios.MultiAgentSwarm;
 using AgentDb.Simulation.Scenarios.ReflexionLearning;
+using AgentDb.Simulation.Scenarios.Voting;
 
 namespace AgentDb.Simulation.Scenarios;
 
@@ -13,6 +15,8 @@ public static class ScenarioCatalog
         new LeanAgenticSwarmScenario(),
         new ReflexionLearningScenario(),
         new MultiAgentSwarmScenario(),
+        new VotingConsensusScenario(),
+        new StockMarketScenario(),
     ];
 
     /// <summary>The scenario called <paramref name="name"/> (ordinal, case-sensitive), or false.</summary>

@@ -58,11 +58,8 @@ public sealed class EmbeddedMemoryTarget : IMemoryTarget
         ValueTask.FromResult(_memory.Reflexion.GetTaskStats(task));
 
     /// <inheritdoc />
-    public ValueTask UpsertSkillAsync(Skill skill, CancellationToken cancellationToken = default)
-    {
-        _memory.Skills.UpsertSkill(skill);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask UpsertSkillAsync(Skill skill, CancellationToken cancellationToken = default) =>
+        _memory.Skills.UpsertSkillAsync(skill, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<SkillMatch>> SearchSkillsAsync(
@@ -71,7 +68,7 @@ public sealed class EmbeddedMemoryTarget : IMemoryTarget
 
     /// <inheritdoc />
     public ValueTask<Skill> RecordSkillUseAsync(string name, bool success, double reward, long latencyMs, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_memory.Skills.RecordUse(name, success, reward, latencyMs));
+        _memory.Skills.RecordUseAsync(name, success, reward, latencyMs, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<string> AddCausalEdgeAsync(
@@ -85,11 +82,11 @@ public sealed class EmbeddedMemoryTarget : IMemoryTarget
 
     /// <inheritdoc />
     public ValueTask<string> AddNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_memory.Graph.AddNode(node));
+        _memory.Graph.AddNodeAsync(node, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<string> AddEdgeAsync(GraphEdgeInput edge, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_memory.Graph.AddEdge(edge));
+        _memory.Graph.AddEdgeAsync(edge, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<GraphNeighbor>> NeighborsAsync(

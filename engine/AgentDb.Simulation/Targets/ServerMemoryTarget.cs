@@ -43,8 +43,7 @@ public sealed class ServerMemoryTarget : IMemoryTarget
         try
         {
             await pool.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            var stats = await pool.SendAsync<EmptyMessage, MemoryStatsResponse>(Opcode.MemoryStats, EmptyMessage.Instance, cancellationToken)
-                .ConfigureAwait(false);
+            var stats = await pool.GetMemoryStatsAsync(cancellationToken).ConfigureAwait(false);
             return new ServerMemoryTarget(pool, stats.Dimension, ownsPool: true);
         }
         catch
@@ -67,7 +66,7 @@ public sealed class ServerMemoryTarget : IMemoryTarget
     public async ValueTask<string> StoreEpisodeAsync(Episode episode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(episode);
-        var ids = await StoreAsync([WireConversions.ToWire(episode)], cancellationToken).ConfigureAwait(false);
+        var ids = await _pool.StoreEpisodesAsync([WireConversions.ToWire(episode)], cancellationToken).ConfigureAwait(false);
         return ids[0];
     }
 
@@ -80,15 +79,14 @@ public sealed class ServerMemoryTarget : IMemoryTarget
         {
             wire[i] = WireConversions.ToWire(episodes[i]);
         }
-        return await StoreAsync(wire, cancellationToken).ConfigureAwait(false);
+        return await _pool.StoreEpisodesAsync(wire, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<Episode?> GetEpisodeAsync(string id, CancellationToken cancellationToken = default)
     {
-        var response = await OrNullWhenNotFound(
-            _pool.SendAsync<MemoryIdRequest, EpisodeResponse>(Opcode.EpisodeGet, new MemoryIdRequest(id), cancellationToken)).ConfigureAwait(false);
-        return response is null ? null : WireConversions.ToEpisode(response.Episode);
+        var episode = await _pool.GetEpisodeAsync(id, cancellationToken).ConfigureAwait(false);
+        return episode is null ? null : WireConversions.ToEpisode(episode);
     }
 
     /// <inheritdoc />
@@ -99,8 +97,7 @@ public sealed class ServerMemoryTarget : IMemoryTarget
         var request = new EpisodeRetrieveRequest(
             null, vector, options.K, options.MinReward, WireConversions.ToWire(options.Outcome), options.SessionId, options.FromUnixMs,
             options.ToUnixMs, options.WithCertificate);
-        var response = await _pool.SendAsync<EpisodeRetrieveRequest, EpisodeRetrieveResponse>(Opcode.EpisodeRetrieve, request, cancellationToken)
-            .ConfigureAwait(false);
+        var response = await _pool.RetrieveRelevantAsync(request, cancellationToken).ConfigureAwait(false);
         var matches = new EpisodeMatch[response.Matches.Count];
         for (var i = 0; i < matches.Length; i++)
         {
@@ -112,15 +109,13 @@ public sealed class ServerMemoryTarget : IMemoryTarget
 
     /// <inheritdoc />
     public async ValueTask<TaskStats> GetTaskStatsAsync(string task, CancellationToken cancellationToken = default) =>
-        WireConversions.ToTaskStats(await _pool.SendAsync<EpisodeTaskRequest, EpisodeTaskStatsResponse>(
-            Opcode.EpisodeTaskStats, new EpisodeTaskRequest(task), cancellationToken).ConfigureAwait(false));
+        WireConversions.ToTaskStats(await _pool.GetTaskStatsAsync(task, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async ValueTask UpsertSkillAsync(Skill skill, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(skill);
-        await _pool.SendAsync<SkillWriteRequest, EmptyMessage>(Opcode.SkillUpsert, new SkillWriteRequest(WireConversions.ToWire(skill)), cancellationToken)
-            .ConfigureAwait(false);
+        await _pool.UpsertSkillAsync(WireConversions.ToWire(skill), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -128,9 +123,8 @@ public sealed class ServerMemoryTarget : IMemoryTarget
         ReadOnlyMemory<float> vector, SkillSearchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var response = await _pool.SendAsync<SkillSearchRequest, SkillSearchResponse>(
-            Opcode.SkillSearch, new SkillSearchRequest(null, vector, options.K, options.MinSuccessRate, options.WithCertificate), cancellationToken)
-            .ConfigureAwait(false);
+        var response = await _pool.SearchSkillsAsync(
+            new SkillSearchRequest(null, vector, options.K, options.MinSuccessRate, options.WithCertificate), cancellationToken).ConfigureAwait(false);
         var matches = new SkillMatch[response.Matches.Count];
         for (var i = 0; i < matches.Length; i++)
         {
@@ -141,23 +135,19 @@ public sealed class ServerMemoryTarget : IMemoryTarget
 
     /// <inheritdoc />
     public async ValueTask<Skill> RecordSkillUseAsync(string name, bool success, double reward, long latencyMs, CancellationToken cancellationToken = default) =>
-        WireConversions.ToSkill((await _pool.SendAsync<SkillRecordUseRequest, SkillResponse>(
-            Opcode.SkillRecordUse, new SkillRecordUseRequest(name, success, reward, latencyMs), cancellationToken).ConfigureAwait(false)).Skill);
+        WireConversions.ToSkill(await _pool.RecordSkillUseAsync(name, success, reward, latencyMs, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async ValueTask<string> AddCausalEdgeAsync(
         string from, string to, string? mechanism, double uplift, double confidence, CancellationToken cancellationToken = default) =>
-        (await _pool.SendAsync<CausalAddEdgeRequest, MemoryIdResponse>(
-            Opcode.CausalAddEdge, new CausalAddEdgeRequest(from, to, mechanism, uplift, confidence, 0, null), cancellationToken)
-            .ConfigureAwait(false)).Id;
+        await _pool.AddCausalEdgeAsync(from, to, mechanism, uplift, confidence, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<CausalEdge>> QueryEffectsAsync(
         string interventionId, CausalEdgeQueryOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var response = await _pool.SendAsync<CausalEdgeQueryRequest, CausalEdgeQueryResponse>(
-            Opcode.CausalEffects,
+        var response = await _pool.QueryEffectsAsync(
             new CausalEdgeQueryRequest(interventionId, options.MinConfidence, options.MinUplift, options.Limit, options.WithCertificate),
             cancellationToken).ConfigureAwait(false);
         var edges = new CausalEdge[response.Edges.Count];
@@ -172,29 +162,25 @@ public sealed class ServerMemoryTarget : IMemoryTarget
     public async ValueTask<string> AddNodeAsync(GraphNodeInput node, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return (await _pool.SendAsync<GraphNodeWriteRequest, MemoryIdResponse>(
-            Opcode.GraphNodeAdd, new GraphNodeWriteRequest(WireConversions.ToWire(node)), cancellationToken).ConfigureAwait(false)).Id;
+        return await _pool.AddNodeAsync(WireConversions.ToWire(node), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<string> AddEdgeAsync(GraphEdgeInput edge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edge);
-        return (await _pool.SendAsync<GraphEdgeAddRequest, MemoryIdResponse>(
-            Opcode.GraphEdgeAdd, new GraphEdgeAddRequest(WireConversions.ToWire(edge)), cancellationToken).ConfigureAwait(false)).Id;
+        return await _pool.AddEdgeAsync(WireConversions.ToWire(edge), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<GraphNeighbor>> NeighborsAsync(
         string nodeId, GraphDirection direction, int limit, CancellationToken cancellationToken = default)
     {
-        var response = await _pool.SendAsync<GraphNeighborsRequest, GraphNeighborsResponse>(
-            Opcode.GraphNeighbors, new GraphNeighborsRequest(nodeId, WireConversions.ToWire(direction), null, limit), cancellationToken)
-            .ConfigureAwait(false);
-        var neighbors = new GraphNeighbor[response.Neighbors.Count];
+        var response = await _pool.NeighborsAsync(nodeId, WireConversions.ToWire(direction), null, limit, cancellationToken).ConfigureAwait(false);
+        var neighbors = new GraphNeighbor[response.Count];
         for (var i = 0; i < neighbors.Length; i++)
         {
-            neighbors[i] = WireConversions.ToNeighbor(response.Neighbors[i]);
+            neighbors[i] = WireConversions.ToNeighbor(response[i]);
         }
         return neighbors;
     }
@@ -203,8 +189,7 @@ public sealed class ServerMemoryTarget : IMemoryTarget
     /// <remarks>The server's MEMORY_STATS "disk.bytes" (its memory stores only, not its data-operation database).</remarks>
     public async ValueTask<long?> DiskBytesAsync(CancellationToken cancellationToken = default)
     {
-        var stats = await _pool.SendAsync<EmptyMessage, MemoryStatsResponse>(Opcode.MemoryStats, EmptyMessage.Instance, cancellationToken)
-            .ConfigureAwait(false);
+        var stats = await _pool.GetMemoryStatsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (name, value) in stats.Values)
         {
             if (name == "disk.bytes")
@@ -221,34 +206,6 @@ public sealed class ServerMemoryTarget : IMemoryTarget
         if (_ownsPool)
         {
             await _pool.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<IReadOnlyList<string>> StoreAsync(IReadOnlyList<WireEpisode> episodes, CancellationToken cancellationToken)
-    {
-        var response = await _pool.SendAsync<EpisodeStoreRequest, MemoryIdListResponse>(
-            Opcode.EpisodeStore, new EpisodeStoreRequest(episodes), cancellationToken).ConfigureAwait(false);
-        if (response.Ids.Count != episodes.Count)
-        {
-            throw new InvalidDataException($"the server answered {response.Ids.Count} ids for {episodes.Count} episodes");
-        }
-        var ids = new string[response.Ids.Count];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = response.Ids[i] ?? throw new InvalidDataException("the server sent a nil episode id");
-        }
-        return ids;
-    }
-
-    private static async Task<T?> OrNullWhenNotFound<T>(Task<T> pending) where T : class
-    {
-        try
-        {
-            return await pending.ConfigureAwait(false);
-        }
-        catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
-        {
-            return null;
         }
     }
 }

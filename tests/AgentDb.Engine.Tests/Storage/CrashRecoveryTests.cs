@@ -149,24 +149,23 @@ public sealed class CrashRecoveryTests
             CollectionStats stats = Assert.Single(db.GetStats().Collections);
             fromSegments += stats.VectorsFromSegments;
             Assert.Equal(db.Count("crash"), stats.IndexedVectors);
-            // Every acknowledged record is in the index (found by an exhaustive search); the HNSW tier is approximate, so
-            // a self-search at k = 10 may miss a few, but not more than 2% of them. KNOWN DEFECT (see the issue-4 note):
-            // under load a self-search at k = 10 sometimes misses a record the graph holds; this bound still catches a
-            // broken index while that is investigated.
+            // Every acknowledged record is its own nearest neighbour at k = 10. (Misses seen here before came from
+            // parallel linking that let inserts reach a half-linked node: see GraphLinker's remarks and
+            // HnswIndexConcurrencyTests.Add_BesideANodeHalfwayThroughItsInsert_LinksToTheTrueNearestNeighbours.)
             int count = (int)db.Count("crash");
-            int misses = 0;
+            var missed = new List<string>();
             foreach (string id in singles)
             {
                 StoredRecord? record = db.Get("crash", id);
                 Assert.True(record is not null, $"acknowledged upsert '{id}' was lost");
                 if (!db.Search("crash", record.Vector!, 10).Any(hit => hit.Distance == 0f && hit.Record.Vector!.SequenceEqual(record.Vector!)))
                 {
-                    misses++;
-                    Assert.Contains(db.Search("crash", record.Vector!, Math.Min(count, AgentDatabase.MaxSearchResults)), hit => hit.Record.Id == id);
+                    bool indexed = db.Search("crash", record.Vector!, Math.Min(count, AgentDatabase.MaxSearchResults)).Any(hit => hit.Record.Id == id);
+                    missed.Add($"{id} ({(indexed ? "in the index" : "not in the index")})");
                 }
             }
 
-            Assert.True(misses <= Math.Max(1, singles.Count / 50), $"{misses} of {singles.Count} self-searches at k = 10 missed their record");
+            Assert.True(missed.Count == 0, $"cycle {cycle}: {missed.Count} of {singles.Count} self-searches at k = 10 missed their record: {string.Join(", ", missed)}");
         }
 
         Assert.True(fromSegments > 0, "no reopen loaded segments: the test did not exercise them");

@@ -61,7 +61,7 @@ public sealed class ServerConfigLoaderTests
 
     [Theory]
     [InlineData("[]", "$: must be an object")]
-    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, replication, embedder)")]
+    [InlineData("{ \"apikeys\": [] }", "$: unknown property \"apikeys\" (known: apiKeys, limits, tls, replication, cluster, embedder)")]
     [InlineData("{ \"apiKeys\": {} }", "$.apiKeys: must be an array")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"0123456789abcdef\" } ] }", "$.apiKeys[0]: needs \"name\", \"key\" and \"role\"")]
     [InlineData("{ \"apiKeys\": [ { \"name\": \"a\", \"key\": \"short\", \"role\": \"read\" } ] }", "$.apiKeys[0].key: must be at least 16 characters")]

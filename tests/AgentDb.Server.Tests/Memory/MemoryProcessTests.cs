@@ -1,3 +1,4 @@
+using AgentDb.Client;
 using AgentDb.Wire.Messages.Memory;
 using static AgentDb.Server.Tests.Memory.MemoryTestData;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using AgentDb.Client;
 using AgentDb.Server.Network.Handlers;
 using AgentDb.Wire.Frames;
 using AgentDb.Wire.Messages;

@@ -1,3 +1,4 @@
+using AgentDb.Client;
 using AgentDb.Server.Network;
 using AgentDb.Wire.Frames;
 using AgentDb.Wire.Messages;

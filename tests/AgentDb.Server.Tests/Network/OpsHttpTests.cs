@@ -1,4 +1,5 @@
 using System.Net;
+using AgentDb.Client;
 using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Tests.Network;

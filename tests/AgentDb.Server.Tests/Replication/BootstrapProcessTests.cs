@@ -1,3 +1,4 @@
+using AgentDb.Client;
 using static AgentDb.Server.Tests.Replication.ReplicationCluster;
 
 namespace AgentDb.Server.Tests.Replication;

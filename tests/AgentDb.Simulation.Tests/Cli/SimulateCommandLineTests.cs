@@ -149,6 +149,39 @@ public sealed class SimulateCommandLineTests
         var stdout = new StringWriter();
         Assert.Equal(0, await Program.RunAsync(["--help"], _ => null, stdout, new StringWriter()));
         Assert.Contains("agentdb simulate <scenario>", stdout.ToString(), StringComparison.Ordinal);
-        Assert.Contains("lean-agentic-swarm, reflexion-learning, multi-agent-swarm", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("lean-agentic-swarm, reflexion-learning, multi-agent-swarm, voting-consensus, stock-market", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_VotingConsensus_DefaultsToTheAnalysisFiveRounds_AndAnIterationsOptionWins()
+    {
+        Assert.True(CommandLineParser.TryParse(["simulate", "voting-consensus"], _ => null, out var command, out _));
+        Assert.Equal(5, command.Simulation!.Options.Iterations);
+        Assert.True(CommandLineParser.TryParse(["simulate", "voting-consensus", "--iterations", "2"], _ => null, out command, out _));
+        Assert.Equal(2, command.Simulation!.Options.Iterations);
+    }
+
+    [Theory]
+    [InlineData("voting-consensus", "12", "5")]
+    [InlineData("stock-market", "10", "1")]
+    public async Task Embedded_RunsTheRegisteredScenario_ToA100PercentSuccess(string scenario, string swarm, string expectedIterations)
+    {
+        using var dir = new TempDirectory();
+        string report = dir.Combine("report.json");
+        var stderr = new StringWriter();
+        string[] args = scenario == "stock-market"
+            ? ["simulate", scenario, "--swarm-size", swarm, "--iterations", "1", "--report", report]
+            : ["simulate", scenario, "--swarm-size", swarm, "--report", report];
+
+        int code = await Program.RunAsync(args, _ => null, new StringWriter(), stderr);
+
+        Assert.True(code == 0, stderr.ToString());
+        using var json = JsonDocument.Parse(File.ReadAllText(report));
+        var root = json.RootElement;
+        Assert.Equal(scenario, root.GetProperty("scenario").GetString());
+        Assert.Equal(int.Parse(expectedIterations, System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("iterations").GetInt32());
+        Assert.True(root.GetProperty("completed").GetBoolean());
+        Assert.Equal(1.0, root.GetProperty("success_rate").GetDouble());
+        Assert.True(root.GetProperty("operations").GetInt64() > 0);
     }
 }

@@ -3,7 +3,8 @@ using MessagePack;
 namespace AgentDb.Wire.Messages;
 
 /// <summary>
-/// REPL_SUBSCRIBE request: <c>[replicaId: str, fromLsn: uint, window: uint, maxBatchBytes: uint]</c>. The primary then
+/// REPL_SUBSCRIBE request: <c>[replicaId: str, fromLsn: uint, window: uint, maxBatchBytes: uint, epoch?: uint]</c>
+/// (<c>epoch</c>, the epoch of the replica's last held entry, is written only when above 0; absent reads as 0). The primary then
 /// sends REPL_ENTRIES frames (flag RESPONSE, this request's id) until the stream ends, and answers the request last.
 /// </summary>
 public sealed class ReplSubscribeRequest : IWireMessage<ReplSubscribeRequest>
@@ -16,8 +17,10 @@ public sealed class ReplSubscribeRequest : IWireMessage<ReplSubscribeRequest>
     /// <param name="fromLsn">The first LSN the replica needs (its last held LSN + 1).</param>
     /// <param name="window">Batches the primary may send before the replica acknowledges them (1–1024).</param>
     /// <param name="maxBatchBytes">The most entry bytes per batch (the primary sends at least one entry per batch).</param>
-    public ReplSubscribeRequest(string replicaId, ulong fromLsn, int window, int maxBatchBytes)
+    /// <param name="epoch">The epoch (primary term) of the replica's last held entry; 0 before any epoch.</param>
+    public ReplSubscribeRequest(string replicaId, ulong fromLsn, int window, int maxBatchBytes, ulong epoch = 0)
     {
+        Epoch = epoch;
         ReplicaId = replicaId;
         FromLsn = fromLsn;
         Window = window;
@@ -36,14 +39,21 @@ public sealed class ReplSubscribeRequest : IWireMessage<ReplSubscribeRequest>
     /// <summary>The most entry bytes per batch.</summary>
     public int MaxBatchBytes { get; }
 
+    /// <summary>The epoch of the replica's last held entry (0: none, or a replica that does not know epochs).</summary>
+    public ulong Epoch { get; }
+
     /// <inheritdoc/>
     public void Write(ref MessagePackWriter writer)
     {
-        writer.WriteArrayHeader(4);
+        writer.WriteArrayHeader(Epoch == 0 ? 4 : 5);
         writer.Write(ReplicaId);
         writer.Write(FromLsn);
         writer.Write((uint)Window);
         writer.Write((uint)MaxBatchBytes);
+        if (Epoch != 0)
+        {
+            writer.Write(Epoch);
+        }
     }
 
     /// <inheritdoc/>
@@ -58,7 +68,12 @@ public sealed class ReplSubscribeRequest : IWireMessage<ReplSubscribeRequest>
         {
             throw new WireFormatException("window must be at least 1");
         }
-        Fields.SkipExtraFields(ref reader, count, 4);
-        return new ReplSubscribeRequest(replicaId, fromLsn, window, maxBatchBytes);
+        ulong epoch = 0;
+        if (count >= 5)
+        {
+            epoch = Fields.ReadUInt64(ref reader, "epoch");
+        }
+        Fields.SkipExtraFields(ref reader, count, 5);
+        return new ReplSubscribeRequest(replicaId, fromLsn, window, maxBatchBytes, epoch);
     }
 }

@@ -9,8 +9,21 @@ namespace AgentDb.Index.Hnsw;
 /// heuristic of the HNSW paper (hnswlib's <c>getNeighborsByHeuristic2</c>), and links back from each neighbour,
 /// pruning that neighbour's list with the same heuristic when it is full. Safe to run on many threads at once.
 /// </summary>
+/// <remarks>
+/// Invariant: a node is reachable only once its own lists on every level are written. The links back to it are made
+/// after its last level (level 0) is chosen, not level by level: a link back on level 1 made before the node had its
+/// level-0 list let concurrent inserts descend to it and find nothing below it, and they then linked only to it and to
+/// each other, far from their true neighbours (an island that self-searches at k = 10 missed). hnswlib gets the same
+/// guarantee by holding the new node's lock for its whole insertion.
+/// </remarks>
 internal sealed class GraphLinker(ConcurrentDictionary<long, int> nodesById, GraphEntryPoint entryPoint, int efConstruction)
 {
+    /// <summary>
+    /// For tests: called with (node, level) once a node being inserted has its own list on that level, before the next
+    /// level is searched; lets a test hold an insertion half-done while others run.
+    /// </summary>
+    internal Action<int, int>? LevelConnected { get; set; }
+
     public void Link<TDistance>(GraphStorage storage, int node, SearchScratch scratch)
         where TDistance : struct, IVectorDistance
     {
@@ -70,9 +83,14 @@ internal sealed class GraphLinker(ConcurrentDictionary<long, int> nodesById, Gra
 
         // Each level is searched from all the neighbours chosen on the level above (the paper's ep <- W; hnswlib takes
         // the nearest only): a concurrent insert may have left one of them without links on this level yet.
+        // The neighbours chosen on each level are kept (M per level) and linked back only once every level has its
+        // own list: see the class remarks.
+        int top = Math.Min(level, maxLevel);
+        Span<NodeDistance> chosenByLevel = scratch.ChosenByLevel((top + 1) * storage.M);
+        Span<int> chosenCounts = stackalloc int[top + 1];
         var start = new NodeDistance(currentDistance, current);
         ReadOnlySpan<NodeDistance> entries = new(in start);
-        for (int l = Math.Min(level, maxLevel); l >= 0; l--)
+        for (int l = top; l >= 0; l--)
         {
             HnswSearch.SearchLayer<TDistance, MutableGraphView, LiveNodes>(view, vector, entries, l, efConstruction, default, scratch);
             if (scratch.Results.Count == 0)
@@ -85,16 +103,30 @@ internal sealed class GraphLinker(ConcurrentDictionary<long, int> nodesById, Gra
             }
 
             ReadOnlySpan<NodeDistance> chosen = Connect<TDistance>(storage, node, l, scratch);
+            LevelConnected?.Invoke(node, l);
+            Span<NodeDistance> kept = chosenByLevel.Slice(l * storage.M, chosen.Length);
+            chosen.CopyTo(kept);
+            chosenCounts[l] = chosen.Length;
             if (!chosen.IsEmpty)
             {
-                entries = chosen;
+                entries = kept;
+            }
+        }
+
+        for (int l = top; l >= 0; l--)
+        {
+            int maxDegree = l == 0 ? storage.MaxDegree0 : storage.M;
+            foreach (NodeDistance neighbor in chosenByLevel.Slice(l * storage.M, chosenCounts[l]))
+            {
+                LinkBack<TDistance>(storage, neighbor.Node, node, neighbor.Distance, l, maxDegree, scratch);
             }
         }
     }
 
     /// <summary>
-    /// Gives <paramref name="node"/> its links on <paramref name="level"/> from the search results in the scratch, links
-    /// each chosen neighbour back, and returns the chosen neighbours, nearest first (in the scratch's selection buffer).
+    /// Gives <paramref name="node"/> its links on <paramref name="level"/> from the search results in the scratch and
+    /// returns the chosen neighbours (at most M), nearest first, in the scratch's selection buffer. The caller links them
+    /// back once every level is done.
     /// </summary>
     private static ReadOnlySpan<NodeDistance> Connect<TDistance>(GraphStorage storage, int node, int level, SearchScratch scratch)
         where TDistance : struct, IVectorDistance
@@ -123,18 +155,13 @@ internal sealed class GraphLinker(ConcurrentDictionary<long, int> nodesById, Gra
 
         int maxDegree = level == 0 ? storage.MaxDegree0 : storage.M;
         WriteOwnList<TDistance>(storage, node, level, maxDegree, chosen[..count], scratch);
-        for (int i = 0; i < count; i++)
-        {
-            LinkBack<TDistance>(storage, chosen[i].Node, node, chosen[i].Distance, level, maxDegree, scratch);
-        }
-
         return chosen[..count];
     }
 
     /// <summary>
-    /// Sets the list of a node being inserted to its chosen neighbours. Concurrent inserts that met the node on a higher
-    /// level may already have linked themselves here: their links are kept (pruned with the heuristic if too many),
-    /// since overwriting them would leave those inserts without any incoming link.
+    /// Sets the list of a node being inserted to its chosen neighbours. Links found already in the list are kept (pruned
+    /// with the heuristic if too many), since overwriting them could leave another insert without any incoming link;
+    /// with the links back made only after every level (class remarks) none should be there, so this is a safeguard.
     /// </summary>
     private static void WriteOwnList<TDistance>(
         GraphStorage storage, int node, int level, int maxDegree, ReadOnlySpan<NodeDistance> chosen, SearchScratch scratch)

@@ -266,6 +266,13 @@ public sealed class HnswIndex : IDisposable
         }
     }
 
+    /// <summary>For tests: see <see cref="GraphLinker.LevelConnected"/>.</summary>
+    internal Action<int, int>? LevelConnected
+    {
+        get => _linker.LevelConnected;
+        set => _linker.LevelConnected = value;
+    }
+
     /// <summary>Releases the index's locks. Must not race with other calls; later calls throw.</summary>
     public void Dispose()
     {

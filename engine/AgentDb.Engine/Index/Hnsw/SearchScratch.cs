@@ -14,6 +14,7 @@ internal sealed class SearchScratch
     private int[] _neighbors = new int[64];
     private NodeDistance[] _selected = new NodeDistance[64];
     private NodeDistance[] _pruneCandidates = new NodeDistance[64];
+    private NodeDistance[] _chosenByLevel = new NodeDistance[64];
 
     public VisitedSet Visited { get; } = new();
 
@@ -45,6 +46,9 @@ internal sealed class SearchScratch
 
     /// <summary>A buffer for the candidates of a neighbour list being pruned.</summary>
     public Span<NodeDistance> PruneCandidates(int length) => Ensure(ref _pruneCandidates, length);
+
+    /// <summary>A buffer for the neighbours an insertion chose on each of its levels, linked back once all are chosen.</summary>
+    public Span<NodeDistance> ChosenByLevel(int length) => Ensure(ref _chosenByLevel, length);
 
     /// <summary>Copies <paramref name="query"/> into the thread's buffer, scales it to unit length and returns it.</summary>
     public ReadOnlySpan<float> NormalizedQuery(ReadOnlySpan<float> query)

@@ -7,6 +7,6 @@ namespace AgentDb.Server.Engine.Memory;
 /// <summary>CAUSAL_REMOVE_EDGE: <c>[removed]</c>, false when there was no such edge.</summary>
 internal sealed class CausalRemoveEdgeHandler(AgentMemory memory) : MemoryOperation<CausalEdgeKeyRequest, DeleteResponse>(memory)
 {
-    protected override ValueTask<DeleteResponse> ExecuteAsync(CausalEdgeKeyRequest message, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new DeleteResponse(Memory.Causal.RemoveEdge(message.From, message.To, message.Mechanism)));
+    protected override async ValueTask<DeleteResponse> ExecuteAsync(CausalEdgeKeyRequest message, CancellationToken cancellationToken) =>
+        new(await Memory.Causal.RemoveEdgeAsync(message.From, message.To, message.Mechanism, cancellationToken).ConfigureAwait(false));
 }

@@ -7,14 +7,14 @@ namespace AgentDb.Server.Engine.Memory;
 /// keeping its edges); both answer the node's id.</summary>
 internal sealed class GraphNodeWriteHandler(AgentMemory memory, bool upsert) : MemoryOperation<GraphNodeWriteRequest, MemoryIdResponse>(memory)
 {
-    protected override ValueTask<MemoryIdResponse> ExecuteAsync(GraphNodeWriteRequest message, CancellationToken cancellationToken)
+    protected override async ValueTask<MemoryIdResponse> ExecuteAsync(GraphNodeWriteRequest message, CancellationToken cancellationToken)
     {
         var node = MemoryConversions.ToNodeInput(message.Node);
         if (!upsert)
         {
-            return ValueTask.FromResult(new MemoryIdResponse(Memory.Graph.AddNode(node)));
+            return new MemoryIdResponse(await Memory.Graph.AddNodeAsync(node, cancellationToken).ConfigureAwait(false));
         }
-        Memory.Graph.UpsertNode(node);
-        return ValueTask.FromResult(new MemoryIdResponse(node.Id!));
+        await Memory.Graph.UpsertNodeAsync(node, cancellationToken).ConfigureAwait(false);
+        return new MemoryIdResponse(node.Id!);
     }
 }

@@ -9,7 +9,9 @@ namespace AgentDb.Server.Engine.Memory;
 internal static class MemoryHandlers
 {
     /// <summary>Serves every agent-memory opcode from <paramref name="memory"/>, which must outlive the server. Every one
-    /// runs on the thread pool: they embed text, scan and walk graphs, or block on a commit.</summary>
+    /// runs on the thread pool: they embed text, scan and walk graphs. Writes await their commit through the memory
+    /// layer's asynchronous methods, so no pool thread is blocked on a group commit (issue #8: blocking starved the pool
+    /// under a thousand concurrent memory writes, /health included).</summary>
     public static RequestHandlerRegistry Register(RequestHandlerRegistry registry, AgentMemory memory)
     {
         ArgumentNullException.ThrowIfNull(registry);

@@ -7,16 +7,18 @@ namespace AgentDb.Server.Engine.Memory;
 /// <summary>SKILL_CONSOLIDATE: turns tasks with enough good successful episodes into skills (idempotent).</summary>
 internal sealed class SkillConsolidateHandler(AgentMemory memory) : MemoryOperation<SkillConsolidateRequest, SkillConsolidateResponse>(memory)
 {
-    protected override ValueTask<SkillConsolidateResponse> ExecuteAsync(SkillConsolidateRequest message, CancellationToken cancellationToken)
+    protected override async ValueTask<SkillConsolidateResponse> ExecuteAsync(SkillConsolidateRequest message, CancellationToken cancellationToken)
     {
-        var result = Memory.Skills.ConsolidateEpisodes(new SkillConsolidationOptions
-        {
-            MinAttempts = message.MinAttempts,
-            MinReward = message.MinReward,
-            FromUnixMs = message.FromUnixMs,
-            ToUnixMs = message.ToUnixMs,
-        });
-        return ValueTask.FromResult(new SkillConsolidateResponse(
-            result.EpisodesRead, result.TasksConsidered, result.Created, result.Refreshed, result.Unchanged, result.Conflicts));
+        var result = await Memory.Skills.ConsolidateEpisodesAsync(
+            new SkillConsolidationOptions
+            {
+                MinAttempts = message.MinAttempts,
+                MinReward = message.MinReward,
+                FromUnixMs = message.FromUnixMs,
+                ToUnixMs = message.ToUnixMs,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new SkillConsolidateResponse(
+            result.EpisodesRead, result.TasksConsidered, result.Created, result.Refreshed, result.Unchanged, result.Conflicts);
     }
 }

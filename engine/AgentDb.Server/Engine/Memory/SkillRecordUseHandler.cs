@@ -6,9 +6,10 @@ namespace AgentDb.Server.Engine.Memory;
 /// <summary>SKILL_RECORD_USE: folds one use into the skill's statistics and returns the updated skill.</summary>
 internal sealed class SkillRecordUseHandler(AgentMemory memory) : MemoryOperation<SkillRecordUseRequest, SkillResponse>(memory)
 {
-    protected override ValueTask<SkillResponse> ExecuteAsync(SkillRecordUseRequest message, CancellationToken cancellationToken)
+    protected override async ValueTask<SkillResponse> ExecuteAsync(SkillRecordUseRequest message, CancellationToken cancellationToken)
     {
-        var skill = Memory.Skills.RecordUse(message.Name, message.Success, message.Reward, message.LatencyMs);
-        return ValueTask.FromResult(new SkillResponse(MemoryConversions.ToWire(skill)));
+        var skill = await Memory.Skills.RecordUseAsync(message.Name, message.Success, message.Reward, message.LatencyMs, cancellationToken)
+            .ConfigureAwait(false);
+        return new SkillResponse(MemoryConversions.ToWire(skill));
     }
 }

@@ -7,17 +7,17 @@ namespace AgentDb.Server.Engine.Memory;
 /// <summary>SKILL_CREATE (BAD_REQUEST when the name is taken) and SKILL_UPSERT (replaces).</summary>
 internal sealed class SkillWriteHandler(AgentMemory memory, bool upsert) : MemoryOperation<SkillWriteRequest, EmptyMessage>(memory)
 {
-    protected override ValueTask<EmptyMessage> ExecuteAsync(SkillWriteRequest message, CancellationToken cancellationToken)
+    protected override async ValueTask<EmptyMessage> ExecuteAsync(SkillWriteRequest message, CancellationToken cancellationToken)
     {
         var skill = MemoryConversions.ToSkill(message.Skill);
         if (upsert)
         {
-            Memory.Skills.UpsertSkill(skill);
+            await Memory.Skills.UpsertSkillAsync(skill, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            Memory.Skills.CreateSkill(skill);
+            await Memory.Skills.CreateSkillAsync(skill, cancellationToken).ConfigureAwait(false);
         }
-        return ValueTask.FromResult(EmptyMessage.Instance);
+        return EmptyMessage.Instance;
     }
 }

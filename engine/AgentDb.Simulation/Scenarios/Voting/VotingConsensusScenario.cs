@@ -57,6 +57,9 @@ public sealed class VotingConsensusScenario : ISimulationScenario
     public int DefaultSwarmSize => 50;
 
     /// <inheritdoc />
+    public int DefaultIterations => 5;
+
+    /// <inheritdoc />
     public async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var outcome = await SimulateAsync(context, cancellationToken).ConfigureAwait(false);

@@ -150,6 +150,138 @@ public sealed class HnswIndexConcurrencyTests
     }
 
     /// <summary>At least 99.8% of ids come back among the 10 nearest when searching with their own vector.</summary>
+    /// <summary>
+    /// Deterministic replay of the interleaving behind the crash test's self-search misses: a node of level 1 is held
+    /// after its level-1 list is written and before its level-0 list is, while other points are inserted next to it. A
+    /// half-linked node must not be reachable yet: formerly its level-1 neighbours already linked back to it, so the new
+    /// points descended to it, found nothing below it on level 0, and linked only to it and to each other — an island
+    /// far from their true neighbours, which later self-searches at k = 10 missed.
+    /// </summary>
+    [Fact]
+    public async Task Add_BesideANodeHalfwayThroughItsInsert_LinksToTheTrueNearestNeighbours()
+    {
+        const int dimension = 2;
+        const int bulk = 300;
+        const int near = 6;
+        var options = new HnswOptions { Dimension = dimension, Metric = DistanceMetric.L2Squared, InitialCapacity = 1_024, Seed = 42 };
+        double multiplier = LevelGenerator.MultiplierFor(options.M);
+
+        // The held node: level exactly 1, below the top level of the points before it (so it takes no entry lock),
+        // followed by level-0 nodes for the points inserted beside it.
+        int held = -1;
+        for (int node = bulk; node < 1_000 && held < 0; node++)
+        {
+            bool followersFlat = true;
+            for (int next = node + 1; next <= node + near; next++)
+            {
+                followersFlat &= LevelGenerator.Draw(options.Seed, next, multiplier) == 0;
+            }
+
+            if (LevelGenerator.Draw(options.Seed, node, multiplier) == 1 && followersFlat)
+            {
+                held = node;
+            }
+        }
+
+        Assert.True(held > 0, "no node number with the wanted levels");
+        int topBefore = 0;
+        for (int node = 0; node < held; node++)
+        {
+            topBefore = Math.Max(topBefore, LevelGenerator.Draw(options.Seed, node, multiplier));
+        }
+
+        Assert.True(topBefore >= 1);
+
+        // Points 0..held-1 spread over [0, 10)², the held node at (5, 5), the later ones 0.05 apart just beside it.
+        var random = new Random(5);
+        var points = new List<float[]>();
+        for (int node = 0; node < held; node++)
+        {
+            points.Add([10 * random.NextSingle(), 10 * random.NextSingle()]);
+        }
+
+        points.Add([5f, 5f]);
+        for (int j = 1; j <= near; j++)
+        {
+            points.Add([5f + (0.05f * j), 5.02f]);
+        }
+
+        using var index = new HnswIndex(options);
+        for (int node = 0; node < held; node++)
+        {
+            index.Add(node, points[node]);
+        }
+
+        using var halfway = new ManualResetEventSlim(false);
+        using var release = new ManualResetEventSlim(false);
+        index.LevelConnected = (node, level) =>
+        {
+            if (node == held && level == 1)
+            {
+                halfway.Set();
+                Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+            }
+        };
+
+        var insertHeld = Task.Run(() => index.Add(held, points[held]));
+        Assert.True(halfway.Wait(TimeSpan.FromSeconds(30)), "the held insert never reached level 0");
+        try
+        {
+            for (int node = held + 1; node <= held + near; node++)
+            {
+                index.Add(node, points[node]);
+            }
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await insertHeld;
+        index.LevelConnected = null;
+
+        HnswSnapshot snapshot = index.AcquireSnapshot();
+        try
+        {
+            var buffer = new int[snapshot.Storage.MaxDegree0];
+            for (int node = held + 1; node <= held + near; node++)
+            {
+                // Its nearest among the points complete before it (the held one was not).
+                int nearest = -1;
+                float best = float.MaxValue;
+                for (int other = 0; other < node; other++)
+                {
+                    float d = SquaredDistance(points[node], points[other]);
+                    if (other != held && d < best)
+                    {
+                        best = d;
+                        nearest = other;
+                    }
+                }
+
+                int[] links = snapshot.Storage.ReadNeighbors(node, 0, buffer).ToArray();
+                Assert.True(
+                    links.Contains(nearest),
+                    $"node {node} links to [{string.Join(", ", links)}] on level 0, not to its nearest neighbour {nearest} (the held node is {held})");
+            }
+        }
+        finally
+        {
+            index.ReleaseSnapshot();
+        }
+    }
+
+    private static float SquaredDistance(float[] a, float[] b)
+    {
+        float sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+
+        return sum;
+    }
+
     private static void AssertMostlyFindable(HnswIndex index, float[] data, long[] ids)
     {
         var hits = new SearchHit[10];
