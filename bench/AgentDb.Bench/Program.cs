@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "reopen")
     return ReopenBenchmark.Run(args[1..]);
 }
 
+// "filter": a selective payload-equality filtered search with and without a payload index (see Storage/FilteredSearchBenchmark.cs).
+if (args.Length > 0 && args[0] == "filter")
+{
+    return FilteredSearchBenchmark.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "replication")
 {
     return await ReplicationLagBenchmark.RunAsync(args[1..]);

@@ -419,6 +419,21 @@ public sealed partial class AgentDatabase
 
                 return opCode;
 
+            case LogOpCode.CreatePayloadIndex:
+            {
+                (_, string field) = LogEntryCodec.DecodeCreatePayloadIndex(span, lsn);
+                try
+                {
+                    ValidatePayloadFieldName(field);
+                }
+                catch (ArgumentException exception)
+                {
+                    throw new InvalidDataException($"Replicated log entry LSN {lsn}: {exception.Message}", exception);
+                }
+
+                return opCode;
+            }
+
             case LogOpCode.Writes:
             {
                 if (span.Length < LogEntryCodec.HeaderSize + 4)

@@ -303,7 +303,7 @@ public sealed partial class AgentDatabase : IDisposable
             foreach (CollectionState state in _byName.Values)
             {
                 CollectionDescriptor d = state.Descriptor;
-                result.Add(new CollectionInfo(d.Name, d.Dimension, d.Metric, d.CreatedUnixMs, d.RecordCount) { HnswM = d.HnswM, HnswEfConstruction = d.HnswEfConstruction });
+                result.Add(new CollectionInfo(d.Name, d.Dimension, d.Metric, d.CreatedUnixMs, d.RecordCount) { HnswM = d.HnswM, HnswEfConstruction = d.HnswEfConstruction, PayloadIndexes = d.PayloadIndexFields.AsReadOnly() });
             }
 
             return result;
@@ -545,12 +545,27 @@ public sealed partial class AgentDatabase : IDisposable
             ThrowIfDisposed();
             CollectionState state = RequireCollection(collection);
             CheckDimension(state.Descriptor.Name, state.Descriptor.Dimension, vector.Length);
-            IVectorIdFilter? matcher = filter is null ? null : new PayloadFilterMatcher(_store, state.Descriptor, filter);
-            int found = state.Index.Search(vector, k, hits, matcher, ef);
+            int found;
+            bool indexed = false;
+            if (filter is null)
+            {
+                found = state.Index.Search(vector, k, hits, null, ef);
+            }
+            else if (TrySearchIndexed(state, filter, vector, k, hits, ef, out found))
+            {
+                indexed = true;
+            }
+            else
+            {
+                found = state.Index.Search(vector, k, hits, new PayloadFilterMatcher(_store, state.Descriptor, filter), ef);
+            }
+
             var results = new List<SearchResult>(found);
             for (int i = 0; i < found; i++)
             {
-                if (_store.TryGetByInternalId(state.Descriptor, hits[i].InternalId, out StoredRecord? record))
+                // An indexed answer is checked against the record read here: a write applying during the search may have
+                // changed the record after the index was asked.
+                if (_store.TryGetByInternalId(state.Descriptor, hits[i].InternalId, out StoredRecord? record) && (!indexed || filter!.Matches(record.Payload)))
                 {
                     results.Add(new SearchResult(record, hits[i].Distance));
                 }
@@ -864,6 +879,21 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
+    /// <summary>For tests: the payload index on <paramref name="field"/> of <paramref name="collection"/>, or null.</summary>
+    internal PayloadFieldIndex? PayloadIndexOf(string collection, string field)
+    {
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            return RequireCollection(collection).FindPayloadIndex(Encoding.UTF8.GetBytes(field));
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
     /// <summary>For tests: the vector index of <paramref name="collection"/> (to pause its background indexer).</summary>
     internal TieredVectorIndex IndexOf(string collection)
     {
@@ -1134,6 +1164,8 @@ public sealed partial class AgentDatabase : IDisposable
                             continue;
                         }
 
+                        ApplyToPayloadIndexes(state, _writes[i], outcome);
+
                         if (outcome.HasVector)
                         {
                             state.Index.Upsert(outcome.InternalId, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_writes[i].Vector.Span));
@@ -1151,6 +1183,9 @@ public sealed partial class AgentDatabase : IDisposable
             case LogOpCode.Epoch:
                 ApplyEpochEntry(lsn, timestamp, entry.Span);
                 return false;
+
+            case LogOpCode.CreatePayloadIndex:
+                return ApplyCreatePayloadIndex(lsn, entry.Span, build: updateIndex);
 
             default:
                 throw new InvalidDataException($"Log entry LSN {lsn} has unknown opcode {(byte)opCode}.");
@@ -1190,6 +1225,7 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             LoadIndex(state);
+            state.PayloadIndexes = BuildPayloadIndexes(descriptor, descriptor.PayloadIndexFields);
             _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric);
         }
     }

@@ -15,4 +15,7 @@ public sealed record CollectionInfo(string Name, int Dimension, DistanceMetric M
 
     /// <summary>HNSW build beam width, fixed at creation.</summary>
     public int HnswEfConstruction { get; init; } = AgentDatabase.DefaultHnswEfConstruction;
+
+    /// <summary>The top-level payload fields with an equality index (<see cref="AgentDatabase.CreatePayloadIndex"/>).</summary>
+    public IReadOnlyList<string> PayloadIndexes { get; init; } = [];
 }

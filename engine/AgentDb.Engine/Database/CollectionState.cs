@@ -3,9 +3,11 @@ using AgentDb.Storage;
 
 namespace AgentDb;
 
-/// <summary>An applied collection: the store's descriptor and its vector index.</summary>
+/// <summary>An applied collection: the store's descriptor, its vector index and its payload indexes.</summary>
 internal sealed class CollectionState
 {
+    private PayloadFieldIndex[] _payloadIndexes = [];
+
     public CollectionState(CollectionDescriptor descriptor, TieredVectorIndex index)
     {
         Descriptor = descriptor;
@@ -15,4 +17,25 @@ internal sealed class CollectionState
     public CollectionDescriptor Descriptor { get; }
 
     public TieredVectorIndex Index { get; }
+
+    /// <summary>The payload equality indexes; replaced whole by the apply thread (copy on write), read by searches.</summary>
+    public PayloadFieldIndex[] PayloadIndexes
+    {
+        get => Volatile.Read(ref _payloadIndexes);
+        set => Volatile.Write(ref _payloadIndexes, value);
+    }
+
+    /// <summary>The payload index on <paramref name="field"/> (UTF-8), or null.</summary>
+    public PayloadFieldIndex? FindPayloadIndex(ReadOnlySpan<byte> field)
+    {
+        foreach (PayloadFieldIndex index in PayloadIndexes)
+        {
+            if (index.FieldUtf8.SequenceEqual(field))
+            {
+                return index;
+            }
+        }
+
+        return null;
+    }
 }

@@ -14,6 +14,7 @@ namespace AgentDb;
 /// absent in older entries, which take the defaults) <c>i32 hnswM, i32 hnswEfConstruction</c></item>
 /// <item>DropCollection: <c>i64 collectionId</c></item>
 /// <item>Epoch: <c>i64 epoch</c> (a primary's term begins)</item>
+/// <item>CreatePayloadIndex: <c>i64 collectionId, u16 fieldLength, field (UTF-8)</c></item>
 /// <item>Writes: <c>i32 count</c>, then per write <c>u8 kind, u8 reserved, u16 idLength, i64 collectionId,
 /// i32 payloadLength, i32 dimension (0 = no vector), id, payload, dimension × f32</c></item>
 /// </list>
@@ -131,6 +132,31 @@ internal static class LogEntryCodec
     }
 
     public static long DecodeDrop(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadInt64LittleEndian(entry[HeaderSize..]);
+
+    /// <summary>Bytes of a create-payload-index entry for a field of <paramref name="fieldBytes"/> UTF-8 bytes.</summary>
+    public static int CreatePayloadIndexSize(int fieldBytes) => HeaderSize + 10 + fieldBytes;
+
+    public static int EncodeCreatePayloadIndex(Span<byte> entry, long timestampUnixMs, long collectionId, string field)
+    {
+        int offset = WriteHeader(entry, LogOpCode.CreatePayloadIndex, timestampUnixMs);
+        BinaryPrimitives.WriteInt64LittleEndian(entry[offset..], collectionId);
+        int fieldLength = Encoding.UTF8.GetBytes(field, entry[(offset + 10)..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(entry[(offset + 8)..], (ushort)fieldLength);
+        return offset + 10 + fieldLength;
+    }
+
+    /// <exception cref="InvalidDataException">The entry is truncated.</exception>
+    public static (long CollectionId, string Field) DecodeCreatePayloadIndex(ReadOnlySpan<byte> entry, long lsn)
+    {
+        ReadOnlySpan<byte> body = entry[HeaderSize..];
+        if (body.Length < 10 || body.Length < 10 + BinaryPrimitives.ReadUInt16LittleEndian(body[8..]))
+        {
+            throw new InvalidDataException($"Log entry LSN {lsn}: the create-payload-index entry is truncated ({entry.Length} bytes).");
+        }
+
+        int fieldLength = BinaryPrimitives.ReadUInt16LittleEndian(body[8..]);
+        return (BinaryPrimitives.ReadInt64LittleEndian(body), Encoding.UTF8.GetString(body.Slice(10, fieldLength)));
+    }
 
     /// <summary>Decodes the writes of an entry into <paramref name="writes"/> (grown when too small); returns how many.</summary>
     /// <exception cref="InvalidDataException">The entry is truncated or inconsistent.</exception>

@@ -15,4 +15,7 @@ internal enum LogOpCode : byte
 
     /// <summary>A primary's term (epoch) begins at this entry: <c>i64 epoch</c>. Changes no record; recorded in the epoch history.</summary>
     Epoch = 4,
+
+    /// <summary>Create a payload equality index on a collection's top-level field (idempotent).</summary>
+    CreatePayloadIndex = 5,
 }

@@ -83,6 +83,16 @@ public sealed class PayloadFilter
         }
     }
 
+    /// <summary>The filter's conditions, in the order added.</summary>
+    internal int ConditionCount => _conditions.Count;
+
+    /// <summary>Condition <paramref name="index"/>: its field and value in UTF-8, and whether it is a contains test.</summary>
+    internal (byte[] Field, byte[] Value, bool Contains) ConditionAt(int index)
+    {
+        Condition condition = _conditions[index];
+        return (condition.Field, condition.Value, condition.Contains);
+    }
+
     private static bool StringEquals(ref MessagePackReader reader, byte[] expected) =>
         reader.NextMessagePackType == MessagePackType.String && reader.TryReadStringSpan(out ReadOnlySpan<byte> text) && text.SequenceEqual(expected);
 

@@ -133,6 +133,62 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
         }
     }
 
+    /// <summary>
+    /// As <see cref="Search"/>, over the given ids only (ids not held are skipped): up to <paramref name="k"/> of them
+    /// nearest first, the filter (if any) asked nearest first until k pass. Distances are computed as the full scan
+    /// computes them, so the answer is the full scan's with a filter that accepts exactly these ids.
+    /// </summary>
+    public int SearchCandidates(ReadOnlySpan<float> query, ReadOnlySpan<long> candidates, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter)
+    {
+        CheckDimension(query.Length);
+        k = Math.Min(k, results.Length);
+        if (k <= 0 || candidates.IsEmpty)
+        {
+            return 0;
+        }
+
+        float[] distances = ArrayPool<float>.Shared.Rent(candidates.Length);
+        long[] ids = ArrayPool<long>.Shared.Rent(candidates.Length);
+        try
+        {
+            int n = 0;
+            _lock.EnterReadLock();
+            try
+            {
+                foreach (long id in candidates)
+                {
+                    if (_slotOf.TryGetValue(id, out int slot))
+                    {
+                        ids[n] = id;
+                        Distance.ComputeMany(Metric, query, Row(slot), distances.AsSpan(n, 1));
+                        n++;
+                    }
+                }
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+
+            Array.Sort(distances, ids, 0, n);
+            int found = 0;
+            for (int i = 0; i < n && found < k; i++)
+            {
+                if (filter is null || filter.Matches(ids[i]))
+                {
+                    results[found++] = new VectorSearchHit(ids[i], distances[i]);
+                }
+            }
+
+            return found;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+            ArrayPool<float>.Shared.Return(distances);
+        }
+    }
+
     public void Rebuild(ReadOnlySpan<long> ids, ReadOnlySpan<float> vectors)
     {
         if ((long)ids.Length * Dimension != vectors.Length)

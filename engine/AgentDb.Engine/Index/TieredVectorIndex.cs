@@ -268,6 +268,54 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     }
 
     /// <summary>
+    /// A search restricted to <paramref name="candidateList"/> (a payload index's answer), exact in both tiers: the exact
+    /// tier and the backlog compute the candidates' distances only; the graph scans the candidates' vectors (an
+    /// <see cref="IdSetFilter"/> forced to its exact scan), never walking the graph. <paramref name="filter"/>, when
+    /// given, holds the conditions the candidates were not chosen by; it is asked nearest first until k pass.
+    /// </summary>
+    public int SearchCandidates(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, ReadOnlySpan<long> candidateList, IVectorIdFilter? filter)
+    {
+        SegmentedVectorIndex? graph = Volatile.Read(ref _graph);
+        ExactVectorIndex pending = Volatile.Read(ref _pending);
+        if (graph is null)
+        {
+            return pending.SearchCandidates(query, candidateList, k, results, filter);
+        }
+
+        int wanted = filter is null ? k : Math.Max(k, candidateList.Length); // with a filter: every candidate, nearest first
+        VectorSearchHit[] backlog = ArrayPool<VectorSearchHit>.Shared.Rent(k);
+        VectorSearchHit[] indexed = ArrayPool<VectorSearchHit>.Shared.Rent(k);
+        SearchHit[] hits = ArrayPool<SearchHit>.Shared.Rent(wanted);
+        try
+        {
+            int fromBacklog = pending.Count == 0 ? 0 : pending.SearchCandidates(query, candidateList, k, backlog, filter);
+            var candidates = new HashSet<long>(candidateList.Length);
+            foreach (long id in candidateList)
+            {
+                candidates.Add(id);
+            }
+
+            int found = graph.Search(query, wanted, hits, wanted, new IdSetFilter(candidates, scanExactly: true));
+            int fromGraph = 0;
+            for (int i = 0; i < found && fromGraph < k; i++)
+            {
+                if (filter is null || filter.Matches(hits[i].Id))
+                {
+                    indexed[fromGraph++] = new VectorSearchHit(hits[i].Id, hits[i].Distance);
+                }
+            }
+
+            return Merge(pending, backlog.AsSpan(0, fromBacklog), indexed.AsSpan(0, fromGraph), k, results);
+        }
+        finally
+        {
+            ArrayPool<SearchHit>.Shared.Return(hits);
+            ArrayPool<VectorSearchHit>.Shared.Return(indexed);
+            ArrayPool<VectorSearchHit>.Shared.Return(backlog);
+        }
+    }
+
+    /// <summary>
     /// Merges the backlog's hits with the graph's, nearest first, keeping k. A graph hit whose id is (still or again) in
     /// the backlog is dropped: the backlog holds that id's current vector.
     /// </summary>

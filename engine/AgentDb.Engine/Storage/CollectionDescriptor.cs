@@ -40,6 +40,9 @@ internal sealed class CollectionDescriptor
 
     public ColumnFamilyHandle ColumnFamily { get; }
 
+    /// <summary>The top-level payload fields with an equality index (set by the apply thread; replaced whole, never mutated).</summary>
+    public string[] PayloadIndexFields { get; set; } = [];
+
     /// <summary>The last internal id handed out (internal ids start at 1).</summary>
     public long LastInternalId { get; set; }
 

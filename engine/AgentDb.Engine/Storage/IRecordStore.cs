@@ -32,6 +32,16 @@ internal interface IRecordStore : IDisposable
     /// </summary>
     void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
 
+    /// <summary>
+    /// Replaces the names of the collection's payload-indexed fields (kept with its metadata, <see cref="CollectionDescriptor.PayloadIndexFields"/>)
+    /// in one atomic batch with <paramref name="lsn"/> as the applied LSN.
+    /// </summary>
+    void SetPayloadIndexFields(long lsn, CollectionDescriptor collection, string[] fields);
+
+    /// <summary>Calls <paramref name="visitor"/> with the internal id and payload of every record of the collection.</summary>
+    void VisitPayloads<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
+        where TVisitor : struct, IPayloadVisitor;
+
     /// <summary>Records only that <paramref name="lsn"/> was applied (an entry with nothing to store).</summary>
     void MarkApplied(long lsn);
 

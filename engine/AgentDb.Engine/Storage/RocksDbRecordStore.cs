@@ -148,6 +148,8 @@ internal sealed class RocksDbRecordStore : IRecordStore
             Span<byte> key = stackalloc byte[9];
             StorageKeys.WriteCollectionKey(key, collectionId);
             _batch.Delete(key, _meta);
+            StorageKeys.WritePayloadIndexKey(key, collectionId);
+            _batch.Delete(key, _meta);
         }
 
         PutAppliedLsn(lsn);
@@ -231,6 +233,55 @@ internal sealed class RocksDbRecordStore : IRecordStore
         }
 
         Volatile.Write(ref _appliedLsn, lsn);
+    }
+
+    public void SetPayloadIndexFields(long lsn, CollectionDescriptor collection, string[] fields)
+    {
+        int size = 2;
+        foreach (string field in fields)
+        {
+            size += 2 + Encoding.UTF8.GetByteCount(field);
+        }
+
+        byte[] value = new byte[size];
+        BinaryPrimitives.WriteUInt16LittleEndian(value, (ushort)fields.Length);
+        int offset = 2;
+        foreach (string field in fields)
+        {
+            int length = Encoding.UTF8.GetBytes(field, value.AsSpan(offset + 2));
+            BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(offset), (ushort)length);
+            offset += 2 + length;
+        }
+
+        _batch.Clear();
+        Span<byte> key = stackalloc byte[9];
+        StorageKeys.WritePayloadIndexKey(key, collection.Id);
+        _batch.Put(key, value, _meta);
+        PutAppliedLsn(lsn);
+        _db.Write(_batch, _writeOptions);
+        collection.PayloadIndexFields = fields;
+        Volatile.Write(ref _appliedLsn, lsn);
+    }
+
+    public void VisitPayloads<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)
+        where TVisitor : struct, IPayloadVisitor
+    {
+        var readOptions = new ReadOptions().SetIterateUpperBound([StorageKeys.RecordPrefix + 1]).SetFillCache(false);
+        using Iterator iterator = _db.NewIterator(collection.ColumnFamily, readOptions);
+        for (iterator.Seek([StorageKeys.RecordPrefix]); iterator.Valid(); iterator.Next())
+        {
+            ReadOnlySpan<byte> key = iterator.GetKeySpan();
+            if (key.IsEmpty || key[0] != StorageKeys.RecordPrefix)
+            {
+                break;
+            }
+
+            ReadOnlySpan<byte> value = iterator.GetValueSpan();
+            RecordHeader header = RecordValueCodec.ReadHeader(value);
+            visitor.Visit(header.InternalId, RecordValueCodec.Payload(value, header));
+        }
+
+        GC.KeepAlive(readOptions);   // see Scan: the options own the native upper bound
     }
 
     public void MarkApplied(long lsn)
@@ -465,6 +516,26 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
         GC.KeepAlive(collectionBounds);
 
+        var indexBounds = new ReadOptions().SetIterateUpperBound([StorageKeys.PayloadIndexPrefix + 1]);
+        using (Iterator iterator = _db.NewIterator(_meta, indexBounds))
+        {
+            for (iterator.Seek([StorageKeys.PayloadIndexPrefix]); iterator.Valid(); iterator.Next())
+            {
+                if (iterator.GetKeySpan() is not [StorageKeys.PayloadIndexPrefix, ..])
+                {
+                    break;
+                }
+
+                long id = BinaryPrimitives.ReadInt64BigEndian(iterator.GetKeySpan()[1..]);
+                if (_collections.TryGetValue(id, out CollectionDescriptor? descriptor))
+                {
+                    descriptor.PayloadIndexFields = ReadPayloadIndexFields(id, iterator.GetValueSpan());
+                }
+            }
+        }
+
+        GC.KeepAlive(indexBounds);
+
         // A column family whose descriptor is gone belongs to a drop (or create) interrupted by a crash.
         foreach (string name in existing)
         {
@@ -474,6 +545,31 @@ internal sealed class RocksDbRecordStore : IRecordStore
                 _db.DropColumnFamily(name);
             }
         }
+    }
+
+    private string[] ReadPayloadIndexFields(long id, ReadOnlySpan<byte> value)
+    {
+        if (value.Length < 2)
+        {
+            throw new InvalidDataException($"The payload index list of collection {id} in '{_path}' is damaged ({value.Length} bytes).");
+        }
+
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(value);
+        string[] fields = new string[count];
+        int offset = 2;
+        for (int i = 0; i < count; i++)
+        {
+            if (offset + 2 > value.Length || offset + 2 + BinaryPrimitives.ReadUInt16LittleEndian(value[offset..]) > value.Length)
+            {
+                throw new InvalidDataException($"The payload index list of collection {id} in '{_path}' is damaged (field {i} runs past its end).");
+            }
+
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(value[offset..]);
+            fields[i] = Encoding.UTF8.GetString(value.Slice(offset + 2, length));
+            offset += 2 + length;
+        }
+
+        return fields;
     }
 
     private CollectionDescriptor ReadDescriptor(long id, ReadOnlySpan<byte> value)

@@ -6,7 +6,8 @@ namespace AgentDb.Storage;
 /// Key layouts. In a collection's column family: <c>0x01 + id (UTF-8)</c> → record value, and
 /// <c>0x02 + internalId (u64 big-endian)</c> → id, so search hits (internal ids) resolve to records.
 /// In the <c>meta</c> column family: <c>"format"</c>, <c>"applied_lsn"</c> and <c>0x10 + collectionId (big-endian)</c> →
-/// the collection's descriptor.
+/// the collection's descriptor, <c>0x11 + collectionId (big-endian)</c> → the names of its payload-indexed fields
+/// (<c>u16 count</c>, then per field <c>u16 length, UTF-8</c>; absent when it has none).
 /// </summary>
 /// <remarks>Persisted format: prefixes are append-only.</remarks>
 internal static class StorageKeys
@@ -14,6 +15,7 @@ internal static class StorageKeys
     public const byte RecordPrefix = 0x01;
     public const byte InternalIdPrefix = 0x02;
     public const byte CollectionPrefix = 0x10;
+    public const byte PayloadIndexPrefix = 0x11;
     public const int MaxIdBytes = 512;
     public const int MaxRecordKeyLength = 1 + MaxIdBytes;
 
@@ -37,6 +39,12 @@ internal static class StorageKeys
     public static void WriteCollectionKey(Span<byte> destination, long collectionId)
     {
         destination[0] = CollectionPrefix;
+        BinaryPrimitives.WriteInt64BigEndian(destination[1..], collectionId);
+    }
+
+    public static void WritePayloadIndexKey(Span<byte> destination, long collectionId)
+    {
+        destination[0] = PayloadIndexPrefix;
         BinaryPrimitives.WriteInt64BigEndian(destination[1..], collectionId);
     }
 }

@@ -47,6 +47,7 @@ public sealed class ReflexionMemory
     public const int DefaultSearchEf = 96;
 
     private const int ScanPage = 10_000;
+    private const string SessionField = "session";
     private const int OverFetchFactor = 4;
 
     private static readonly EpisodeRetrievalOptions s_defaultOptions = new();
@@ -62,6 +63,13 @@ public sealed class ReflexionMemory
         _context = context;
         context.EnsureCollection(MemoryKind.Reflexion, Collection, context.Dimension);
         context.EnsureCollection(MemoryKind.Reflexion, TaskIndexCollection, 1);
+
+        // Session-scoped retrievals filter on "session" (the only payload equality they test): the engine's payload
+        // index answers it from the session's own episodes instead of reading records nearest first (issue 8).
+        for (int s = 0; s < context.Stores.ShardCount(MemoryKind.Reflexion); s++)
+        {
+            context.Stores.Shard(MemoryKind.Reflexion, s).CreatePayloadIndex(Collection, SessionField);
+        }
     }
 
     /// <summary>
@@ -451,7 +459,7 @@ public sealed class ReflexionMemory
         {
             MemoryStores stores = _context.Stores;
             int k = options.K;
-            PayloadFilter? filter = options.SessionId is null ? null : PayloadFilter.Where("session", options.SessionId);
+            PayloadFilter? filter = options.SessionId is null ? null : PayloadFilter.Where(SessionField, options.SessionId);
             var candidates = new List<Candidate>(k);
             if (options.SessionId is not null)
             {

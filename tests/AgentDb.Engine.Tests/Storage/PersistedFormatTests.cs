@@ -12,6 +12,7 @@ public sealed class PersistedFormatTests
         Assert.Equal(2, (byte)LogOpCode.DropCollection);
         Assert.Equal(3, (byte)LogOpCode.Writes);
         Assert.Equal(4, (byte)LogOpCode.Epoch);
+        Assert.Equal(5, (byte)LogOpCode.CreatePayloadIndex);
     }
 
     [Fact]
@@ -27,6 +28,7 @@ public sealed class PersistedFormatTests
         Assert.Equal(0x01, StorageKeys.RecordPrefix);
         Assert.Equal(0x02, StorageKeys.InternalIdPrefix);
         Assert.Equal(0x10, StorageKeys.CollectionPrefix);
+        Assert.Equal(0x11, StorageKeys.PayloadIndexPrefix);
         Assert.Equal(48, RecordValueCodec.HeaderSize);
         Assert.Equal(12, LogEntryCodec.HeaderSize);
         Assert.Equal(20, LogEntryCodec.WriteHeaderSize);

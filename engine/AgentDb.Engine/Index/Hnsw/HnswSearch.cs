@@ -219,7 +219,7 @@ internal static class HnswSearch
         }
         else if (filter is IdSetFilter set)
         {
-            if (set.Count < ExactScanSelectivity * graph.LiveCount)
+            if (set.ScanExactly || set.Count < ExactScanSelectivity * graph.LiveCount)
             {
                 ScanExactly<TDistance, TGraph>(graph, query, k, set, scratch.Results);
             }

@@ -27,6 +27,16 @@ public sealed class IdSetFilter : IIdFilter
         _ids = new HashSet<long>(ids);
     }
 
+    /// <summary>A filter over <paramref name="ids"/> itself (not copied: the caller must not change it while the filter is in use).</summary>
+    internal IdSetFilter(HashSet<long> ids, bool scanExactly)
+    {
+        _ids = ids;
+        ScanExactly = scanExactly;
+    }
+
+    /// <summary>Whether a search always scans the allowed ids exactly, whatever their share of the live points.</summary>
+    internal bool ScanExactly { get; }
+
     /// <summary>The number of distinct allowed ids.</summary>
     public int Count => _ids.Count;
 
