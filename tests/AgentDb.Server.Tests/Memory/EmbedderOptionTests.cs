@@ -98,7 +98,7 @@ public sealed class EmbedderOptionTests
         Assert.False(ServerConfigLoader.TryParse("""{ "embedder": 5 }""", out _, out var notString));
         Assert.Equal("$.embedder: must be a string", notString);
         Assert.False(ServerConfigLoader.TryParse("""{ "embeder": "minilm" }""", out _, out var typo));
-        Assert.Contains("known: apiKeys, limits, tls, replication, embedder", typo);
+        Assert.Contains("known: apiKeys, limits, tls, replication, cluster, embedder", typo);
     }
 
     private static Func<string, string?> Env(string embedder) => name => name == EnvironmentVariables.Embedder ? embedder : null;
