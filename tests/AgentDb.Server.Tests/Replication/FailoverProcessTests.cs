@@ -232,7 +232,7 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
     /// Waits until <paramref name="replica"/> is a replica holding the primary's last LSN, then compares a digest of every
     /// id written (acknowledged or not) on both.
     /// </summary>
-    private static async Task AssertConvergesAsync(FailoverCluster cluster, int primary, int replica, IEnumerable<string> ids)
+    internal static async Task AssertConvergesAsync(FailoverCluster cluster, int primary, int replica, IEnumerable<string> ids)
     {
         var deadline = Stopwatch.StartNew();
         // Bounded by the wait limit.
