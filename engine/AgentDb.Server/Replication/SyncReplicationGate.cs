@@ -15,15 +15,21 @@ namespace AgentDb.Server.Replication;
 internal sealed class SyncReplicationGate(
     IRequestHandler inner, AgentDatabase database, ReplicationSource source, int configuredReplicas, TimeSpan timeout) : IRequestHandler
 {
-    public async ValueTask<HandlerResult> HandleAsync(HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
+    public ValueTask<HandlerResult> HandleAsync(HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
+    {
+        // Read before the write (a malformed body reads as "no w" and the handler refuses it): an async write that asks
+        // for nothing goes straight to the handler, without a second state machine.
+        var replicas = WriteConcern.Replicas(request, configuredReplicas);
+        return replicas == 0
+            ? inner.HandleAsync(request, responseBody, cancellationToken)
+            : HandleAndWaitAsync(request, responseBody, replicas, cancellationToken);
+    }
+
+    private async ValueTask<HandlerResult> HandleAndWaitAsync(
+        HandlerRequest request, IBufferWriter<byte> responseBody, int replicas, CancellationToken cancellationToken)
     {
         var result = await inner.HandleAsync(request, responseBody, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
-        {
-            return result;
-        }
-        var replicas = WriteConcern.Replicas(request, configuredReplicas);
-        if (replicas == 0)
         {
             return result;
         }

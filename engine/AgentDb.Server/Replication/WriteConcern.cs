@@ -19,8 +19,9 @@ internal static class WriteConcern
     };
 
     /// <summary>
-    /// The replicas to wait for: the request's <c>w</c> when above 0, else <paramref name="configured"/>. Called after
-    /// the handler decoded the body successfully, so the field is well formed (its decoder bounds it).
+    /// The replicas to wait for: the request's <c>w</c> when above 0, else <paramref name="configured"/>. A body that
+    /// does not read (malformed) gives <paramref name="configured"/>: the handler's decoder refuses it anyway, as it
+    /// refuses a <c>w</c> above <see cref="WireLimits.MaxReplicas"/>.
     /// </summary>
     public static int Replicas(in Network.Handlers.HandlerRequest request, int configured)
     {
