@@ -9,6 +9,7 @@ namespace AgentDb.Server.Tests.Replication;
 /// A cluster member that fell far behind (the entries it needs are no longer in any member's log) re-bootstraps from a
 /// snapshot of the primary and converges; on the way, a write asking for more replicas than are running is NOT_REPLICATED.
 /// </summary>
+[Collection(nameof(FailoverClusterCollection))]
 public sealed class FailoverBootstrapProcessTests
 {
     private const int Sigkill = 9;
@@ -30,28 +31,25 @@ public sealed class FailoverBootstrapProcessTests
         // The lagging member goes away; writes go on (W = 1: the other member acknowledges them).
         await cluster.KillAsync(lagging);
         var ids = new List<string>();
-        await using (var writer = await ConnectAsync(cluster.Port(primary)))
+        ulong last = 0;
+        for (var i = 0; i < 100; i++)
         {
-            for (var i = 0; i < 100; i++)
-            {
-                var id = $"behind-{i}";
-                await writer.UpsertAsync(FailoverCluster.Collection, id, Vector(i), Payload(i));
-                ids.Add(id);
-            }
-
-            // A write's own W in a cluster: 2 followers asked for, 1 running: applied, answered NOT_REPLICATED.
-            var two = await Assert.ThrowsAsync<AgentDbException>(
-                () => writer.UpsertAsync(FailoverCluster.Collection, "w2", Vector(500), Payload(500), replicas: 2));
-            Assert.Equal(ErrorCode.NotReplicated, two.Code);
-            Assert.Contains("2 replica", two.Message);
-            ids.Add("w2");
+            var id = $"behind-{i}";
+            ids.Add(id);
+            last = (await WriteAsync(cluster, lagging, id, i)).Version;
         }
+
+        // A write's own W in a cluster: 2 followers asked for, 1 running: applied, answered NOT_REPLICATED.
+        ids.Add("w2");
+        var two = await Assert.ThrowsAsync<AgentDbException>(() => WriteAsync(cluster, lagging, "w2", 500, replicas: 2));
+        Assert.Equal(ErrorCode.NotReplicated, two.Code);
+        Assert.Contains("2 replica", two.Message);
 
         // No member's log keeps those entries any more: the other member checkpoints (its log is truncated), and the
         // primary stops cleanly (a close truncates its log; its per-replica registrations live in memory) and restarts.
         await using (var onOther = await ConnectAsync(cluster.Port(other)))
         {
-            await WaitForAppliedAsync(onOther, await LastLsnAsync(cluster, primary), cluster.Nodes[other]!);
+            await WaitForAppliedAsync(onOther, (long)last, cluster.Nodes[other]!);
             await onOther.CheckpointAsync();
         }
         cluster.Signal(primary, AgentDbProcess.Sigterm);
@@ -68,31 +66,35 @@ public sealed class FailoverBootstrapProcessTests
         Assert.Contains("downloaded a snapshot", log, StringComparison.Ordinal);
         Assert.DoesNotContain("diverged", log, StringComparison.Ordinal);
 
-        // And it keeps following: a write after the bootstrap reaches it.
-        await using var client = await ConnectAsync(cluster.Port(newPrimary));
-        var after = await WriteFollowingFailoverAsync(client, ids);
+        // And it keeps following: a write after the bootstrap reaches it (read-your-writes on the member).
+        var after = (await WriteAsync(cluster, -1, "after", 1000)).Version;
         await using var onLagging = await ConnectAsync(cluster.Port(lagging));
         Assert.Equal(after, (await onLagging.GetAsync(FailoverCluster.Collection, "after", minLsn: after)).Version);
     }
 
-    private static async Task<long> LastLsnAsync(FailoverCluster cluster, int node) =>
-        await cluster.TryStatAsync(node, "cluster.lsn.last") ?? throw new InvalidOperationException($"member {node} does not answer STATS");
-
-    /// <summary>Writes "after" with W = 1, retrying while the cluster settles (NOT_REPLICATED: a follower still connecting).</summary>
-    private static async Task<ulong> WriteFollowingFailoverAsync(AgentDbClient client, List<string> ids)
+    /// <summary>
+    /// Upserts record <paramref name="id"/> on the current primary (not <paramref name="except"/>), following leader
+    /// changes: NOT_PRIMARY or a lost connection sends it again to the primary found then; with W = 1 (the cluster's),
+    /// NOT_REPLICATED too (a follower still connecting). With <paramref name="replicas"/> above 0, NOT_REPLICATED is
+    /// the caller's. Bounded by the wait limit.
+    /// </summary>
+    private static async Task<UpsertResponse> WriteAsync(FailoverCluster cluster, int except, string id, int i, int replicas = 0)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
+            var primary = await cluster.WaitForPrimaryAsync(except);
             try
             {
-                var written = await client.UpsertAsync(FailoverCluster.Collection, "after", Vector(1000), Payload(1000));
-                ids.Add("after");
-                return written.Version;
+                await using var client = await ConnectAsync(cluster.Port(primary));
+                return await client.UpsertAsync(FailoverCluster.Collection, id, Vector(i), Payload(i), replicas);
             }
-            catch (AgentDbException e) when (e.Code == ErrorCode.NotReplicated && deadline.Elapsed < WaitLimit)
+            catch (Exception e) when (deadline.Elapsed < WaitLimit
+                && (e is AgentDbConnectionException or IOException
+                    || e is AgentDbException { Code: ErrorCode.NotPrimary }
+                    || (replicas == 0 && e is AgentDbException { Code: ErrorCode.NotReplicated })))
             {
-                await Task.Delay(100);
+                await Task.Delay(50);
             }
         }
     }
