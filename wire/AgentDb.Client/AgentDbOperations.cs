@@ -42,34 +42,65 @@ public static class AgentDbOperations
         (await sender.SendAsync<EmptyMessage, CollectionListResponse>(Opcode.CollectionList, EmptyMessage.Instance, cancellationToken)
             .ConfigureAwait(false)).Collections;
 
-    /// <summary>UPSERT: inserts or replaces one record (write). Durable when this returns.</summary>
+    /// <summary>UPSERT: inserts or replaces one record (write). Durable when this returns. The response's
+    /// <see cref="UpsertResponse.Version"/> is the write's LSN: pass it as a read's <c>minLsn</c> to read it back from a replica.</summary>
     /// <param name="sender">The connection or pool that sends it.</param>
     /// <param name="collection">The collection.</param>
     /// <param name="id">The record id, 1–512 UTF-8 bytes.</param>
     /// <param name="vector">The vector; empty keeps the stored one.</param>
     /// <param name="payload">One MessagePack map, or empty for none.</param>
+    /// <param name="replicas">W for this write: answer only once this many replicas applied it durably (NOT_REPLICATED
+    /// after the server's sync timeout otherwise); 0 for the server's configured mode.</param>
     /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
     public static Task<UpsertResponse> UpsertAsync(this IAgentDbSender sender,
-        string collection, string id, ReadOnlyMemory<float> vector, ReadOnlyMemory<byte> payload = default,
+        string collection, string id, ReadOnlyMemory<float> vector, ReadOnlyMemory<byte> payload = default, int replicas = 0,
         CancellationToken cancellationToken = default) =>
-        sender.SendAsync<UpsertRequest, UpsertResponse>(Opcode.Upsert, new UpsertRequest(collection, id, vector, payload), cancellationToken);
+        sender.SendAsync<UpsertRequest, UpsertResponse>(Opcode.Upsert, new UpsertRequest(collection, id, vector, payload, replicas), cancellationToken);
 
     /// <summary>GET: one record by id. Throws <see cref="AgentDbException"/> with <see cref="ErrorCode.NotFound"/>
     /// when it does not exist.</summary>
+    /// <param name="sender">The connection or pool that sends it.</param>
+    /// <param name="collection">The collection.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="includeVector">Return the vector too.</param>
+    /// <param name="minLsn">Read-your-writes: the server reads only once it has applied at least this LSN (a write's
+    /// version), waiting a bounded time, else <see cref="ErrorCode.Busy"/>; 0 for no condition.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     public static Task<GetResponse> GetAsync(this IAgentDbSender sender,
-        string collection, string id, bool includeVector = false, CancellationToken cancellationToken = default) =>
-        sender.SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest(collection, id, includeVector), cancellationToken);
+        string collection, string id, bool includeVector = false, ulong minLsn = 0, CancellationToken cancellationToken = default) =>
+        sender.SendAsync<GetRequest, GetResponse>(Opcode.Get, new GetRequest(collection, id, includeVector, minLsn), cancellationToken);
 
     /// <summary>DELETE: removes one record (write).</summary>
     /// <returns>False when there was no such record.</returns>
-    public static async Task<bool> DeleteAsync(this IAgentDbSender sender, string collection, string id, CancellationToken cancellationToken = default) =>
-        (await sender.SendAsync<DeleteRequest, DeleteResponse>(Opcode.Delete, new DeleteRequest(collection, id), cancellationToken)
-            .ConfigureAwait(false)).Deleted;
+    /// <param name="sender">The connection or pool that sends it.</param>
+    /// <param name="collection">The collection.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="replicas">W for this write, as for <see cref="UpsertAsync"/>; 0 for the server's configured mode.</param>
+    /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
+    public static async Task<bool> DeleteAsync(this IAgentDbSender sender, string collection, string id, int replicas = 0,
+        CancellationToken cancellationToken = default) =>
+        (await sender.DeleteWithLsnAsync(collection, id, replicas, cancellationToken).ConfigureAwait(false)).Deleted;
 
-    /// <summary>BATCH: upserts and deletes applied in order as one write, all or none (write).</summary>
+    /// <summary>DELETE, with the response's LSN (<see cref="DeleteResponse.Lsn"/>, for a read's <c>minLsn</c>).</summary>
+    /// <param name="sender">The connection or pool that sends it.</param>
+    /// <param name="collection">The collection.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="replicas">W for this write, as for <see cref="UpsertAsync"/>; 0 for the server's configured mode.</param>
+    /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
+    public static Task<DeleteResponse> DeleteWithLsnAsync(this IAgentDbSender sender, string collection, string id, int replicas = 0,
+        CancellationToken cancellationToken = default) =>
+        sender.SendAsync<DeleteRequest, DeleteResponse>(Opcode.Delete, new DeleteRequest(collection, id, replicas), cancellationToken);
+
+    /// <summary>BATCH: upserts and deletes applied in order as one write, all or none (write). The response's
+    /// <see cref="BatchResponse.Version"/> is the batch's LSN.</summary>
+    /// <param name="sender">The connection or pool that sends it.</param>
+    /// <param name="collection">The collection.</param>
+    /// <param name="operations">The operations, in order.</param>
+    /// <param name="replicas">W for this write, as for <see cref="UpsertAsync"/>; 0 for the server's configured mode.</param>
+    /// <param name="cancellationToken">Stops waiting; the write may still happen.</param>
     public static Task<BatchResponse> BatchAsync(this IAgentDbSender sender,
-        string collection, IReadOnlyList<BatchOperation> operations, CancellationToken cancellationToken = default) =>
-        sender.SendAsync<BatchRequest, BatchResponse>(Opcode.Batch, new BatchRequest(collection, operations), cancellationToken);
+        string collection, IReadOnlyList<BatchOperation> operations, int replicas = 0, CancellationToken cancellationToken = default) =>
+        sender.SendAsync<BatchRequest, BatchResponse>(Opcode.Batch, new BatchRequest(collection, operations, replicas), cancellationToken);
 
     /// <summary>SEARCH: the <paramref name="k"/> records nearest to <paramref name="vector"/>, closest first.</summary>
     /// <param name="sender">The connection or pool that sends it.</param>
@@ -80,12 +111,13 @@ public static class AgentDbOperations
     /// <param name="filter">One MessagePack map (payload equality), or empty for none.</param>
     /// <param name="includeVector">Return each hit's vector.</param>
     /// <param name="includePayload">Return each hit's payload.</param>
+    /// <param name="minLsn">Read-your-writes, as for <see cref="GetAsync"/>; 0 for no condition.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     public static async Task<IReadOnlyList<SearchHit>> SearchAsync(this IAgentDbSender sender,
         string collection, ReadOnlyMemory<float> vector, int k, int ef = 0, ReadOnlyMemory<byte> filter = default,
-        bool includeVector = false, bool includePayload = true, CancellationToken cancellationToken = default) =>
+        bool includeVector = false, bool includePayload = true, ulong minLsn = 0, CancellationToken cancellationToken = default) =>
         (await sender.SendAsync<SearchRequest, SearchResponse>(
-            Opcode.Search, new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload), cancellationToken)
+            Opcode.Search, new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload, minLsn), cancellationToken)
             .ConfigureAwait(false)).Hits;
 
     /// <summary>STATS: named counters for one collection, or for the server when <paramref name="collection"/> is null.</summary>

@@ -61,22 +61,42 @@ internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
 
     /// <summary>
     /// Reads <c>[collection: str, id: str, includeVector: bool]</c> in its usual encoding (fixarray 3; fixstr, str8 or
-    /// str16; valid UTF-8 within the protocol's limits) and nothing after it; false for anything else.
+    /// str16; valid UTF-8 within the protocol's limits) and nothing after it, or the same in a fixarray 4 followed by
+    /// <c>minLsn</c> as one unsigned integer (which <c>MinLsnGate</c> waited for before this handler runs); false for
+    /// anything else.
     /// </summary>
     internal static bool TryParse(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> collectionUtf8, out ReadOnlySpan<byte> idUtf8, out bool includeVector)
     {
         collectionUtf8 = default;
         idUtf8 = default;
         includeVector = false;
-        if (body.IsEmpty || body[0] != 0x93)
+        if (body.IsEmpty || body[0] is not (0x93 or 0x94))
         {
             return false;
         }
         var offset = 1;
+        // The length after includeVector: nothing, or (fixarray 4) minLsn as a positive fixint or uint 8/16/32/64.
+        var end = body[0] == 0x93 ? 0 : -1;
         if (!TryReadString(body, ref offset, WireLimits.MaxNameBytes, out collectionUtf8)
             || !TryReadString(body, ref offset, WireLimits.MaxIdBytes, out idUtf8)
-            || offset != body.Length - 1
+            || offset >= body.Length
             || body[offset] is not (0xc2 or 0xc3))
+        {
+            return false;
+        }
+        if (end < 0 && offset + 1 < body.Length)
+        {
+            end = body[offset + 1] switch
+            {
+                <= 0x7f => 1,
+                0xcc => 2,
+                0xcd => 3,
+                0xce => 5,
+                0xcf => 9,
+                _ => -1,
+            };
+        }
+        if (end < 0 || offset + 1 + end != body.Length)
         {
             return false;
         }

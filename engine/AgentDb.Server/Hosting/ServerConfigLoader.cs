@@ -29,7 +29,8 @@ namespace AgentDb.Server.Hosting;
 ///     "window": 8,                       // 1–1024 unacknowledged batches
 ///     "maxBatchBytes": 1048576,          // 1024–1073741824
 ///     "syncReplicas": 0,                 // primary: replicas that must acknowledge each write (0: async), 0–16
-///     "syncTimeoutMs": 5000              // primary: how long a write waits for them, 1–600000
+///     "syncTimeoutMs": 5000,             // primary: how long a write waits for them, 1–600000
+///     "minLsnWaitMs": 2000               // how long a read with minLsn waits for that LSN to be applied, 0–600000
 ///   },
 ///   "cluster": {                         // a failover cluster member (excludes replication.replicaOf)
 ///     "node": "10.0.0.1:7001",           // this member's Raft endpoint (IP or localhost), required
@@ -296,8 +297,11 @@ internal static class ServerConfigLoader
                 case "syncTimeoutMs":
                     settings = settings with { SyncTimeout = TimeSpan.FromMilliseconds(RequireInt(property.Value, at, 1, 600_000)) };
                     break;
+                case "minLsnWaitMs":
+                    settings = settings with { MinLsnWait = TimeSpan.FromMilliseconds(RequireInt(property.Value, at, 0, 600_000)) };
+                    break;
                 default:
-                    throw Unknown(property.Name, path, "replicaOf, key, replicaId, window, maxBatchBytes, syncReplicas, syncTimeoutMs");
+                    throw Unknown(property.Name, path, "replicaOf, key, replicaId, window, maxBatchBytes, syncReplicas, syncTimeoutMs, minLsnWaitMs");
             }
         }
         return settings;

@@ -9,7 +9,8 @@ namespace AgentDb.Server.Replication;
 /// Wraps a write operation's handler in a failover cluster: the write runs only while this node is the primary and
 /// holds its lease (else NOT_PRIMARY naming the leader); in <c>sync</c> mode the answer waits for W replicas (else
 /// NOT_REPLICATED); and the lease is checked again before the write is acknowledged, so that a primary whose term ended
-/// meanwhile (a pause, a partition) acknowledges nothing. <paramref name="replicated"/> false (the agent memory's
+/// meanwhile (a pause, a partition) acknowledges nothing. W is the request's own <c>w</c> when it sent one, else the
+/// configured <c>syncReplicas</c> (<see cref="WriteConcern"/>). <paramref name="replicated"/> false (the agent memory's
 /// writes, which are not replicated): no wait for replicas.
 /// </summary>
 internal sealed class ClusterWriteGate(IRequestHandler inner, ClusterMember member, bool replicated = true) : IRequestHandler
@@ -34,7 +35,7 @@ internal sealed class ClusterWriteGate(IRequestHandler inner, ClusterMember memb
         {
             return result;
         }
-        var replicas = replicated ? member.Settings.SyncReplicas : 0;
+        var replicas = replicated ? WriteConcern.Replicas(request, member.Settings.SyncReplicas) : 0;
         if (replicas > 0)
         {
             var lsn = member.Database.AppliedLsn;

@@ -53,6 +53,7 @@ internal sealed class ReplicationNode : IAsyncDisposable
                 registry.Register(opcode, new ClusterWriteGate(inner, member, replicated: false), execution);
             }
         }
+        WrapReads(registry, database, settings);
         registry.Register(Opcode.ReplSubscribe, new ClusterSubscribeGate(member))
             .Register(Opcode.ReplAck, new ClusterReplicationGate(member, Opcode.ReplAck))
             .Register(Opcode.ReplSnapshot, new ClusterReplicationGate(member, Opcode.ReplSnapshot), HandlerExecution.ThreadPool)
@@ -99,9 +100,10 @@ internal sealed class ReplicationNode : IAsyncDisposable
             registry.Register(Opcode.ReplSubscribe, new ReplSubscribeHandler(source)).Register(Opcode.ReplAck, new ReplAckHandler(source))
                 .Register(Opcode.ReplSnapshot, new ReplSnapshotHandler(source), HandlerExecution.ThreadPool)
                 .Register(Opcode.ReplSnapshotRead, new ReplSnapshotReadHandler(source), HandlerExecution.ThreadPool);
-            if (settings.SyncReplicas > 0)
+            // Always wrapped: a request may ask for its own W even when the server's mode is async.
+            foreach (var opcode in s_writes)
             {
-                foreach (var opcode in s_writes)
+                if (settings.SyncReplicas > 0 || WriteConcern.ReplicasField(opcode) >= 0)
                 {
                     var inner = registry.Resolve(opcode, out var execution);
                     registry.Register(opcode, new SyncReplicationGate(inner, database, source, settings.SyncReplicas, settings.SyncTimeout), execution);
@@ -109,8 +111,18 @@ internal sealed class ReplicationNode : IAsyncDisposable
             }
             node = new ReplicationNode(source, null);
         }
+        WrapReads(registry, database, settings);
         registry.Register(Opcode.Stats, new StatsHandler(database, node.Stats), HandlerExecution.ThreadPool);
         return node;
+    }
+
+    /// <summary>GET and SEARCH wait for their <c>minLsn</c> (read-your-writes), on every role.</summary>
+    private static void WrapReads(RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings)
+    {
+        var get = registry.Resolve(Opcode.Get, out var getExecution);
+        registry.Register(Opcode.Get, new MinLsnGate(get, database, Wire.Messages.GetRequest.MinLsnField, settings.MinLsnWait), getExecution);
+        var search = registry.Resolve(Opcode.Search, out var searchExecution);
+        registry.Register(Opcode.Search, new MinLsnGate(search, database, Wire.Messages.SearchRequest.MinLsnField, settings.MinLsnWait), searchExecution);
     }
 
     /// <summary>A stable replica name: the machine and a digest of the data directory.</summary>

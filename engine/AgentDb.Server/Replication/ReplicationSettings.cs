@@ -22,6 +22,10 @@ internal sealed record ReplicationSettings(
     /// <summary>A primary, asynchronous replication, window 8, 1 MiB batches, 5 s sync timeout.</summary>
     public static ReplicationSettings Default { get; } = new(null, null, null, 8, 1 << 20, 0, TimeSpan.FromSeconds(5));
 
+    /// <summary>How long a read with <c>minLsn</c> (GET, SEARCH) waits for this server to apply that LSN before BUSY
+    /// (config <c>minLsnWaitMs</c>); 2 s by default.</summary>
+    public TimeSpan MinLsnWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>True when this server follows a primary.</summary>
     public bool IsReplica => ReplicaOf is not null;
 

@@ -49,6 +49,32 @@ public sealed class GetHandlerTests : IDisposable
         Assert.Equal(includeVector ? [1f, 2f, 3f] : [], response.Vector.ToArray());
     }
 
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(200UL)]
+    [InlineData(70_000UL)]
+    [InlineData(ulong.MaxValue)]
+    public void Get_WithMinLsn_TakesTheFastPath_WithTheSameAnswer(ulong minLsn)
+    {
+        _database.Upsert("docs", "a", s_payload, [1f, 2f, 3f]);
+        var body = Encode(new GetRequest("docs", "a", true, minLsn));
+        Assert.Equal(0x94, body[0]);
+        Assert.True(GetHandler.TryParse(body, out _, out _, out var includeVector));
+        Assert.True(includeVector);
+        // (MinLsnGate, not the handler, waits for minLsn: the handler reads what is there.)
+        var answer = Handle(body, out var result);
+        Assert.True(result.IsSuccess);
+        Assert.Equal(Handle(Encode(new GetRequest("docs", "a", true)), out _), answer);
+
+        // Anything after minLsn, or a minLsn that is not an unsigned integer, goes the general path (BAD_REQUEST there).
+        Assert.False(GetHandler.TryParse(body.Append((byte)0xc0).ToArray(), out _, out _, out _));
+        byte[] negative = [.. body[..^(body.Length - Encode(new GetRequest("docs", "a", true)).Length)], 0xff];
+        negative[0] = 0x94;
+        Assert.False(GetHandler.TryParse(negative, out _, out _, out _));
+        Handle(negative, out var refused);
+        Assert.Equal(ErrorCode.BadRequest, refused.Code);
+    }
+
     [Fact]
     public void Get_WithoutVectorOrPayload_AnswersNil()
     {

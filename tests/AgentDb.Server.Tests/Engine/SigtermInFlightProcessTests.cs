@@ -78,7 +78,7 @@ public sealed class SigtermInFlightProcessTests
             {
                 try
                 {
-                    var record = await pool.GetAsync("docs", id, includeVector: true, cancellationToken);
+                    var record = await pool.GetAsync("docs", id, includeVector: true, cancellationToken: cancellationToken);
                     Assert.Equal(VectorFor(id), record.Vector.ToArray());
                 }
                 catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)

@@ -44,7 +44,7 @@ public sealed class ServerConfigLoaderTests
     [Fact]
     public void Replication_IsRead()
     {
-        Assert.True(ServerConfigLoader.TryParse("{ \"replication\": { \"replicaOf\": \"db-1:4433\", \"key\": \"0123456789abcdef\", \"replicaId\": \"r-1\", \"window\": 4, \"maxBatchBytes\": 65536, \"syncReplicas\": 2, \"syncTimeoutMs\": 750 } }", out var config, out var error), error);
+        Assert.True(ServerConfigLoader.TryParse("{ \"replication\": { \"replicaOf\": \"db-1:4433\", \"key\": \"0123456789abcdef\", \"replicaId\": \"r-1\", \"window\": 4, \"maxBatchBytes\": 65536, \"syncReplicas\": 2, \"syncTimeoutMs\": 750, \"minLsnWaitMs\": 0 } }", out var config, out var error), error);
         var replication = config.Replication;
         Assert.Equal("db-1:4433", replication.ReplicaOf);
         Assert.True(replication.IsReplica);
@@ -54,9 +54,11 @@ public sealed class ServerConfigLoaderTests
         Assert.Equal(65536, replication.MaxBatchBytes);
         Assert.Equal(2, replication.SyncReplicas);
         Assert.Equal(TimeSpan.FromMilliseconds(750), replication.SyncTimeout);
+        Assert.Equal(TimeSpan.Zero, replication.MinLsnWait);
         Assert.True(ServerConfigLoader.TryParse("{}", out var defaults, out _));
         Assert.False(defaults.Replication.IsReplica);
         Assert.Equal(0, defaults.Replication.SyncReplicas);
+        Assert.Equal(TimeSpan.FromSeconds(2), defaults.Replication.MinLsnWait);
     }
 
     [Theory]

@@ -10,6 +10,7 @@ namespace AgentDb.Server.Tests.Replication;
 /// Automatic failover with three <c>serve --cluster-node</c> processes on loopback and continuous <c>sync</c> writes
 /// (W = 1): SIGKILL of the primary, and SIGSTOP/SIGCONT of the primary (a partition as the others see it).
 /// </summary>
+[Collection(nameof(FailoverClusterCollection))]
 public sealed class FailoverProcessTests(ITestOutputHelper output)
 {
     private const int Sigkill = 9;
@@ -232,7 +233,7 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
     /// Waits until <paramref name="replica"/> is a replica holding the primary's last LSN, then compares a digest of every
     /// id written (acknowledged or not) on both.
     /// </summary>
-    private static async Task AssertConvergesAsync(FailoverCluster cluster, int primary, int replica, IEnumerable<string> ids)
+    internal static async Task AssertConvergesAsync(FailoverCluster cluster, int primary, int replica, IEnumerable<string> ids)
     {
         var deadline = Stopwatch.StartNew();
         // Bounded by the wait limit.
@@ -241,7 +242,10 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
             var target = await cluster.TryStatAsync(primary, "cluster.lsn.last");
             var held = await cluster.TryStatAsync(replica, "cluster.lsn.last");
             var isPrimary = await cluster.TryStatAsync(replica, "cluster.primary");
-            if (target is not null && held == target && isPrimary == 0)
+            // The log's last LSN runs ahead of what is applied (an entry is appended, then applied): compare both.
+            var primaryApplied = await cluster.TryStatAsync(primary, "lsn.applied");
+            var replicaApplied = await cluster.TryStatAsync(replica, "lsn.applied");
+            if (target is not null && held == target && isPrimary == 0 && primaryApplied is not null && replicaApplied == primaryApplied)
             {
                 break;
             }

@@ -3,8 +3,8 @@ using MessagePack;
 namespace AgentDb.Wire.Messages;
 
 /// <summary>SEARCH request: <c>[collection: str, vector: bin, k: uint, ef: uint, filter: map|nil, includeVector: bool,
-/// includePayload: bool]</c>. <c>ef</c> 0 means the server's default; the filter is a MessagePack map whose grammar the
-/// server defines (field → value equality in version 1).</summary>
+/// includePayload: bool, minLsn?: uint]</c>. <c>ef</c> 0 means the server's default; the filter is a MessagePack map whose grammar the
+/// server defines (field → value equality in version 1); <c>minLsn</c> as in GET (<see cref="GetRequest.MinLsn"/>).</summary>
 public sealed class SearchRequest : IWireMessage<SearchRequest>
 {
     /// <summary>The largest k a request may ask for.</summary>
@@ -13,8 +13,9 @@ public sealed class SearchRequest : IWireMessage<SearchRequest>
     /// <summary>Creates the request.</summary>
     public SearchRequest(
         string collection, ReadOnlyMemory<float> vector, int k, int ef, ReadOnlyMemory<byte> filter,
-        bool includeVector, bool includePayload)
+        bool includeVector, bool includePayload, ulong minLsn = 0)
     {
+        MinLsn = minLsn;
         Collection = collection;
         Vector = vector;
         K = k;
@@ -45,10 +46,16 @@ public sealed class SearchRequest : IWireMessage<SearchRequest>
     /// <summary>Return each hit's payload.</summary>
     public bool IncludePayload { get; }
 
+    /// <summary>The <c>minLsn</c> field: the LSN the server must have applied before searching; 0 for none.</summary>
+    public ulong MinLsn { get; }
+
+    /// <summary>Where <c>minLsn</c> is in the body's array (<see cref="OptionalFields"/>).</summary>
+    public const int MinLsnField = 7;
+
     /// <inheritdoc/>
     public void Write(ref MessagePackWriter writer)
     {
-        writer.WriteArrayHeader(7);
+        writer.WriteArrayHeader(MinLsn == 0 ? 7 : 8);
         writer.Write(Collection);
         Fields.WriteVector(ref writer, Vector);
         writer.Write(K);
@@ -56,6 +63,10 @@ public sealed class SearchRequest : IWireMessage<SearchRequest>
         Fields.WriteRawMap(ref writer, Filter, "filter");
         writer.Write(IncludeVector);
         writer.Write(IncludePayload);
+        if (MinLsn != 0)
+        {
+            writer.Write(MinLsn);
+        }
     }
 
     /// <inheritdoc/>
@@ -73,7 +84,8 @@ public sealed class SearchRequest : IWireMessage<SearchRequest>
         var filter = Fields.ReadRawMap(ref reader, "filter");
         var includeVector = Fields.ReadBoolean(ref reader, "includeVector");
         var includePayload = Fields.ReadBoolean(ref reader, "includePayload");
-        Fields.SkipExtraFields(ref reader, count, 7);
-        return new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload);
+        var minLsn = count > MinLsnField ? Fields.ReadUInt64(ref reader, "minLsn") : 0;
+        Fields.SkipExtraFields(ref reader, count, MinLsnField + 1);
+        return new SearchRequest(collection, vector, k, ef, filter, includeVector, includePayload, minLsn);
     }
 }

@@ -20,4 +20,7 @@ public static class WireLimits
 
     /// <summary>Deepest nesting of arrays and maps inside a payload or filter map (the map itself is depth 1).</summary>
     public const int MaxNestingDepth = 32;
+
+    /// <summary>The most replicas a write may ask to wait for (its optional <c>w</c> field).</summary>
+    public const int MaxReplicas = 255;
 }
