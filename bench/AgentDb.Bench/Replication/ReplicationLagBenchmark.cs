@@ -13,7 +13,7 @@ namespace AgentDb.Bench.Replication;
 /// time, taken only while the sampler is idle) is polled with GET on the replica from the moment the primary
 /// acknowledged it until the replica returns it: that interval is the lag. Baselines from the same run: the primary's
 /// acknowledgement latency and one GET round trip on the replica (the lag's resolution).
-/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- replication [--rate N] [--seconds S] [--root DIR]</c>.
+/// Run: <c>dotnet run -c Release --project bench/AgentDb.Bench -- replication [--rate N] [--seconds S] [--root DIR] [--baseline] [--poll-pause-ms MS]</c>.
 /// </summary>
 internal static partial class ReplicationLagBenchmark
 {
@@ -30,6 +30,7 @@ internal static partial class ReplicationLagBenchmark
         int rate = 10_000;
         int seconds = 10;
         bool withoutReplica = false;
+        int pollPauseMs = 0;
         string root = Path.Combine(Path.GetTempPath(), "agentdb-repl-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         for (int i = 0; i < args.Length; i++)
         {
@@ -39,6 +40,7 @@ internal static partial class ReplicationLagBenchmark
                 case "--seconds" when i + 1 < args.Length: seconds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--root" when i + 1 < args.Length: root = args[++i]; break;
                 case "--baseline": withoutReplica = true; break;
+                case "--poll-pause-ms" when i + 1 < args.Length: pollPauseMs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
             }
         }
@@ -99,6 +101,11 @@ internal static partial class ReplicationLagBenchmark
                         }
                         catch (AgentDbException e) when (e.Code == ErrorCode.NotFound)
                         {
+                        }
+
+                        if (pollPauseMs > 0)
+                        {
+                            await Task.Delay(pollPauseMs); // the lag's resolution becomes ≈ the pause (timer granularity)
                         }
                     }
                     lag.Add(Stopwatch.GetElapsedTime(ackedAt).TotalMicroseconds);
