@@ -132,9 +132,14 @@ public sealed class QueryCacheTests
         long acknowledged = 0;
         int violations = 0;
         long reads = 0;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        // The writer ends the run once both sides have done enough; the timer only bounds a starved run. Readers start
+        // reading only once the writer runs: on a loaded 2-core machine two spinning readers could otherwise use up a
+        // short run before the writer was ever scheduled (seen in CI: 7.4 M hits, 0 invalidations).
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var writerRunning = new ManualResetEventSlim(false);
         var writer = Task.Run(() =>
         {
+            writerRunning.Set();
             // Keep writing until both sides have done enough (or time runs out), so the two really overlap.
             for (int i = 0; (i < 2_000 || Interlocked.Read(ref reads) < 50_000) && !stop.IsCancellationRequested; i++)
             {
@@ -150,6 +155,7 @@ public sealed class QueryCacheTests
         {
             readers[r] = Task.Run(() =>
             {
+                writerRunning.Wait(TimeSpan.FromSeconds(30));
                 while (!stop.IsCancellationRequested)
                 {
                     long ackedBefore = Interlocked.Read(ref acknowledged);
@@ -163,7 +169,7 @@ public sealed class QueryCacheTests
             });
         }
 
-        await Task.WhenAll([writer, .. readers]).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll([writer, .. readers]).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, violations);
         Assert.True(Interlocked.Read(ref reads) > 1_000, $"only {reads} reads overlapped the writes");
         Assert.True(cache.Hits > 0 && cache.Misses > 1 && cache.Invalidations > 100, $"hits {cache.Hits}, misses {cache.Misses}, invalidations {cache.Invalidations}");
