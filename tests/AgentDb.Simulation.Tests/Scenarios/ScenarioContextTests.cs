@@ -4,6 +4,7 @@ using AgentDb.Memory.Reflexion;
 using AgentDb.Simulation.Scenarios;
 using AgentDb.Simulation.Targets;
 using AgentDb.Engine.Tests.Support;
+using AgentDb.Simulation.Tests.Support;
 
 namespace AgentDb.Simulation.Tests.Scenarios;
 
@@ -33,32 +34,11 @@ public sealed class ScenarioContextTests
     [Fact]
     public void RandomStreamsDependOnSeedAndStreamOnly()
     {
-        var a = new ScenarioContext(new NullTarget(), new SimulationOptions { Seed = 7 }, 1);
-        var b = new ScenarioContext(new NullTarget(), new SimulationOptions { Seed = 7 }, 1);
-        var c = new ScenarioContext(new NullTarget(), new SimulationOptions { Seed = 8 }, 1);
+        var a = new ScenarioContext(new NullMemoryTarget(), new SimulationOptions { Seed = 7 }, 1);
+        var b = new ScenarioContext(new NullMemoryTarget(), new SimulationOptions { Seed = 7 }, 1);
+        var c = new ScenarioContext(new NullMemoryTarget(), new SimulationOptions { Seed = 8 }, 1);
         Assert.Equal(a.CreateRandom(3).Next(), b.CreateRandom(3).Next());
         Assert.NotEqual(a.CreateRandom(3).Next(), a.CreateRandom(4).Next());
         Assert.NotEqual(a.CreateRandom(3).Next(), c.CreateRandom(3).Next());
-    }
-
-    private sealed class NullTarget : IMemoryTarget
-    {
-        public string Name => "null";
-        public int Dimension => 1;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        public ValueTask<string> StoreEpisodeAsync(Episode episode, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<IReadOnlyList<string>> StoreEpisodesAsync(IReadOnlyList<Episode> episodes, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<Episode?> GetEpisodeAsync(string id, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<IReadOnlyList<EpisodeMatch>> RetrieveRelevantAsync(ReadOnlyMemory<float> vector, EpisodeRetrievalOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<TaskStats> GetTaskStatsAsync(string task, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask UpsertSkillAsync(AgentDb.Memory.Skills.Skill skill, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<IReadOnlyList<AgentDb.Memory.Skills.SkillMatch>> SearchSkillsAsync(ReadOnlyMemory<float> vector, AgentDb.Memory.Skills.SkillSearchOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<AgentDb.Memory.Skills.Skill> RecordSkillUseAsync(string name, bool success, double reward, long latencyMs, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<string> AddCausalEdgeAsync(string from, string to, string? mechanism, double uplift, double confidence, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<IReadOnlyList<AgentDb.Memory.Causal.CausalEdge>> QueryEffectsAsync(string interventionId, AgentDb.Memory.Causal.CausalEdgeQueryOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<string> AddNodeAsync(AgentDb.Memory.Graph.GraphNodeInput node, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<string> AddEdgeAsync(AgentDb.Memory.Graph.GraphEdgeInput edge, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<IReadOnlyList<AgentDb.Memory.Graph.GraphNeighbor>> NeighborsAsync(string nodeId, AgentDb.Memory.Graph.GraphDirection direction, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public ValueTask<long?> DiskBytesAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult<long?>(null);
     }
 }
