@@ -106,23 +106,21 @@ internal static class EpisodeCodec
         {
             var reader = new MessagePackReader(payload);
             int entries = reader.ReadMapHeader();
-            string? session = null, task = null, input = null, output = null, critique = null;
-            double reward = 0;
-            bool success = false;
-            long latency = 0, tokens = 0, timestamp = 0;
+            var fields = default(TaskFields);
+            string? session = null, input = null, output = null, critique = null;
+            long tokens = 0;
             IReadOnlyList<string> tags = ReadOnlyCollection<string>.Empty;
             IReadOnlyDictionary<string, string> metadata = ReadOnlyDictionary<string, string>.Empty;
             for (int e = 0; e < entries; e++)
             {
                 ReadOnlySpan<byte> key = ReadKey(ref reader);
+                if (fields.TryRead(key, ref reader, task: null, out _))
+                {
+                    continue;
+                }
+
                 switch (key.Length)
                 {
-                    case 2 when key.SequenceEqual("ts"u8):
-                        timestamp = reader.ReadInt64();
-                        break;
-                    case 4 when key.SequenceEqual("task"u8):
-                        task = reader.ReadString();
-                        break;
                     case 4 when key.SequenceEqual("tags"u8):
                         tags = ReadStrings(ref reader);
                         break;
@@ -132,17 +130,11 @@ internal static class EpisodeCodec
                     case 6 when key.SequenceEqual("output"u8):
                         output = reader.ReadString();
                         break;
-                    case 6 when key.SequenceEqual("reward"u8):
-                        reward = reader.ReadDouble();
-                        break;
                     case 6 when key.SequenceEqual("tokens"u8):
                         tokens = reader.ReadInt64();
                         break;
                     case 7 when key.SequenceEqual("session"u8):
                         session = reader.ReadString();
-                        break;
-                    case 7 when key.SequenceEqual("success"u8):
-                        success = reader.ReadBoolean();
                         break;
                     case 8 when key.SequenceEqual("critique"u8):
                         critique = reader.ReadString();
@@ -150,16 +142,13 @@ internal static class EpisodeCodec
                     case 8 when key.SequenceEqual("metadata"u8):
                         metadata = ReadStringMap(ref reader);
                         break;
-                    case 9 when key.SequenceEqual("latencyMs"u8):
-                        latency = reader.ReadInt64();
-                        break;
                     default:
                         reader.Skip();
                         break;
                 }
             }
 
-            if (task is null)
+            if (fields.Task is null)
             {
                 throw new InvalidDataException($"The episode '{id}' in '{ReflexionMemory.Collection}' has no task.");
             }
@@ -168,17 +157,17 @@ internal static class EpisodeCodec
             {
                 Id = id,
                 SessionId = session,
-                Task = task,
+                Task = fields.Task,
                 Input = input,
                 Output = output,
                 Critique = critique,
-                Reward = reward,
-                Success = success,
-                LatencyMs = latency,
+                Reward = fields.Reward,
+                Success = fields.Success,
+                LatencyMs = fields.LatencyMs,
                 TokensUsed = tokens,
                 Tags = tags,
                 Metadata = metadata,
-                TimestampUnixMs = timestamp,
+                TimestampUnixMs = fields.TimestampUnixMs,
                 Vector = vector,
             };
         }
@@ -200,49 +189,33 @@ internal static class EpisodeCodec
         {
             var reader = new MessagePackReader(payload);
             int entries = reader.ReadMapHeader();
-            string? storedTask = null;
-            double reward = 0;
-            bool success = false, critiqued = false;
-            long latency = 0, timestamp = 0;
+            var fields = default(TaskFields);
             for (int e = 0; e < entries; e++)
             {
                 ReadOnlySpan<byte> field = ReadKey(ref reader);
-                switch (field.Length)
+                if (fields.TryRead(field, ref reader, task, out bool sameTask))
                 {
-                    case 2 when field.SequenceEqual("ts"u8):
-                        timestamp = reader.ReadInt64();
-                        break;
-                    case 4 when field.SequenceEqual("task"u8):
-                        if (!ReadTask(ref reader, task, out storedTask))
-                        {
-                            return null;
-                        }
-
-                        break;
-                    case 6 when field.SequenceEqual("reward"u8):
-                        reward = reader.ReadDouble();
-                        break;
-                    case 7 when field.SequenceEqual("success"u8):
-                        success = reader.ReadBoolean();
-                        break;
-                    case 8 when field.SequenceEqual("critique"u8):
-                        critiqued = !reader.TryReadNil() && (reader.TryReadStringSpan(out ReadOnlySpan<byte> critique) ? critique.Length > 0 : !string.IsNullOrEmpty(reader.ReadString()));
-                        break;
-                    case 9 when field.SequenceEqual("latencyMs"u8):
-                        latency = reader.ReadInt64();
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
+                    if (!sameTask)
+                    {
+                        return null;
+                    }
+                }
+                else if (field.SequenceEqual("critique"u8))
+                {
+                    fields.Critiqued = !reader.TryReadNil() && (reader.TryReadStringSpan(out ReadOnlySpan<byte> critique) ? critique.Length > 0 : !string.IsNullOrEmpty(reader.ReadString()));
+                }
+                else
+                {
+                    reader.Skip();
                 }
             }
 
-            if (storedTask is null)
+            if (fields.Task is null)
             {
                 throw new InvalidDataException($"The episode '{id}' in '{ReflexionMemory.Collection}' has no task.");
             }
 
-            return new TaskIndexEntry(id, storedTask, reward, success, latency, timestamp, critiqued, shard);
+            return fields.ToEntry(id, shard);
         }
         catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException)
         {
@@ -283,43 +256,24 @@ internal static class EpisodeCodec
             var reader = new MessagePackReader(payload);
             int entries = reader.ReadMapHeader();
             string? id = null;
-            string? storedTask = null;
-            double reward = 0;
-            bool success = false, critiqued = false;
-            long latency = 0, timestamp = 0;
+            var fields = default(TaskFields);
             for (int e = 0; e < entries; e++)
             {
                 ReadOnlySpan<byte> field = ReadKey(ref reader);
-                if (field.SequenceEqual("id"u8))
+                if (fields.TryRead(field, ref reader, task, out bool sameTask))
                 {
-                    id = reader.ReadString();
-                }
-                else if (field.SequenceEqual("task"u8))
-                {
-                    if (!ReadTask(ref reader, task, out storedTask))
+                    if (!sameTask)
                     {
                         return null;
                     }
                 }
-                else if (field.SequenceEqual("reward"u8))
+                else if (field.SequenceEqual("id"u8))
                 {
-                    reward = reader.ReadDouble();
-                }
-                else if (field.SequenceEqual("success"u8))
-                {
-                    success = reader.ReadBoolean();
-                }
-                else if (field.SequenceEqual("latencyMs"u8))
-                {
-                    latency = reader.ReadInt64();
-                }
-                else if (field.SequenceEqual("ts"u8))
-                {
-                    timestamp = reader.ReadInt64();
+                    id = reader.ReadString();
                 }
                 else if (field.SequenceEqual("critiqued"u8))
                 {
-                    critiqued = reader.ReadBoolean();
+                    fields.Critiqued = reader.ReadBoolean();
                 }
                 else
                 {
@@ -327,17 +281,64 @@ internal static class EpisodeCodec
                 }
             }
 
-            if (id is null || storedTask is null)
+            if (id is null || fields.Task is null)
             {
                 throw new InvalidDataException($"The task-index entry '{key}' in '{ReflexionMemory.TaskIndexCollection}' lacks its episode id or task.");
             }
 
-            return new TaskIndexEntry(id, storedTask, reward, success, latency, timestamp, critiqued, shard);
+            return fields.ToEntry(id, shard);
         }
         catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException or InvalidOperationException)
         {
             throw new InvalidDataException($"The task-index entry '{key}' in '{ReflexionMemory.TaskIndexCollection}' is not valid: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The fields an episode and its task-index entry share under the same keys (task, reward, success, latencyMs, ts),
+    /// read the same way for the episode decoders and the task-index decoder; each payload says on its own whether the
+    /// episode was critiqued.
+    /// </summary>
+    private struct TaskFields
+    {
+        public string? Task;
+        public double Reward;
+        public bool Success;
+        public long LatencyMs;
+        public long TimestampUnixMs;
+        public bool Critiqued;
+
+        /// <summary>
+        /// Reads the value of <paramref name="key"/> when it is one of the shared fields; false (nothing read) otherwise.
+        /// <paramref name="sameTask"/> is false only when the task was read and is not <paramref name="task"/>.
+        /// </summary>
+        public bool TryRead(scoped ReadOnlySpan<byte> key, ref MessagePackReader reader, string? task, out bool sameTask)
+        {
+            sameTask = true;
+            switch (key.Length)
+            {
+                case 2 when key.SequenceEqual("ts"u8):
+                    TimestampUnixMs = reader.ReadInt64();
+                    return true;
+                case 4 when key.SequenceEqual("task"u8):
+                    sameTask = ReadTask(ref reader, task, out Task);
+                    return true;
+                case 6 when key.SequenceEqual("reward"u8):
+                    Reward = reader.ReadDouble();
+                    return true;
+                case 7 when key.SequenceEqual("success"u8):
+                    Success = reader.ReadBoolean();
+                    return true;
+                case 9 when key.SequenceEqual("latencyMs"u8):
+                    LatencyMs = reader.ReadInt64();
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        public readonly TaskIndexEntry ToEntry(string episodeId, int shard) =>
+            new(episodeId, Task!, Reward, Success, LatencyMs, TimestampUnixMs, Critiqued, shard);
     }
 
     /// <summary>

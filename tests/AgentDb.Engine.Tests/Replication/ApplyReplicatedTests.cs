@@ -54,13 +54,11 @@ public sealed class ApplyReplicatedTests
         using var dir = new TempDirectory();
         using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
         using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
-        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
-        primary.Upsert("c", "r", Payload("n", "s"), Vector(4, 1));
-        replica.ApplyReplicated(await ReadAll(primary));
+        replica.ApplyReplicated(await WriteRecords(primary, 1));
 
         Assert.Throws<NotPrimaryException>(() => replica.Upsert("c", "r2", Payload("n", "s"), Vector(4, 2)));
-        await Assert.ThrowsAsync<NotPrimaryException>(async () => await replica.DeleteAsync("c", "r"));
-        Assert.NotNull(replica.Get("c", "r"));
+        await Assert.ThrowsAsync<NotPrimaryException>(async () => await replica.DeleteAsync("c", "r0"));
+        Assert.NotNull(replica.Get("c", "r0"));
         Assert.Equal(1, replica.Count("c"));
     }
 
@@ -105,13 +103,7 @@ public sealed class ApplyReplicatedTests
         using var dir = new TempDirectory();
         using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
         using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
-        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
-        for (int i = 0; i < 5; i++)
-        {
-            primary.Upsert("c", $"r{i}", Payload("n", "s"), Vector(4, i));
-        }
-
-        List<LogRecord> entries = await ReadAll(primary);
+        List<LogRecord> entries = await WriteRecords(primary, 5);
         Assert.True(replica.ApplyReplicated(entries[0]));
         Assert.True(replica.ApplyReplicated(entries[1]));
         ReplicationGapException gap = Assert.Throws<ReplicationGapException>(() => replica.ApplyReplicated(entries[3]));
@@ -137,9 +129,7 @@ public sealed class ApplyReplicatedTests
         using var dir = new TempDirectory();
         using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
         using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
-        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
-        primary.Upsert("c", "r", Payload("n", "s"), Vector(4, 1));
-        List<LogRecord> entries = await ReadAll(primary);
+        List<LogRecord> entries = await WriteRecords(primary, 1);
         Assert.True(replica.ApplyReplicated(entries[0]));
 
         byte[] truncated = entries[1].Payload[..20].ToArray();
@@ -159,8 +149,7 @@ public sealed class ApplyReplicatedTests
         using var dir = new TempDirectory();
         using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
         using var other = AgentDatabase.Open(dir.Combine("other"), Options());
-        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
-        List<LogRecord> entries = await ReadAll(primary);
+        List<LogRecord> entries = await WriteRecords(primary, 0);
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => other.ApplyReplicated(entries[0]));
         Assert.IsNotType<NotPrimaryException>(error);
     }
@@ -263,13 +252,7 @@ public sealed class ApplyReplicatedTests
         using var dir = new TempDirectory();
         using var primary = AgentDatabase.Open(dir.Combine("primary"), Options());
         using var replica = AgentDatabase.Open(dir.Combine("replica"), ReplicaOptions());
-        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
-        for (int i = 0; i < 4; i++)
-        {
-            primary.Upsert("c", $"r{i}", Payload("n", "s"), Vector(4, i));
-        }
-
-        List<LogRecord> entries = await ReadAll(primary);
+        List<LogRecord> entries = await WriteRecords(primary, 4);
         replica.ApplyReplicated(entries.Take(3).ToList());
 
         // The primary's log skipped LSNs (its predecessor is below what the replica holds): nothing is missing.
@@ -277,6 +260,19 @@ public sealed class ApplyReplicatedTests
         Assert.Equal(entries[4].Lsn, replica.LastLogLsn);
         Assert.NotNull(replica.Get("c", "r3"));
         Assert.Throws<ReplicationGapException>(() => replica.ApplyReplicated(entries[4] with { Lsn = entries[4].Lsn + 2, PreviousLsn = entries[4].Lsn + 1 }));
+    }
+
+    /// <summary>Creates collection <c>c</c> (4 dimensions) and upserts <c>r0</c>…<c>r{count-1}</c>: the primary's whole
+    /// log, one entry for the create and one per record.</summary>
+    private static async Task<List<LogRecord>> WriteRecords(AgentDatabase primary, int count)
+    {
+        primary.CreateCollection("c", 4, DistanceMetric.L2Squared);
+        for (int i = 0; i < count; i++)
+        {
+            primary.Upsert("c", $"r{i}", Payload("n", "s"), Vector(4, i));
+        }
+
+        return await ReadAll(primary);
     }
 
     /// <summary>Creates, upserts (with and without vectors), overwrites, deletes, batches and a drop and re-create.</summary>
