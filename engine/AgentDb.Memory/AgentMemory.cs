@@ -21,18 +21,39 @@ namespace AgentDb.Memory;
 /// </example>
 public sealed class AgentMemory : IDisposable
 {
+    /// <summary>
+    /// The prefix of every collection the agent memory writes (<c>mem.episodes</c>, <c>mem.skills</c>, ...): in a
+    /// database it is attached to (<see cref="Attach"/>), collections of this prefix are the memory's.
+    /// </summary>
+    public const string CollectionPrefix = "mem.";
+
     private readonly MemoryContext _context;
     private readonly bool _ownsEmbedder;
+    private readonly AgentDatabase? _attached;
+    private readonly Action<long>? _onReplicated;
     private int _disposed;
 
-    private AgentMemory(MemoryContext context, bool ownsEmbedder)
+    private AgentMemory(MemoryContext context, bool ownsEmbedder, AgentDatabase? attached = null)
     {
         _context = context;
         _ownsEmbedder = ownsEmbedder;
+        if (attached is not null)
+        {
+            MemoryMetadata.Ensure(context, attached);
+        }
+
         Reflexion = new ReflexionMemory(context);
         Skills = new SkillLibrary(context, Reflexion);
         Causal = new CausalMemory(context);
         Graph = new GraphStore(context);
+        if (attached is not null)
+        {
+            // A replica's records change by replication, not through the controllers that invalidate the cache.
+            QueryCache cache = context.Cache;
+            _onReplicated = _ => cache.Invalidate(MemoryScope.Reflexion | MemoryScope.Skills | MemoryScope.Causal | MemoryScope.Graph);
+            attached.ReplicatedEntriesApplied += _onReplicated;
+            _attached = attached;
+        }
     }
 
     /// <summary>Reflexion episodes: store, retrieve relevant, task statistics, critique summaries.</summary>
@@ -88,6 +109,64 @@ public sealed class AgentMemory : IDisposable
         }
     }
 
+    /// <summary>
+    /// The agent memory inside <paramref name="database"/>, a database the caller opened and keeps open until this
+    /// memory is disposed (disposing the memory leaves it open): collections <c>mem.*</c> beside the caller's own,
+    /// written through the database's log, so that a primary's memory is replicated with the rest of its records
+    /// and checkpointed, backed up and restored with them. <see cref="AgentMemoryOptions.Layout"/> must be the
+    /// default (unsharded) and <see cref="AgentMemoryOptions.Database"/> is not used. The database keeps the embedder
+    /// (name and dimension) it was first attached with; attaching it otherwise is refused.
+    /// </summary>
+    /// <remarks>
+    /// On a database opened as a replica the memory serves reads of what has been replicated (a read of a kind of
+    /// memory whose collections have not arrived yet throws <see cref="CollectionNotFoundException"/>), the query cache
+    /// is invalidated whenever replicated entries are applied, and writes are refused by the database
+    /// (<see cref="NotPrimaryException"/>). The memory's own setup writes (its collections and index, the embedder
+    /// record) wait until the database is promoted: call <see cref="CompleteSetup"/> after
+    /// <see cref="AgentDatabase.PromoteToPrimary"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The layout is sharded.</exception>
+    /// <exception cref="InvalidOperationException">The database holds memory of another embedder, or a <c>mem.*</c> collection of another shape.</exception>
+    public static AgentMemory Attach(AgentDatabase database, AgentMemoryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        options ??= new AgentMemoryOptions();
+        if (options.Layout.Functional || options.Layout.SessionShards != 1)
+        {
+            throw new ArgumentException("A memory attached to a database is unsharded: use the default layout, or AgentMemory.Open for shards.", nameof(options));
+        }
+
+        options.Cache.Validate();
+        bool owns = options.Embedder is null;
+        IEmbedder embedder = options.Embedder ?? DefaultEmbedder();
+        try
+        {
+            var context = new MemoryContext(MemoryStores.Attach(database), embedder, new QueryCache(options.Cache));
+            return new AgentMemory(context, owns, database);
+        }
+        catch
+        {
+            if (owns)
+            {
+                embedder.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the memory's setup writes (collections, index, embedder record) that waited for a replica's database to be
+    /// promoted; true when none is left. Cheap when there is none. A server calls it before each operation so that a
+    /// promoted member serves its memory at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A collection has another shape, or the memory was written with another embedder.</exception>
+    public bool CompleteSetup()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _context.CompleteSetup();
+    }
+
     /// <summary>Starts a batch of writes executed as one atomic write (see <see cref="MemoryBatch"/>).</summary>
     public MemoryBatch CreateBatch()
     {
@@ -125,6 +204,11 @@ public sealed class AgentMemory : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_attached is not null)
+        {
+            _attached.ReplicatedEntriesApplied -= _onReplicated;
         }
 
         _context.Stores.Dispose();

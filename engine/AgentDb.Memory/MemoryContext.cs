@@ -12,6 +12,10 @@ namespace AgentDb.Memory;
 /// </summary>
 internal sealed class MemoryContext
 {
+    private readonly object _setupLock = new();
+    private readonly List<(AgentDatabase Store, Action<AgentDatabase> Action)> _pendingSetup = [];
+    private volatile int _pendingSetupCount;
+
     public MemoryContext(MemoryStores stores, IEmbedder embedder, QueryCache cache)
     {
         Stores = stores;
@@ -27,6 +31,70 @@ internal sealed class MemoryContext
 
     public int Dimension => Embedder.Dimension;
 
+    /// <summary>Whether setup writes wait for a store to become the primary (see <see cref="Setup"/>).</summary>
+    public bool SetupPending => _pendingSetupCount != 0;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> (a setup write: create a collection, an index, the memory's metadata) on
+    /// <paramref name="store"/> now when the store takes writes; on a replica, keeps it for <see cref="CompleteSetup"/>
+    /// to run once the store is promoted. Actions run in the order they were given.
+    /// </summary>
+    public void Setup(AgentDatabase store, Action<AgentDatabase> action)
+    {
+        lock (_setupLock)
+        {
+            if (_pendingSetup.Count == 0 && store.Role == DatabaseRole.Primary)
+            {
+                action(store);
+                return;
+            }
+
+            _pendingSetup.Add((store, action));
+            _pendingSetupCount = _pendingSetup.Count;
+        }
+
+        CompleteSetup();
+    }
+
+    /// <summary>
+    /// Runs the setup writes kept while their store was a replica, for every store that is the primary now. True when
+    /// nothing is left pending. Cheap when nothing is pending (one volatile read).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A collection exists with another dimension or metric, or the memory's metadata names another embedder.</exception>
+    public bool CompleteSetup()
+    {
+        if (_pendingSetupCount == 0)
+        {
+            return true;
+        }
+
+        lock (_setupLock)
+        {
+            while (_pendingSetup.Count > 0)
+            {
+                (AgentDatabase store, Action<AgentDatabase> action) = _pendingSetup[0];
+                if (store.Role != DatabaseRole.Primary)
+                {
+                    break; // in order: what follows may depend on it (an index on a collection)
+                }
+
+                try
+                {
+                    action(store);
+                }
+                catch (NotPrimaryException)
+                {
+                    break; // demoted meanwhile: stays pending
+                }
+
+                _pendingSetup.RemoveAt(0);
+                _pendingSetupCount = _pendingSetup.Count;
+            }
+
+            return _pendingSetup.Count == 0;
+        }
+    }
+
     /// <summary>The scope flag of a kind of memory.</summary>
     public static MemoryScope ScopeOf(MemoryKind kind) => (MemoryScope)(1 << (int)kind);
 
@@ -39,36 +107,44 @@ internal sealed class MemoryContext
     {
         for (int s = 0; s < Stores.ShardCount(kind); s++)
         {
-            AgentDatabase store = Stores.Shard(kind, s);
-            CollectionInfo? found = null;
-            foreach (CollectionInfo info in store.ListCollections())
-            {
-                if (info.Name == collection)
-                {
-                    found = info;
-                    break;
-                }
-            }
+            EnsureCollectionIn(Stores.Shard(kind, s), collection, dimension, metric);
+        }
+    }
 
-            if (found is null)
-            {
-                try
-                {
-                    store.CreateCollection(collection, dimension, metric);
-                    continue;
-                }
-                catch (CollectionAlreadyExistsException)
-                {
-                    found = FindOrThrow(store, collection);
-                }
-            }
+    /// <summary><see cref="EnsureCollection"/> for one store.</summary>
+    /// <exception cref="InvalidOperationException">The collection exists with another dimension or metric.</exception>
+    public void EnsureCollectionIn(AgentDatabase store, string collection, int dimension, DistanceMetric metric = DistanceMetric.Cosine)
+    {
+        if (Find(store, collection) is { } found)
+        {
+            CheckShape(store, found, dimension, metric);
+        }
+        else
+        {
+            // On a replica the primary's own creation arrives by replication; created here only once promoted.
+            Setup(store, db => CreateOrCheck(db, collection, dimension, metric));
+        }
+    }
 
-            if (found.Dimension != dimension || found.Metric != metric)
-            {
-                throw new InvalidOperationException(
-                    $"The collection '{collection}' in '{store.Path}' has dimension {found.Dimension} and metric {found.Metric}; " +
-                    $"this memory needs dimension {dimension} and metric {metric}.");
-            }
+    private static void CreateOrCheck(AgentDatabase store, string collection, int dimension, DistanceMetric metric)
+    {
+        try
+        {
+            store.CreateCollection(collection, dimension, metric);
+        }
+        catch (CollectionAlreadyExistsException)
+        {
+            CheckShape(store, Find(store, collection) ?? throw new CollectionNotFoundException(collection), dimension, metric);
+        }
+    }
+
+    private static void CheckShape(AgentDatabase store, CollectionInfo found, int dimension, DistanceMetric metric)
+    {
+        if (found.Dimension != dimension || found.Metric != metric)
+        {
+            throw new InvalidOperationException(
+                $"The collection '{found.Name}' in '{store.Path}' has dimension {found.Dimension} and metric {found.Metric}; " +
+                $"this memory needs dimension {dimension} and metric {metric}.");
         }
     }
 
@@ -117,7 +193,7 @@ internal sealed class MemoryContext
         }
     }
 
-    private static CollectionInfo FindOrThrow(AgentDatabase store, string collection)
+    private static CollectionInfo? Find(AgentDatabase store, string collection)
     {
         foreach (CollectionInfo info in store.ListCollections())
         {
@@ -127,6 +203,6 @@ internal sealed class MemoryContext
             }
         }
 
-        throw new CollectionNotFoundException(collection);
+        return null;
     }
 }

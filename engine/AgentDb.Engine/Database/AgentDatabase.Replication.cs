@@ -16,6 +16,14 @@ public sealed partial class AgentDatabase
     /// <summary>The name of the epoch history file inside a database directory (and inside a snapshot made for a replica).</summary>
     public const string EpochHistoryFileName = EpochHistory.FileName;
 
+    /// <summary>
+    /// Raised on a replica after <see cref="ApplyReplicated(LogRecord)"/> or <see cref="ApplyReplicated(IReadOnlyList{LogRecord})"/>
+    /// made at least one of the primary's entries visible, with the last LSN applied; on the applying thread, before
+    /// the call returns. For caches derived from the records (the agent memory's query cache): a replica's writes do
+    /// not pass through the code that would invalidate them. A handler must be quick and must not throw.
+    /// </summary>
+    public event Action<long>? ReplicatedEntriesApplied;
+
     /// <summary>The database's current role: <see cref="AgentDatabaseOptions.Role"/> until <see cref="PromoteToPrimary"/>.</summary>
     public DatabaseRole Role => _options.Role == DatabaseRole.Replica && !_promoted ? DatabaseRole.Replica : DatabaseRole.Primary;
 
@@ -58,6 +66,7 @@ public sealed partial class AgentDatabase
         }
 
         CompleteWrite(record.Lsn, ticket, buffer, record.Payload.Length);
+        ReplicatedEntriesApplied?.Invoke(record.Lsn);
         return true;
     }
 
@@ -103,6 +112,7 @@ public sealed partial class AgentDatabase
         }
 
         Exception? failure = null;
+        long lastCompleted = 0;
         for (int i = 0; i < count; i++)
         {
             (long lsn, long ticket, byte[] buffer, int size) = appended[i];
@@ -116,11 +126,17 @@ public sealed partial class AgentDatabase
             try
             {
                 CompleteWrite(lsn, ticket, buffer, size);
+                lastCompleted = lsn;
             }
             catch (Exception exception)
             {
                 failure = exception;
             }
+        }
+
+        if (lastCompleted > 0)
+        {
+            ReplicatedEntriesApplied?.Invoke(lastCompleted);
         }
 
         if (failure is not null)

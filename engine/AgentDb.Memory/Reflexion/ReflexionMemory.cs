@@ -68,7 +68,7 @@ public sealed class ReflexionMemory
         // index answers it from the session's own episodes instead of reading records nearest first (issue 8).
         for (int s = 0; s < context.Stores.ShardCount(MemoryKind.Reflexion); s++)
         {
-            context.Stores.Shard(MemoryKind.Reflexion, s).CreatePayloadIndex(Collection, SessionField);
+            context.Setup(context.Stores.Shard(MemoryKind.Reflexion, s), static db => db.CreatePayloadIndex(Collection, SessionField));
         }
     }
 

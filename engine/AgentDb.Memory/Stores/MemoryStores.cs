@@ -19,14 +19,16 @@ public sealed class MemoryStores : IDisposable
     private const int LayoutVersion = 1;
     private readonly AgentDatabase[] _all;
     private readonly AgentDatabase[][] _byKind;
+    private readonly bool _ownsStores;
     private int _disposed;
 
-    private MemoryStores(string path, MemoryStoreLayout layout, AgentDatabase[] all, AgentDatabase[][] byKind)
+    private MemoryStores(string path, MemoryStoreLayout layout, AgentDatabase[] all, AgentDatabase[][] byKind, bool ownsStores = true)
     {
         Path = path;
         Layout = layout;
         _all = all;
         _byKind = byKind;
+        _ownsStores = ownsStores;
     }
 
     /// <summary>The memory directory.</summary>
@@ -111,6 +113,23 @@ public sealed class MemoryStores : IDisposable
         return new MemoryStores(path, layout, all, byKind);
     }
 
+    /// <summary>
+    /// Every kind of memory in <paramref name="database"/>, a database the caller opened and keeps (unsharded; disposing
+    /// the stores leaves it open). Its collections are named <c>mem.*</c>, beside the caller's own; written through the
+    /// database's log, they are replicated with it.
+    /// </summary>
+    public static MemoryStores Attach(AgentDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var byKind = new AgentDatabase[4][];
+        for (int k = 0; k < byKind.Length; k++)
+        {
+            byKind[k] = [database];
+        }
+
+        return new MemoryStores(database.Path, new MemoryStoreLayout(), [database], byKind, ownsStores: false);
+    }
+
     /// <summary>How many stores <paramref name="kind"/> is partitioned across (1 except for sharded reflexion).</summary>
     public int ShardCount(MemoryKind kind) => _byKind[(int)kind].Length;
 
@@ -141,10 +160,10 @@ public sealed class MemoryStores : IDisposable
     /// <summary>The store that holds <paramref name="sessionId"/>'s memories of <paramref name="kind"/>.</summary>
     public AgentDatabase ForSession(MemoryKind kind, string? sessionId) => Shard(kind, ShardOf(kind, sessionId));
 
-    /// <summary>Closes every store.</summary>
+    /// <summary>Closes every store (not a database given to <see cref="Attach"/>: its owner closes it).</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || !_ownsStores)
         {
             return;
         }

@@ -13,6 +13,7 @@ internal sealed class BatchHandler(AgentDatabase database)
 {
     protected override async ValueTask<BatchResponse> ExecuteAsync(BatchRequest message, CancellationToken cancellationToken)
     {
+        ThrowIfMemoryCollection(message.Collection);
         var batch = new RecordBatch();
         foreach (var operation in message.Operations)
         {

@@ -9,6 +9,7 @@ internal sealed class CollectionCreateHandler(AgentDatabase database)
 {
     protected override ValueTask<EmptyMessage> ExecuteAsync(CollectionCreateRequest message, CancellationToken cancellationToken)
     {
+        ThrowIfMemoryCollection(message.Name);
         var m = message.M == 0 ? AgentDatabase.DefaultHnswM : message.M;
         var efConstruction = message.EfConstruction == 0 ? Math.Max(AgentDatabase.DefaultHnswEfConstruction, m) : message.EfConstruction;
         Database.CreateCollection(message.Name, message.Dimension, EngineHandlers.ToEngine(message.Metric), m, efConstruction);

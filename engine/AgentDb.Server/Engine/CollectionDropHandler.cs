@@ -7,8 +7,11 @@ namespace AgentDb.Server.Engine;
 internal sealed class CollectionDropHandler(AgentDatabase database)
     : EngineOperation<CollectionDropRequest, EmptyMessage>(database)
 {
-    protected override ValueTask<EmptyMessage> ExecuteAsync(CollectionDropRequest message, CancellationToken cancellationToken) =>
-        Database.DropCollection(message.Name)
+    protected override ValueTask<EmptyMessage> ExecuteAsync(CollectionDropRequest message, CancellationToken cancellationToken)
+    {
+        ThrowIfMemoryCollection(message.Name);
+        return Database.DropCollection(message.Name)
             ? ValueTask.FromResult(EmptyMessage.Instance)
             : throw new RequestException(ErrorCode.NotFound, $"collection '{message.Name}' does not exist");
+    }
 }

@@ -8,7 +8,10 @@ namespace AgentDb.Server.Engine;
 internal sealed class DeleteHandler(AgentDatabase database)
     : EngineOperation<DeleteRequest, DeleteResponse>(database)
 {
-    protected override async ValueTask<DeleteResponse> ExecuteAsync(DeleteRequest message, CancellationToken cancellationToken) =>
-        new(await Database.DeleteAsync(message.Collection, message.Id, cancellationToken).ConfigureAwait(false),
+    protected override async ValueTask<DeleteResponse> ExecuteAsync(DeleteRequest message, CancellationToken cancellationToken)
+    {
+        ThrowIfMemoryCollection(message.Collection);
+        return new(await Database.DeleteAsync(message.Collection, message.Id, cancellationToken).ConfigureAwait(false),
             EngineHandlers.ToVersion(Database.AppliedLsn));
+    }
 }

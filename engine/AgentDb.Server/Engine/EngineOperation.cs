@@ -61,6 +61,21 @@ internal abstract class EngineOperation<TRequest, TResponse> : MessageHandler<TR
         return mapped is not null;
     }
 
+    /// <summary>
+    /// Refuses a write to a collection of the agent memory (<see cref="AgentDb.Memory.AgentMemory.CollectionPrefix"/>):
+    /// its records are written by the memory operations only, whose encodings and indexes a raw write would break.
+    /// Reads of those collections stay allowed.
+    /// </summary>
+    /// <exception cref="RequestException">FORBIDDEN: the collection is the agent memory's.</exception>
+    protected static void ThrowIfMemoryCollection(string collection)
+    {
+        if (collection.StartsWith(AgentDb.Memory.AgentMemory.CollectionPrefix, StringComparison.Ordinal))
+        {
+            throw new RequestException(ErrorCode.Forbidden,
+                $"collection '{collection}' belongs to the agent memory: write it with the memory operations (episodes, skills, causal edges, graph)");
+        }
+    }
+
     /// <summary>Runs the request against <see cref="Database"/>.</summary>
     protected abstract ValueTask<TResponse> ExecuteAsync(TRequest message, CancellationToken cancellationToken);
 }

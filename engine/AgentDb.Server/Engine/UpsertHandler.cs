@@ -12,6 +12,7 @@ internal sealed class UpsertHandler(AgentDatabase database)
 {
     protected override async ValueTask<UpsertResponse> ExecuteAsync(UpsertRequest message, CancellationToken cancellationToken)
     {
+        ThrowIfMemoryCollection(message.Collection);
         var existed = Database.TryGet(message.Collection, message.Id, out var existing);
         var vector = message.Vector;
         if (vector.IsEmpty)

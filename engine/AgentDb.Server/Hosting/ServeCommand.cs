@@ -16,16 +16,17 @@ namespace AgentDb.Server.Hosting;
 /// <summary>
 /// <c>agentdb serve</c>: reads the configuration, locks the data directory, serves the protocol and the HTTP ops
 /// endpoints until asked to stop, then stops gracefully (stop accepting, answer requests in flight, close).
-/// The embedded <see cref="AgentDatabase"/> at <c>&lt;data dir&gt;/db</c> serves the data operations and the
-/// <see cref="AgentMemory"/> at <c>&lt;data dir&gt;/memory</c> the agent-memory operations; both are opened before
-/// listening and disposed (everything committed) after the listener stops.
+/// The embedded <see cref="AgentDatabase"/> at <c>&lt;data dir&gt;/db</c> serves the data operations and, attached to
+/// it (collections <c>mem.*</c>, replicated with the rest), the <see cref="AgentMemory"/> the agent-memory operations;
+/// a data directory made by an earlier version keeps its separate, unreplicated memory at <c>&lt;data dir&gt;/memory</c>.
+/// Both are opened before listening and disposed (everything committed) after the listener stops.
 /// </summary>
 internal static class ServeCommand
 {
     /// <summary>The engine's directory inside the data directory.</summary>
     public const string DatabaseDirectoryName = "db";
 
-    /// <summary>The agent memory's directory inside the data directory.</summary>
+    /// <summary>The agent memory's directory inside the data directory of earlier versions (see <see cref="OpenMemory"/>).</summary>
     public const string MemoryDirectoryName = "memory";
 
     /// <summary>Runs the server until <paramref name="stopRequested"/>.</summary>
@@ -195,7 +196,8 @@ internal static class ServeCommand
                         return ExitCode.Failure;
                     }
                     registry = EngineHandlers.Register(RequestHandlerRegistry.WithoutEngine(), database);
-                    var opened = OpenMemory(dataDirectory, options.Embedder ?? config.Embedder ?? EmbedderSpec.MiniLm, stderr, out memory, out embedder);
+                    var opened = OpenMemory(
+                        dataDirectory, database, options.Embedder ?? config.Embedder ?? EmbedderSpec.MiniLm, stderr, out memory, out embedder, out var memoryReplicated);
                     if (opened != ExitCode.Success)
                     {
                         database.Dispose();
@@ -222,13 +224,13 @@ internal static class ServeCommand
                             }
                         }
                         replication = ReplicationNode.ConfigureCluster(
-                            registry, database, replicationSettings, coordinator, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                            registry, database, memoryReplicated, replicationSettings, coordinator, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
                             restartRequested.Cancel);
                     }
                     else
                     {
                         replication = ReplicationNode.Configure(
-                            registry, database, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
+                            registry, database, memoryReplicated, replicationSettings, dataDirectory, config.Limits.MaxFrameBytes, TextWriter.Synchronized(stderr),
                             restartRequested.Cancel);
                     }
                 }
@@ -254,15 +256,22 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>Opens the agent memory at <c>DIR/memory</c> with the chosen embedder.</summary>
+    /// <summary>
+    /// Opens the agent memory with the chosen embedder: attached to <paramref name="database"/> (replicated with it;
+    /// <paramref name="replicated"/> true), or — for a data directory made by an earlier version, which holds
+    /// <c>DIR/memory/LAYOUT.json</c> — that separate memory directory, with a warning that it is not replicated.
+    /// </summary>
     /// <returns><see cref="ExitCode.Success"/>, or the exit code after an error was written to <paramref name="stderr"/>
-    /// (nothing is left open then).</returns>
+    /// (nothing is left open then but the database, which the caller closes).</returns>
     private static int OpenMemory(
-        string dataDirectory, EmbedderSpec spec, TextWriter stderr, out AgentMemory? memory, out IEmbedder? embedder)
+        string dataDirectory, AgentDatabase database, EmbedderSpec spec, TextWriter stderr, out AgentMemory? memory, out IEmbedder? embedder,
+        out bool replicated)
     {
         memory = null;
         embedder = null;
         var memoryDirectory = Path.Combine(dataDirectory, MemoryDirectoryName);
+        replicated = !File.Exists(Path.Combine(memoryDirectory, Memory.Stores.MemoryStores.LayoutFileName));
+        var location = replicated ? database.Path : memoryDirectory;
         try
         {
             embedder = spec.Create();
@@ -274,23 +283,31 @@ internal static class ServeCommand
         }
         try
         {
+            if (replicated)
+            {
+                memory = AgentMemory.Attach(database, new AgentMemoryOptions { Embedder = embedder });
+                return ExitCode.Success;
+            }
+            stderr.WriteLine(
+                $"agentdb: warning: the agent memory is in {memoryDirectory} (made by an earlier version): it is served, but not " +
+                "replicated, checkpointed or backed up with the database");
             memory = AgentMemory.Open(memoryDirectory, new AgentMemoryOptions { Embedder = embedder });
             return ExitCode.Success;
         }
         catch (InvalidOperationException e) when (e is not ObjectDisposedException)
         {
-            stderr.WriteLine($"agentdb: error: agent memory {memoryDirectory}: {e.Message} (choose the embedder with --embedder)");
+            stderr.WriteLine($"agentdb: error: agent memory in {location}: {e.Message} (choose the embedder with --embedder)");
             embedder.Dispose();
             embedder = null;
             return ExitCode.Usage;
         }
         catch (DatabaseLockedException e)
         {
-            stderr.WriteLine($"agentdb: error: agent memory {memoryDirectory} is in use: {e.Message}");
+            stderr.WriteLine($"agentdb: error: agent memory in {location} is in use: {e.Message}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            stderr.WriteLine($"agentdb: error: cannot open agent memory {memoryDirectory}: {e.Message}");
+            stderr.WriteLine($"agentdb: error: cannot open the agent memory in {location}: {e.Message}");
         }
         embedder.Dispose();
         embedder = null;

@@ -32,10 +32,12 @@ internal sealed class ReplicationNode : IAsyncDisposable
     /// <summary>
     /// Registers the handlers of a failover cluster member (<c>--cluster-node</c>): writes and the replication opcodes
     /// are served while <paramref name="coordinator"/> made this node the primary, else answered NOT_PRIMARY naming the
-    /// leader. <paramref name="database"/> must be opened as a replica.
+    /// leader. <paramref name="database"/> must be opened as a replica. <paramref name="memoryReplicated"/>: the agent
+    /// memory lives in <paramref name="database"/> (its writes wait for replicas as the database's do); false for the
+    /// separate memory directory of an earlier version, taken by the primary only.
     /// </summary>
     public static ReplicationNode ConfigureCluster(
-        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, Failover.FailoverCoordinator coordinator, string dataDirectory,
+        RequestHandlerRegistry registry, AgentDatabase database, bool memoryReplicated, ReplicationSettings settings, Failover.FailoverCoordinator coordinator, string dataDirectory,
         int maxFrameBytes, TextWriter log, Action requestRestart)
     {
         var member = new ClusterMember(database, settings, coordinator, dataDirectory, maxFrameBytes, log, requestRestart);
@@ -44,13 +46,12 @@ internal sealed class ReplicationNode : IAsyncDisposable
             var inner = registry.Resolve(opcode, out var execution);
             registry.Register(opcode, new ClusterWriteGate(inner, member), execution);
         }
-        // The agent memory (DATA/memory) is not replicated: its writes are taken by the primary only, like the database's.
         foreach (var opcode in MemoryOpcodes.All)
         {
             if (MemoryOpcodes.IsWrite(opcode))
             {
                 var inner = registry.Resolve(opcode, out var execution);
-                registry.Register(opcode, new ClusterWriteGate(inner, member, replicated: false), execution);
+                registry.Register(opcode, new ClusterWriteGate(inner, member, replicated: memoryReplicated), execution);
             }
         }
         WrapReads(registry, database, settings);
@@ -65,9 +66,13 @@ internal sealed class ReplicationNode : IAsyncDisposable
     /// <summary>The /ready detail of a cluster member (role, epoch, leader, lag); null outside a cluster.</summary>
     public string? ReadyText() => _member?.ReadyText();
 
-    /// <summary>Registers the replication handlers (and wraps the write handlers) for <paramref name="database"/>'s role.</summary>
+    /// <summary>
+    /// Registers the replication handlers (and wraps the write handlers) for <paramref name="database"/>'s role.
+    /// <paramref name="memoryReplicated"/>: the agent memory lives in <paramref name="database"/> (in <c>sync</c> mode
+    /// its writes wait for replicas too); false for the separate memory directory of an earlier version.
+    /// </summary>
     public static ReplicationNode Configure(
-        RequestHandlerRegistry registry, AgentDatabase database, ReplicationSettings settings, string dataDirectory, int maxFrameBytes, TextWriter log,
+        RequestHandlerRegistry registry, AgentDatabase database, bool memoryReplicated, ReplicationSettings settings, string dataDirectory, int maxFrameBytes, TextWriter log,
         Action requestRestart)
     {
         ReplicationNode node;
@@ -80,7 +85,7 @@ internal sealed class ReplicationNode : IAsyncDisposable
                 var inner = registry.Resolve(opcode, out var execution);
                 registry.Register(opcode, new NotPrimaryGuard(inner, database, primary), execution);
             }
-            // The agent memory (DATA/memory) is not replicated yet: a replica refuses its writes too, so they go to the primary.
+            // A replica refuses the agent memory's writes too, so they go to the primary.
             foreach (var opcode in MemoryOpcodes.All)
             {
                 if (MemoryOpcodes.IsWrite(opcode))
@@ -107,6 +112,18 @@ internal sealed class ReplicationNode : IAsyncDisposable
                 {
                     var inner = registry.Resolve(opcode, out var execution);
                     registry.Register(opcode, new SyncReplicationGate(inner, database, source, settings.SyncReplicas, settings.SyncTimeout), execution);
+                }
+            }
+            // The agent memory's writes have no w of their own: they wait for the server's W in sync mode.
+            if (memoryReplicated && settings.SyncReplicas > 0)
+            {
+                foreach (var opcode in MemoryOpcodes.All)
+                {
+                    if (MemoryOpcodes.IsWrite(opcode))
+                    {
+                        var inner = registry.Resolve(opcode, out var execution);
+                        registry.Register(opcode, new SyncReplicationGate(inner, database, source, settings.SyncReplicas, settings.SyncTimeout), execution);
+                    }
                 }
             }
             node = new ReplicationNode(source, null);

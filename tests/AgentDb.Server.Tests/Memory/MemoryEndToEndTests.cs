@@ -48,7 +48,13 @@ public sealed class MemoryEndToEndTests : IAsyncLifetime
         Assert.Equal(3, ids.Count);
         Assert.Equal(3, ids.Distinct().Count());
         Assert.Equal("ep-flight", single);
-        Assert.True(Directory.Exists(Path.Combine(Server.DataDirectory, "memory")));
+        // The memory lives in the database (replicated with it): its records read like any, but only memory operations write them.
+        Assert.False(Directory.Exists(Path.Combine(Server.DataDirectory, "memory")));
+        Assert.NotNull(await Client.GetAsync("mem.episodes", "ep-flight"));
+        var forbidden = await Assert.ThrowsAsync<AgentDbException>(() => Client.DeleteAsync("mem.episodes", "ep-flight"));
+        Assert.Equal(ErrorCode.Forbidden, forbidden.Code);
+        forbidden = await Assert.ThrowsAsync<AgentDbException>(() => Client.DropCollectionAsync("mem.episodes"));
+        Assert.Equal(ErrorCode.Forbidden, forbidden.Code);
 
         var retrieval = await Client.RetrieveRelevantAsync("sort a list of numbers", k: 2);
         Assert.Equal(2, retrieval.Matches.Count);

@@ -44,7 +44,7 @@ public sealed class ServeMemoryTests
         var exit = await ServeCommand.RunAsync(
             options with { Embedder = new EmbedderSpec(EmbedderKind.Hashing, 64) }, new StringWriter(), stderr, CancellationToken.None);
         Assert.Equal(2, exit);
-        Assert.Contains($"agentdb: error: agent memory {Path.Combine(data, "memory")}: ", stderr.ToString());
+        Assert.Contains($"agentdb: error: agent memory in {Path.Combine(data, "db")}: ", stderr.ToString());
         Assert.Contains("--embedder", stderr.ToString());
         Assert.DoesNotContain("   at ", stderr.ToString());
         Assert.True(DataDirectoryLock.TryAcquire(data, out var released), "the data directory stays locked after a refused start");

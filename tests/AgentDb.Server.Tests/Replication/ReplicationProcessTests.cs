@@ -31,6 +31,11 @@ public sealed class ReplicationProcessTests
             {
                 await writer.DeleteAsync("docs", $"r{i}");
             }
+            // The agent memory lives in the database: it is replicated with it (a caller vector: no model to load).
+            var episodeVector = new float[384];
+            episodeVector[3] = 1;
+            await writer.StoreEpisodeAsync(new Wire.Messages.Memory.WireEpisode(
+                "ep-replicated", "s1", "ship the log", null, null, null, 0.75, true, 5, 10, ["t"], new Dictionary<string, string>(), null, episodeVector));
 
             var replicaData = Path.Combine(root.Path, "replica");
             var (replica, replicaPort, replicaHttp) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");
@@ -50,7 +55,10 @@ public sealed class ReplicationProcessTests
                     Assert.Equal($"127.0.0.1:{primaryPort}", refused.PrimaryAddress);
                     refused = await Assert.ThrowsAsync<AgentDbException>(() => reader.CreateCollectionAsync("other", 3, VectorMetric.Cosine));
                     Assert.Equal(ErrorCode.NotPrimary, refused.Code);
-                    // The agent memory is not replicated: its writes are refused on a replica too.
+                    var replicated = await reader.GetEpisodeAsync("ep-replicated");
+                    Assert.NotNull(replicated);
+                    Assert.Equal(("ship the log", 0.75), (replicated.Task, replicated.Reward));
+                    // The agent memory's writes are refused on a replica too.
                     refused = await Assert.ThrowsAsync<AgentDbException>(() => reader.RemoveCausalEdgeAsync("a", "b", null));
                     Assert.Equal(ErrorCode.NotPrimary, refused.Code);
                     Assert.Equal(1, await StatAsync(reader, "replication.role"));
