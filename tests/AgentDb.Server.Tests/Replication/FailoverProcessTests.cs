@@ -28,6 +28,13 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
         await cluster.StartAllAsync();
         await cluster.CreateCollectionAsync();
         var first = await cluster.WaitForPrimaryAsync();
+        // The agent memory is replicated with the records: an episode acknowledged in sync mode survives the failover.
+        await using (var memoryClient = await ConnectAsync(cluster.Port(first)))
+        {
+            await memoryClient.StoreEpisodeAsync(new Wire.Messages.Memory.WireEpisode(
+                "ep-failover", "s1", "survive the failover", null, null, null, 0.5, true, 1, 1, [], new Dictionary<string, string>(), null,
+                ReadOnlyMemory<float>.Empty));
+        }
 
         var writer = new FailoverWriter(cluster);
         writer.Start(0);
@@ -45,6 +52,10 @@ public sealed class FailoverProcessTests(ITestOutputHelper output)
 
         var primary = await cluster.WaitForPrimaryAsync(except: first);
         await AssertAcknowledgedPresentAsync(cluster, primary, writer);
+        await using (var memoryClient = await ConnectAsync(cluster.Port(primary)))
+        {
+            Assert.Equal("survive the failover", (await memoryClient.GetEpisodeAsync("ep-failover"))?.Task);
+        }
 
         // The old primary restarts, rejoins as a replica and converges on the same records.
         await cluster.StartAsync(first);
