@@ -112,6 +112,21 @@ public sealed class EngineHandlersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateCollection_ThatExists_SucceedsWithTheSameSettings_AndIsBadRequestWithOthers()
+    {
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
+        await Client.UpsertAsync("docs", "a", new float[] { 1, 2 }, s_tagA);
+        await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared); // "ensure": no error, nothing lost
+        Assert.Equal(1UL, (await Client.ListCollectionsAsync()).Single(c => c.Name == "docs").Count);
+
+        var error = await Assert.ThrowsAsync<AgentDbException>(() => Client.CreateCollectionAsync("docs", 3, VectorMetric.L2Squared));
+        Assert.Equal(ErrorCode.BadRequest, error.Code);
+        Assert.Contains("dimension 2", error.Message, StringComparison.Ordinal);
+        error = await Assert.ThrowsAsync<AgentDbException>(() => Client.CreateCollectionAsync("docs", 2, VectorMetric.Cosine));
+        Assert.Equal(ErrorCode.BadRequest, error.Code);
+    }
+
+    [Fact]
     public async Task Upsert_WithoutVector_OfANewId_IsBadRequest_AndStoresNothing()
     {
         await Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared);
@@ -229,7 +244,7 @@ public sealed class EngineHandlersTests : IAsyncLifetime
             Assert.Contains(fragment, e.Message, StringComparison.OrdinalIgnoreCase);
         }
 
-        await AssertBadRequest(() => Client.CreateCollectionAsync("docs", 2, VectorMetric.L2Squared), "docs");
+        await AssertBadRequest(() => Client.CreateCollectionAsync("docs", 2, VectorMetric.Cosine), "docs"); // exists with other settings
         await AssertBadRequest(() => Client.UpsertAsync("docs", "a", new float[] { 1, 2, 3 }, s_tagA), "dimension");
         await AssertBadRequest(() => Client.SearchAsync("docs", new float[] { 1, 2 }, k: 1, filter: s_tagOne), "unsupported filter");
         await Client.PingAsync();
