@@ -470,26 +470,35 @@ public sealed partial class AgentDatabase : IDisposable
     }
 
     /// <summary>Up to <paramref name="limit"/> records whose ids start with <paramref name="prefix"/> (ordinal UTF-8 byte order).</summary>
+    /// <param name="collection">The collection.</param>
+    /// <param name="prefix">The ids' prefix.</param>
+    /// <param name="limit">How many records at most, 1 to 100 000.</param>
+    /// <param name="includeVectors">False: the records come without their vectors (<see cref="StoredRecord.Vector"/> null), not read out of the store.</param>
     /// <exception cref="ArgumentOutOfRangeException">The limit is not between 1 and 100 000.</exception>
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
-    public IReadOnlyList<StoredRecord> ScanPrefix(string collection, string prefix, int limit)
+    public IReadOnlyList<StoredRecord> ScanPrefix(string collection, string prefix, int limit, bool includeVectors = true)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         byte[] lower = Encoding.UTF8.GetBytes(prefix);
         byte[] upper = PrefixUpperBound(lower);
-        return ScanCore(collection, lower, upper, limit);
+        return ScanCore(collection, lower, upper, limit, includeVectors);
     }
 
     /// <summary>
     /// Up to <paramref name="limit"/> records with ids in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>)
     /// in ordinal UTF-8 byte order; a null bound is open.
     /// </summary>
+    /// <param name="collection">The collection.</param>
+    /// <param name="fromInclusive">The first id, or null to start at the first record.</param>
+    /// <param name="toExclusive">The id to stop before, or null to go to the last record.</param>
+    /// <param name="limit">How many records at most, 1 to 100 000.</param>
+    /// <param name="includeVectors">False: the records come without their vectors (<see cref="StoredRecord.Vector"/> null), not read out of the store.</param>
     /// <exception cref="ArgumentOutOfRangeException">The limit is not between 1 and 100 000.</exception>
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
-    public IReadOnlyList<StoredRecord> ScanRange(string collection, string? fromInclusive, string? toExclusive, int limit) =>
-        ScanCore(collection, Encoding.UTF8.GetBytes(fromInclusive ?? string.Empty), toExclusive is null ? [] : Encoding.UTF8.GetBytes(toExclusive), limit);
+    public IReadOnlyList<StoredRecord> ScanRange(string collection, string? fromInclusive, string? toExclusive, int limit, bool includeVectors = true) =>
+        ScanCore(collection, Encoding.UTF8.GetBytes(fromInclusive ?? string.Empty), toExclusive is null ? [] : Encoding.UTF8.GetBytes(toExclusive), limit, includeVectors);
 
     /// <summary>Records in the collection.</summary>
     /// <exception cref="CollectionNotFoundException">The collection does not exist.</exception>
@@ -1332,7 +1341,7 @@ public sealed partial class AgentDatabase : IDisposable
         _log.TruncateBelow(lsn + 1);
     }
 
-    private IReadOnlyList<StoredRecord> ScanCore(string collection, byte[] lower, byte[] upper, int limit)
+    private IReadOnlyList<StoredRecord> ScanCore(string collection, byte[] lower, byte[] upper, int limit, bool includeVectors)
     {
         if (limit < 1 || limit > 100_000)
         {
@@ -1345,7 +1354,7 @@ public sealed partial class AgentDatabase : IDisposable
         {
             ThrowIfDisposed();
             CollectionState state = RequireCollection(collection);
-            _store.Scan(state.Descriptor, lower, upper, limit, results);
+            _store.Scan(state.Descriptor, lower, upper, limit, results, includeVectors);
         }
         finally
         {

@@ -58,8 +58,9 @@ internal interface IRecordStore : IDisposable
     /// <summary>
     /// Appends to <paramref name="results"/> up to <paramref name="limit"/> records with ids in
     /// [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>) in byte order; an empty upper bound is open.
+    /// Without <paramref name="includeVectors"/> the records carry no vector (none is copied out of the store).
     /// </summary>
-    void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results);
+    void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results, bool includeVectors = true);
 
     /// <summary>Calls <paramref name="visitor"/> with every stored vector of the collection and the LSN that last wrote its record.</summary>
     void VisitVectors<TVisitor>(CollectionDescriptor collection, ref TVisitor visitor)

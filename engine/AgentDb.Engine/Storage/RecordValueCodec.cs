@@ -74,10 +74,10 @@ internal static class RecordValueCodec
     public static ReadOnlySpan<float> Vector(ReadOnlySpan<byte> value, in RecordHeader header) =>
         MemoryMarshal.Cast<byte, float>(value.Slice(HeaderSize + header.PayloadLength, header.Dimension * sizeof(float)));
 
-    public static StoredRecord ToRecord(ReadOnlySpan<byte> idUtf8, ReadOnlySpan<byte> value)
+    public static StoredRecord ToRecord(ReadOnlySpan<byte> idUtf8, ReadOnlySpan<byte> value, bool includeVector = true)
     {
         RecordHeader header = ReadHeader(value);
-        float[]? vector = header.Dimension == 0 ? null : Vector(value, header).ToArray();
+        float[]? vector = header.Dimension == 0 || !includeVector ? null : Vector(value, header).ToArray();
         return new StoredRecord(Encoding.UTF8.GetString(idUtf8), Payload(value, header).ToArray(), vector, header.CreatedUnixMs, header.UpdatedUnixMs, header.Lsn);
     }
 }

@@ -344,7 +344,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         return TryGet(collection, id, out record);
     }
 
-    public void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results)
+    public void Scan(CollectionDescriptor collection, ReadOnlySpan<byte> fromInclusive, ReadOnlySpan<byte> toExclusive, int limit, List<StoredRecord> results, bool includeVectors = true)
     {
         if (limit <= 0)
         {
@@ -367,7 +367,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
                 break; // past the range, or out of the record keys into the id map
             }
 
-            results.Add(RecordValueCodec.ToRecord(key[1..], iterator.GetValueSpan()));
+            results.Add(RecordValueCodec.ToRecord(key[1..], iterator.GetValueSpan(), includeVectors));
             added++;
         }
     }

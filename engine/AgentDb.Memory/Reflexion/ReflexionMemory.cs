@@ -693,12 +693,15 @@ public sealed class ReflexionMemory
         return entries;
     }
 
-    /// <summary>Visits every record of <paramref name="collection"/> with an id in [from, to) (null: open), a page at a time.</summary>
+    /// <summary>
+    /// Visits every record of <paramref name="collection"/> with an id in [from, to) (null: open), a page at a time,
+    /// without their vectors (statistics read payloads only; an episode's vector is most of its bytes).
+    /// </summary>
     private static void ScanPaged<TState>(AgentDatabase store, string collection, string? from, string? to, TState state, Action<TState, StoredRecord> visit)
     {
         while (true)
         {
-            IReadOnlyList<StoredRecord> page = store.ScanRange(collection, from, to, ScanPage);
+            IReadOnlyList<StoredRecord> page = store.ScanRange(collection, from, to, ScanPage, includeVectors: false);
             for (int i = 0; i < page.Count; i++)
             {
                 visit(state, page[i]);

@@ -129,6 +129,30 @@ public sealed class AgentDatabaseTests
     }
 
     [Fact]
+    public void Scan_WithoutVectors_ReturnsThePayloadsAndLsns_AndNoVector()
+    {
+        using var dir = new TempDirectory();
+        using var db = AgentDatabase.Open(dir.Path, Options());
+        db.CreateCollection("c", 3, DistanceMetric.L2Squared);
+        db.Upsert("c", "a", Payload("n", "1"), new float[] { 1, 2, 3 });
+        db.Upsert("c", "b", Payload("n", "2"), new float[] { 4, 5, 6 });
+
+        IReadOnlyList<StoredRecord> full = db.ScanRange("c", null, null, 10);
+        IReadOnlyList<StoredRecord> lean = db.ScanRange("c", null, null, 10, includeVectors: false);
+        Assert.Equal(new float[] { 4, 5, 6 }, full[1].Vector);
+        Assert.Equal(2, lean.Count);
+        for (int i = 0; i < lean.Count; i++)
+        {
+            Assert.Null(lean[i].Vector);
+            Assert.Equal((full[i].Id, full[i].Lsn, full[i].CreatedUnixMs), (lean[i].Id, lean[i].Lsn, lean[i].CreatedUnixMs));
+            Assert.Equal(full[i].Payload, lean[i].Payload);
+        }
+
+        Assert.Null(Assert.Single(db.ScanPrefix("c", "a", 10, includeVectors: false)).Vector);
+        Assert.NotNull(Assert.Single(db.ScanPrefix("c", "a", 10)).Vector);
+    }
+
+    [Fact]
     public void Search_ReturnsNearestFirst_AndAppliesThePayloadFilter()
     {
         using var dir = new TempDirectory();
