@@ -86,6 +86,7 @@ public sealed partial class AgentDatabase : IDisposable
     private RecordWriteOutcome[] _outcomes = new RecordWriteOutcome[16];
     private long _nextTicket;
     private int _inflight;
+    private long _visibleLsn;
     private int _checkpointRunning;
     private long _compactions;
     private volatile bool _closing;
@@ -1065,6 +1066,13 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// The last LSN whose entry is applied to the records <em>and</em> the indexes: a read sees every write up to it,
+    /// by id and by search. <see cref="AppliedLsn"/> (the record store's) may run one entry ahead of it while that
+    /// entry's vectors are being indexed. Read-your-writes waits for this one.
+    /// </summary>
+    public long VisibleLsn => Volatile.Read(ref _visibleLsn);
+
     private async ValueTask<bool> CompleteWriteAsync(long lsn, long ticket, byte[] buffer, int size)
     {
         try
@@ -1103,6 +1111,7 @@ public sealed partial class AgentDatabase : IDisposable
             throw;
         }
 
+        Volatile.Write(ref _visibleLsn, lsn); // in LSN order: the sequencer lets one entry apply at a time
         _sequencer.Complete(ticket);
         return existed;
     }
@@ -1237,6 +1246,8 @@ public sealed partial class AgentDatabase : IDisposable
             state.PayloadIndexes = BuildPayloadIndexes(descriptor, descriptor.PayloadIndexFields);
             _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric);
         }
+
+        _visibleLsn = _store.AppliedLsn; // replayed, and every index loaded or rebuilt
     }
 
     private TieredVectorIndex CreateIndex(CollectionDescriptor descriptor) => CollectionVectorIndexFactory.Create(

@@ -7,7 +7,8 @@ namespace AgentDb.Server.Replication;
 
 /// <summary>
 /// Read-your-writes for GET and SEARCH: a request carrying <c>minLsn</c> (above 0) is served only once the database
-/// applied at least that LSN, so a client that wrote on the primary sees its write on a replica. The wait is bounded by
+/// applied at least that LSN to its records and its indexes (<see cref="AgentDatabase.VisibleLsn"/>: a SEARCH must find
+/// the write's vector, not only its record), so a client that wrote on the primary sees its write on a replica. The wait is bounded by
 /// <paramref name="maxWait"/> (config <c>minLsnWaitMs</c>); after it the answer is BUSY, naming the applied LSN (the
 /// client's pool retries BUSY). A request without the field costs one array header read. The applied LSN is polled
 /// (every millisecond at first, backing off to 10 ms): it advances from the replica's apply loop or from local writes,
@@ -25,7 +26,7 @@ internal sealed class MinLsnGate(IRequestHandler inner, AgentDatabase database, 
         return WaitThenHandleAsync(request, responseBody, minLsn, cancellationToken);
     }
 
-    private ulong Applied() => (ulong)Math.Max(database.AppliedLsn, 0);
+    private ulong Applied() => (ulong)Math.Max(database.VisibleLsn, 0);
 
     private async ValueTask<HandlerResult> WaitThenHandleAsync(
         HandlerRequest request, IBufferWriter<byte> responseBody, ulong minLsn, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed class ApplyReplicatedTests
         foreach (LogRecord entry in entries)
         {
             Assert.True(replica.ApplyReplicated(entry));
+            Assert.Equal(entry.Lsn, replica.VisibleLsn); // applied to the records and the index when the call returns
         }
 
         Assert.Equal(primary.LastLogLsn, replica.LastLogLsn);

@@ -129,6 +129,30 @@ public sealed class AgentDatabaseTests
     }
 
     [Fact]
+    public void VisibleLsn_FollowsEachAppliedWrite_AndStartsAtTheAppliedLsnOnOpen()
+    {
+        using var dir = new TempDirectory();
+        long last;
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            Assert.Equal(0, db.VisibleLsn);
+            db.CreateCollection("c", 2, DistanceMetric.L2Squared);
+            long lsn = db.Upsert("c", "a", Payload("n", "s"), new float[] { 1, 2 });
+            Assert.Equal(lsn, db.VisibleLsn);
+            Assert.Equal(db.AppliedLsn, db.VisibleLsn);
+            Assert.Equal("a", Assert.Single(db.Search("c", new float[] { 1, 2 }, 1)).Record.Id); // visible means searchable
+            db.Delete("c", "a");
+            last = db.AppliedLsn;
+            Assert.Equal(last, db.VisibleLsn);
+        }
+
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            Assert.Equal(last, db.VisibleLsn);
+        }
+    }
+
+    [Fact]
     public void Scan_WithoutVectors_ReturnsThePayloadsAndLsns_AndNoVector()
     {
         using var dir = new TempDirectory();
