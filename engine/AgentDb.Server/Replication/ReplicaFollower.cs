@@ -41,6 +41,11 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private long _entries;
     private long _errors;
     private long _lastBatchMicros;
+    private long _negativeLags;
+    private readonly LagHistogram _commitLag = new();
+    private readonly LagHistogram _commitToSent = new(); // its parts, per entry: on the primary (flow control included)
+    private readonly LagHistogram _sentToReceived = new(); // the network and this replica's read of the frame
+    private readonly LagHistogram _receivedToVisible = new(); // decode, append, this replica's commit, apply
     private string? _lastError;
     private volatile bool _restartRequested;
 
@@ -101,6 +106,15 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
         Metric(text, "agentdb_replication_lag_ms", "gauge", "0 when this replica holds everything the primary reported; else the last batch's send-to-applied time (while disconnected, at least the time since the last batch).", lagMs);
         Metric(text, "agentdb_replication_last_batch_micros", "gauge", "The last batch's time from the primary's send to applied here (same clock only on one machine).", Interlocked.Read(ref _lastBatchMicros));
+        _commitToSent.AppendPrometheus(text, "agentdb_replication_commit_to_sent_seconds",
+            "Per log entry, the first part of commit_to_visible: from its commit to its batch's send on the primary (the primary's clock; flow control included).");
+        _sentToReceived.AppendPrometheus(text, "agentdb_replication_sent_to_received_seconds",
+            "Per log entry, the second part: from its batch's send on the primary to the frame read here (across machines, plus the clocks' offset).");
+        _receivedToVisible.AppendPrometheus(text, "agentdb_replication_received_to_visible_seconds",
+            "Per log entry, the third part: from the frame read here to applied and visible here (this replica's clock).");
+        _commitLag.AppendPrometheus(text, "agentdb_replication_commit_to_visible_seconds",
+            "Per log entry: from its commit on the primary (the primary's clock, sent with each batch) to visible on this replica (this replica's clock, after apply). On one machine one clock; across machines the clocks' offset adds to it (synchronise them, e.g. NTP/PTP).");
+        Metric(text, "agentdb_replication_commit_to_visible_negative_total", "counter", "Entries whose commit time on the primary was later than their apply time here (clock offset between machines), counted as 0 in the histogram.", Interlocked.Read(ref _negativeLags));
         Metric(text, "agentdb_replication_batches_total", "counter", "Batches applied.", Interlocked.Read(ref _batches));
         Metric(text, "agentdb_replication_entries_total", "counter", "Log entries applied.", Interlocked.Read(ref _entries));
         Metric(text, "agentdb_replication_errors_total", "counter", "Connections to the primary that ended in an error.", Interlocked.Read(ref _errors));
@@ -117,6 +131,19 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             new("replication.primary.lsn", Interlocked.Read(ref _primaryLsn)),
             new("replication.lag.lsn", lagLsn),
             new("replication.lag.ms", lagMs),
+            new("replication.commit_to_visible.count", _commitLag.Count),
+            new("replication.commit_to_visible.p50.us", _commitLag.Quantile(0.50)),
+            new("replication.commit_to_visible.p90.us", _commitLag.Quantile(0.90)),
+            new("replication.commit_to_visible.p99.us", _commitLag.Quantile(0.99)),
+            new("replication.commit_to_visible.p999.us", _commitLag.Quantile(0.999)),
+            new("replication.commit_to_visible.max.us", _commitLag.MaxMicros),
+            new("replication.commit_to_visible.negative", Interlocked.Read(ref _negativeLags)),
+            new("replication.stage.commit_to_sent.p50.us", _commitToSent.Quantile(0.50)),
+            new("replication.stage.commit_to_sent.p99.us", _commitToSent.Quantile(0.99)),
+            new("replication.stage.sent_to_received.p50.us", _sentToReceived.Quantile(0.50)),
+            new("replication.stage.sent_to_received.p99.us", _sentToReceived.Quantile(0.99)),
+            new("replication.stage.received_to_visible.p50.us", _receivedToVisible.Quantile(0.50)),
+            new("replication.stage.received_to_visible.p99.us", _receivedToVisible.Quantile(0.99)),
         ];
     }
 
@@ -214,6 +241,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             while (true)
             {
                 var (header, body) = await connection.ReadFrameAsync(stop).ConfigureAwait(false);
+                var receivedAt = UnixMicrosNow();
                 if (header.RequestId != subscribeId)
                 {
                     ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
@@ -244,7 +272,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 long applied;
                 try
                 {
-                    applied = await ApplyAsync(batch, records).ConfigureAwait(false);
+                    applied = await ApplyAsync(batch, records, receivedAt).ConfigureAwait(false);
                 }
                 catch (ReplicationGapException e)
                 {
@@ -329,7 +357,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records)
+    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records, long receivedAt)
     {
         records.Clear();
         foreach (var entry in batch.Entries)
@@ -337,6 +365,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
         }
         _database.ApplyReplicated(records);
+        RecordCommitLag(batch, receivedAt);
         var applied = _database.LastLogLsn;
         if (_database.Durability == DurabilityMode.None)
         {
@@ -351,6 +380,42 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Interlocked.Add(ref _entries, records.Count);
         return applied;
     }
+
+    /// <summary>
+    /// Records each entry's time from its commit on the primary to visible here (the batch was just applied). Entries
+    /// of a primary that sends no commit times are not recorded.
+    /// </summary>
+    private void RecordCommitLag(ReplEntriesMessage batch, long receivedAt)
+    {
+        var commits = batch.Commits;
+        if (commits.Count == 0)
+        {
+            return;
+        }
+        var visibleAt = UnixMicrosNow();
+        _sentToReceived.Record(receivedAt - batch.SentAtUnixMicros, batch.Entries.Count);
+        _receivedToVisible.Record(visibleAt - receivedAt, batch.Entries.Count);
+        var entries = batch.Entries;
+        var entry = 0;
+        for (var i = 0; i < commits.Count; i++)
+        {
+            var covered = 0;
+            while (entry < entries.Count && entries[entry].Lsn <= commits[i].LastLsn)
+            {
+                covered++;
+                entry++;
+            }
+            var lag = visibleAt - commits[i].CommittedAtUnixMicros;
+            if (lag < 0)
+            {
+                Interlocked.Add(ref _negativeLags, covered);
+            }
+            _commitLag.Record(lag, covered);
+            _commitToSent.Record(batch.SentAtUnixMicros - commits[i].CommittedAtUnixMicros, covered);
+        }
+    }
+
+    private static long UnixMicrosNow() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     private void ThrowIfFenced()
     {
