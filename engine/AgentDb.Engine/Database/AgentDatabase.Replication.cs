@@ -120,6 +120,21 @@ public sealed partial class AgentDatabase
             }
         }
 
+        if (count > 0 && _log.Durability == DurabilityMode.Group)
+        {
+            // The batch is this replica's commit group: commit it now instead of waiting for the next background group
+            // commit (up to its interval, more when the machine is loaded): the entries become durable, then visible,
+            // sooner, and the primary gets the acknowledgement sooner. A failure here faults the log's commit signal, so
+            // the commit waits below fail and fault the database as usual.
+            try
+            {
+                _log.ForceCommit();
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+            {
+            }
+        }
+
         Exception? failure = null;
         long lastCompleted = 0;
         for (int i = 0; i < count; i++)
