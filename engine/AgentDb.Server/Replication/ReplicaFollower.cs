@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using AgentDb.Log;
 using AgentDb.Wire;
 using AgentDb.Wire.Frames;
@@ -225,7 +226,11 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    /// <summary>One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends.</summary>
+    /// <summary>
+    /// One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends. Reading and
+    /// applying are two loops: while one apply (with its commit) runs, the frames that arrive are read and decoded, and the
+    /// next apply takes all of them at once, with one commit and one acknowledgement (the primary's window bounds them).
+    /// </summary>
     private async Task FollowAsync(CancellationToken stop)
     {
         var connection = await ConnectAsync(stop).ConfigureAwait(false);
@@ -236,51 +241,108 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             await connection.SendAsync(Opcode.ReplSubscribe, subscribeId,
                 new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes, (ulong)Math.Max(0, _database.CurrentEpoch)), stop).ConfigureAwait(false);
             _connected = true;
-            var records = new List<LogRecord>(64);
-            // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
-            while (true)
+            var received = Channel.CreateBounded<ReceivedBatch>(new BoundedChannelOptions(Math.Max(1, _settings.Window))
             {
-                var (header, body) = await connection.ReadFrameAsync(stop).ConfigureAwait(false);
-                var receivedAt = UnixMicrosNow();
-                if (header.RequestId != subscribeId)
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var applier = Task.Run(() => ApplyLoopAsync(connection, received.Reader, failed), CancellationToken.None);
+            try
+            {
+                await ReadLoopAsync(connection, subscribeId, from, received.Writer, failed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // the applier failed: its exception is the one to report (below)
+            }
+            catch
+            {
+                await failed.CancelAsync().ConfigureAwait(false);
+                received.Writer.TryComplete();
+                await applier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            received.Writer.TryComplete();
+            await applier.ConfigureAwait(false); // applies what was read before the stream ended; rethrows its failure
+        }
+    }
+
+    /// <summary>Reads and decodes the stream's frames into <paramref name="received"/> until the primary ends the stream.</summary>
+    private async Task ReadLoopAsync(PrimaryConnection connection, ulong subscribeId, long from, ChannelWriter<ReceivedBatch> received, CancellationToken token)
+    {
+        // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
+        while (true)
+        {
+            var (header, body) = await connection.ReadFrameAsync(token).ConfigureAwait(false);
+            var receivedAt = UnixMicrosNow();
+            if (header.RequestId != subscribeId)
+            {
+                ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
+                continue;
+            }
+            if (header.Opcode == Opcode.ReplSubscribe)
+            {
+                try
                 {
-                    ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
-                    continue;
+                    ThrowIfError(header, body, "REPL_SUBSCRIBE");
                 }
-                if (header.Opcode == Opcode.ReplSubscribe)
+                catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
                 {
-                    try
-                    {
-                        ThrowIfError(header, body, "REPL_SUBSCRIBE");
-                    }
-                    catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
-                    {
-                        CountDiverged(e.Message, from - 1);
-                        throw new BootstrapNeededException(e.Message);
-                    }
-                    return; // the primary ended the stream (it is stopping): reconnect
+                    CountDiverged(e.Message, from - 1);
+                    throw new BootstrapNeededException(e.Message);
                 }
-                if (header.Opcode != Opcode.ReplEntries || header.IsError)
+                return; // the primary ended the stream (it is stopping): reconnect
+            }
+            if (header.Opcode != Opcode.ReplEntries || header.IsError)
+            {
+                throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
+            }
+            if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
+            {
+                throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+            }
+            await received.WriteAsync(new ReceivedBatch(batch, receivedAt), token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies what was read, all available batches at once, and acknowledges each apply; until the reader completes
+    /// (then what is left is applied) or fails. On a failure it cancels <paramref name="failed"/> so the reader stops too.
+    /// </summary>
+    private async Task ApplyLoopAsync(PrimaryConnection connection, ChannelReader<ReceivedBatch> received, CancellationTokenSource failed)
+    {
+        var token = failed.Token;
+        var batches = new List<ReceivedBatch>(8);
+        var records = new List<LogRecord>(256);
+        try
+        {
+            // Bounded by the reader: ends when it completes the channel or the token fires.
+            while (await received.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                batches.Clear();
+                while (received.TryRead(out var batch))
                 {
-                    throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
-                }
-                if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
-                {
-                    throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+                    batches.Add(batch);
                 }
                 ThrowIfFenced();
                 long applied;
                 try
                 {
-                    applied = await ApplyAsync(batch, records, receivedAt).ConfigureAwait(false);
+                    applied = await ApplyAsync(batches, records).ConfigureAwait(false);
                 }
                 catch (ReplicationGapException e)
                 {
                     throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
                 }
                 ThrowIfFenced();
-                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
+                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), token).ConfigureAwait(false);
             }
+        }
+        catch
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -357,26 +419,33 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records, long receivedAt)
+    private async ValueTask<long> ApplyAsync(List<ReceivedBatch> batches, List<LogRecord> records)
     {
         records.Clear();
-        foreach (var entry in batch.Entries)
+        foreach (var (batch, _) in batches)
         {
-            records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+            foreach (var entry in batch.Entries)
+            {
+                records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+            }
         }
         _database.ApplyReplicated(records);
-        RecordCommitLag(batch, receivedAt);
+        foreach (var (batch, receivedAt) in batches)
+        {
+            RecordCommitLag(batch, receivedAt);
+        }
         var applied = _database.LastLogLsn;
         if (_database.Durability == DurabilityMode.None)
         {
             await _database.WaitForLogCommitAsync(applied).ConfigureAwait(false); // acknowledge only what survives a crash
         }
+        var last = batches[^1].Batch;
         var now = DateTime.UtcNow.Ticks;
-        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - batch.SentAtUnixMicros));
-        var primary = (long)Math.Min(batch.PrimaryLastLsn, long.MaxValue);
+        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - last.SentAtUnixMicros));
+        var primary = (long)Math.Min(last.PrimaryLastLsn, long.MaxValue);
         Interlocked.Exchange(ref _primaryLsn, Math.Max(primary, Interlocked.Read(ref _primaryLsn)));
         Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp()); // the last batch applied
-        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _batches, batches.Count);
         Interlocked.Add(ref _entries, records.Count);
         return applied;
     }
@@ -492,6 +561,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type)
             .Append('\n').Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    /// <summary>A REPL_ENTRIES batch as read, and when (this replica's clock, Unix microseconds).</summary>
+    private readonly record struct ReceivedBatch(ReplEntriesMessage Batch, long ReceivedAt);
 
     /// <summary>The replica cannot go on from its log: the primary no longer holds what it needs, or the two diverged.</summary>
     private sealed class BootstrapNeededException(string message) : Exception(message);
