@@ -47,6 +47,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private readonly LagHistogram _commitToSent = new(); // its parts, per entry: on the primary (flow control included)
     private readonly LagHistogram _sentToReceived = new(); // the network and this replica's read of the frame
     private readonly LagHistogram _receivedToVisible = new(); // decode, append, this replica's commit, apply
+    private readonly LagHistogram _receivedToApplying = new(); // its parts: waiting for the applier (the apply before, a thread hop)
+    private readonly LagHistogram _applyingToDurable = new(); // append and this replica's log commit
+    private readonly LagHistogram _durableToVisible = new(); // apply to the records and indexes
     private string? _lastError;
     private volatile bool _restartRequested;
 
@@ -145,6 +148,12 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             new("replication.stage.sent_to_received.p99.us", _sentToReceived.Quantile(0.99)),
             new("replication.stage.received_to_visible.p50.us", _receivedToVisible.Quantile(0.50)),
             new("replication.stage.received_to_visible.p99.us", _receivedToVisible.Quantile(0.99)),
+            new("replication.stage.received_to_applying.p50.us", _receivedToApplying.Quantile(0.50)),
+            new("replication.stage.received_to_applying.p99.us", _receivedToApplying.Quantile(0.99)),
+            new("replication.stage.applying_to_durable.p50.us", _applyingToDurable.Quantile(0.50)),
+            new("replication.stage.applying_to_durable.p99.us", _applyingToDurable.Quantile(0.99)),
+            new("replication.stage.durable_to_visible.p50.us", _durableToVisible.Quantile(0.50)),
+            new("replication.stage.durable_to_visible.p99.us", _durableToVisible.Quantile(0.99)),
         ];
     }
 
@@ -429,10 +438,22 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                 records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
             }
         }
+        var applyingAt = UnixMicrosNow();
         _database.ApplyReplicated(records);
         foreach (var (batch, receivedAt) in batches)
         {
             RecordCommitLag(batch, receivedAt);
+        }
+        if (records.Count > 0 && _database.TryGetLogCommitTime(records[^1].Lsn, out _, out var durableAt))
+        {
+            // This replica's own log remembers when its commit made the entries durable: the apply's two parts.
+            var visibleAt = UnixMicrosNow();
+            foreach (var (batch, receivedAt) in batches)
+            {
+                _receivedToApplying.Record(applyingAt - receivedAt, batch.Entries.Count);
+            }
+            _applyingToDurable.Record(durableAt - applyingAt, records.Count);
+            _durableToVisible.Record(visibleAt - durableAt, records.Count);
         }
         var applied = _database.LastLogLsn;
         if (_database.Durability == DurabilityMode.None)
