@@ -43,6 +43,14 @@ public sealed partial class AgentDatabase
     public long CommittedLogLsn => _log.CommittedLsn;
 
     /// <summary>
+    /// When the log commit that made <paramref name="lsn"/> durable completed (for replication lag measured from the
+    /// primary's commit): the LSN that commit reached and its time in Unix microseconds, this machine's clock. False when
+    /// the entry is not committed yet or its commit is no longer remembered (only the last few thousand commits are).
+    /// </summary>
+    public bool TryGetLogCommitTime(long lsn, out long committedLsn, out long committedAtUnixMicros) =>
+        _log.TryGetCommitTime(lsn, out committedLsn, out committedAtUnixMicros);
+
+    /// <summary>
     /// Applies one log entry of the primary on a replica, exactly once: an entry at or below <see cref="LastLogLsn"/> is
     /// skipped (returns false); otherwise its <see cref="LogRecord.PreviousLsn"/> must not be above <see cref="LastLogLsn"/>
     /// (else an entry between them is missing: <see cref="ReplicationGapException"/>; it may be below, when the primary's
@@ -72,7 +80,8 @@ public sealed partial class AgentDatabase
 
     /// <summary>
     /// Applies a batch of the primary's log entries in order, as <see cref="ApplyReplicated(LogRecord)"/> does each, with
-    /// one append section and one commit wait for the batch. Returns how many entries were applied (the others were held
+    /// one append section and one commit for the batch (in <see cref="DurabilityMode.Group"/> the batch is committed at
+    /// once, as its own group, rather than at the next background group commit). Returns how many entries were applied (the others were held
     /// already). When an entry is refused, the entries before it are still applied, then the exception is thrown.
     /// </summary>
     /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
@@ -108,6 +117,21 @@ public sealed partial class AgentDatabase
                     refusal = exception;
                     break;
                 }
+            }
+        }
+
+        if (count > 0 && _log.Durability == DurabilityMode.Group)
+        {
+            // The batch is this replica's commit group: commit it now instead of waiting for the next background group
+            // commit (up to its interval, more when the machine is loaded): the entries become durable, then visible,
+            // sooner, and the primary gets the acknowledgement sooner. A failure here faults the log's commit signal, so
+            // the commit waits below fail and fault the database as usual.
+            try
+            {
+                _log.ForceCommit();
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+            {
             }
         }
 

@@ -293,6 +293,14 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         return _commits.WaitAsync(lsn, cancellationToken);
     }
 
+    /// <summary>
+    /// When the commit that made <paramref name="lsn"/> durable completed: the LSN that commit reached and its time (Unix
+    /// microseconds, this machine's clock). False when <paramref name="lsn"/> is not committed yet, or was committed before
+    /// the last <see cref="CommitSignal.TimeRingSize"/> commits (or before this log was opened).
+    /// </summary>
+    public bool TryGetCommitTime(long lsn, out long committedLsn, out long committedAtUnixMicros) =>
+        _commits.TryGetCommitTime(lsn, out committedLsn, out committedAtUnixMicros);
+
     /// <inheritdoc />
     public void ForceCommit()
     {
@@ -576,7 +584,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         _chainLsn = lastLsn;
         _lastLsn = Math.Max(lastLsn, _options.MinimumNextLsn - 1);
         _nextLsn = _lastLsn + 1;
-        _commits.Advance(_lastLsn); // everything recovered was committed
+        _commits.Advance(_lastLsn, recordTime: false); // everything recovered was committed (earlier: no commit time)
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Engine;
 
-/// <summary>STATS: for the server, <c>records</c>, <c>collections</c>, disk and log sizes and LSNs; for one collection,
+/// <summary>STATS: for the server, <c>records</c>, <c>collections</c>, disk and log sizes and LSNs, the garbage collector's counts and pause time; for one collection,
 /// <c>records</c> and its index figures (NOT_FOUND when it does not exist).</summary>
 internal sealed class StatsHandler(AgentDatabase database, Func<IReadOnlyList<KeyValuePair<string, long>>>? extra = null)
     : EngineOperation<StatsRequest, StatsResponse>(database)
@@ -24,6 +24,13 @@ internal sealed class StatsHandler(AgentDatabase database, Func<IReadOnlyList<Ke
                 new("lsn.committed", stats.CommittedLsn),
                 new("lsn.applied", stats.AppliedLsn),
                 new("lsn.first", stats.FirstLogLsn),
+                // The process's garbage collector since start (pauses show in latency tails).
+                new("gc.server", System.Runtime.GCSettings.IsServerGC ? 1 : 0),
+                new("gc.gen0", GC.CollectionCount(0)),
+                new("gc.gen1", GC.CollectionCount(1)),
+                new("gc.gen2", GC.CollectionCount(2)),
+                new("gc.pause.us", (long)GC.GetTotalPauseDuration().TotalMicroseconds),
+                new("gc.allocated.bytes", GC.GetTotalAllocatedBytes()),
             ];
             if (extra is not null)
             {

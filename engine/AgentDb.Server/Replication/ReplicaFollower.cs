@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using AgentDb.Log;
 using AgentDb.Wire;
 using AgentDb.Wire.Frames;
@@ -41,6 +42,14 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private long _entries;
     private long _errors;
     private long _lastBatchMicros;
+    private long _negativeLags;
+    private readonly LagHistogram _commitLag = new();
+    private readonly LagHistogram _commitToSent = new(); // its parts, per entry: on the primary (flow control included)
+    private readonly LagHistogram _sentToReceived = new(); // the network and this replica's read of the frame
+    private readonly LagHistogram _receivedToVisible = new(); // decode, append, this replica's commit, apply
+    private readonly LagHistogram _receivedToApplying = new(); // its parts: waiting for the applier (the apply before, a thread hop)
+    private readonly LagHistogram _applyingToDurable = new(); // append and this replica's log commit
+    private readonly LagHistogram _durableToVisible = new(); // apply to the records and indexes
     private string? _lastError;
     private volatile bool _restartRequested;
 
@@ -101,6 +110,15 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
         Metric(text, "agentdb_replication_lag_ms", "gauge", "0 when this replica holds everything the primary reported; else the last batch's send-to-applied time (while disconnected, at least the time since the last batch).", lagMs);
         Metric(text, "agentdb_replication_last_batch_micros", "gauge", "The last batch's time from the primary's send to applied here (same clock only on one machine).", Interlocked.Read(ref _lastBatchMicros));
+        _commitToSent.AppendPrometheus(text, "agentdb_replication_commit_to_sent_seconds",
+            "Per log entry, the first part of commit_to_visible: from its commit to its batch's send on the primary (the primary's clock; flow control included).");
+        _sentToReceived.AppendPrometheus(text, "agentdb_replication_sent_to_received_seconds",
+            "Per log entry, the second part: from its batch's send on the primary to the frame read here (across machines, plus the clocks' offset).");
+        _receivedToVisible.AppendPrometheus(text, "agentdb_replication_received_to_visible_seconds",
+            "Per log entry, the third part: from the frame read here to applied and visible here (this replica's clock).");
+        _commitLag.AppendPrometheus(text, "agentdb_replication_commit_to_visible_seconds",
+            "Per log entry: from its commit on the primary (the primary's clock, sent with each batch) to visible on this replica (this replica's clock, after apply). On one machine one clock; across machines the clocks' offset adds to it (synchronise them, e.g. NTP/PTP).");
+        Metric(text, "agentdb_replication_commit_to_visible_negative_total", "counter", "Entries whose commit time on the primary was later than their apply time here (clock offset between machines), counted as 0 in the histogram.", Interlocked.Read(ref _negativeLags));
         Metric(text, "agentdb_replication_batches_total", "counter", "Batches applied.", Interlocked.Read(ref _batches));
         Metric(text, "agentdb_replication_entries_total", "counter", "Log entries applied.", Interlocked.Read(ref _entries));
         Metric(text, "agentdb_replication_errors_total", "counter", "Connections to the primary that ended in an error.", Interlocked.Read(ref _errors));
@@ -117,6 +135,25 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             new("replication.primary.lsn", Interlocked.Read(ref _primaryLsn)),
             new("replication.lag.lsn", lagLsn),
             new("replication.lag.ms", lagMs),
+            new("replication.commit_to_visible.count", _commitLag.Count),
+            new("replication.commit_to_visible.p50.us", _commitLag.Quantile(0.50)),
+            new("replication.commit_to_visible.p90.us", _commitLag.Quantile(0.90)),
+            new("replication.commit_to_visible.p99.us", _commitLag.Quantile(0.99)),
+            new("replication.commit_to_visible.p999.us", _commitLag.Quantile(0.999)),
+            new("replication.commit_to_visible.max.us", _commitLag.MaxMicros),
+            new("replication.commit_to_visible.negative", Interlocked.Read(ref _negativeLags)),
+            new("replication.stage.commit_to_sent.p50.us", _commitToSent.Quantile(0.50)),
+            new("replication.stage.commit_to_sent.p99.us", _commitToSent.Quantile(0.99)),
+            new("replication.stage.sent_to_received.p50.us", _sentToReceived.Quantile(0.50)),
+            new("replication.stage.sent_to_received.p99.us", _sentToReceived.Quantile(0.99)),
+            new("replication.stage.received_to_visible.p50.us", _receivedToVisible.Quantile(0.50)),
+            new("replication.stage.received_to_visible.p99.us", _receivedToVisible.Quantile(0.99)),
+            new("replication.stage.received_to_applying.p50.us", _receivedToApplying.Quantile(0.50)),
+            new("replication.stage.received_to_applying.p99.us", _receivedToApplying.Quantile(0.99)),
+            new("replication.stage.applying_to_durable.p50.us", _applyingToDurable.Quantile(0.50)),
+            new("replication.stage.applying_to_durable.p99.us", _applyingToDurable.Quantile(0.99)),
+            new("replication.stage.durable_to_visible.p50.us", _durableToVisible.Quantile(0.50)),
+            new("replication.stage.durable_to_visible.p99.us", _durableToVisible.Quantile(0.99)),
         ];
     }
 
@@ -198,7 +235,11 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    /// <summary>One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends.</summary>
+    /// <summary>
+    /// One connection: HELLO, REPL_SUBSCRIBE, then apply and acknowledge batches until the stream ends. Reading and
+    /// applying are two loops: while one apply (with its commit) runs, the frames that arrive are read and decoded, and the
+    /// next apply takes all of them at once, with one commit and one acknowledgement (the primary's window bounds them).
+    /// </summary>
     private async Task FollowAsync(CancellationToken stop)
     {
         var connection = await ConnectAsync(stop).ConfigureAwait(false);
@@ -209,50 +250,108 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             await connection.SendAsync(Opcode.ReplSubscribe, subscribeId,
                 new ReplSubscribeRequest(_replicaId, (ulong)from, _settings.Window, _settings.MaxBatchBytes, (ulong)Math.Max(0, _database.CurrentEpoch)), stop).ConfigureAwait(false);
             _connected = true;
-            var records = new List<LogRecord>(64);
-            // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
-            while (true)
+            var received = Channel.CreateBounded<ReceivedBatch>(new BoundedChannelOptions(Math.Max(1, _settings.Window))
             {
-                var (header, body) = await connection.ReadFrameAsync(stop).ConfigureAwait(false);
-                if (header.RequestId != subscribeId)
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            using var failed = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var applier = Task.Run(() => ApplyLoopAsync(connection, received.Reader, failed), CancellationToken.None);
+            try
+            {
+                await ReadLoopAsync(connection, subscribeId, from, received.Writer, failed.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // the applier failed: its exception is the one to report (below)
+            }
+            catch
+            {
+                await failed.CancelAsync().ConfigureAwait(false);
+                received.Writer.TryComplete();
+                await applier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+            received.Writer.TryComplete();
+            await applier.ConfigureAwait(false); // applies what was read before the stream ended; rethrows its failure
+        }
+    }
+
+    /// <summary>Reads and decodes the stream's frames into <paramref name="received"/> until the primary ends the stream.</summary>
+    private async Task ReadLoopAsync(PrimaryConnection connection, ulong subscribeId, long from, ChannelWriter<ReceivedBatch> received, CancellationToken token)
+    {
+        // Bounded by the stream: ends when the primary answers REPL_SUBSCRIBE, closes, or we stop.
+        while (true)
+        {
+            var (header, body) = await connection.ReadFrameAsync(token).ConfigureAwait(false);
+            var receivedAt = UnixMicrosNow();
+            if (header.RequestId != subscribeId)
+            {
+                ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
+                continue;
+            }
+            if (header.Opcode == Opcode.ReplSubscribe)
+            {
+                try
                 {
-                    ThrowIfError(header, body, OpcodeInfo.Name(header.Opcode)); // an ACK refused: reconnect
-                    continue;
+                    ThrowIfError(header, body, "REPL_SUBSCRIBE");
                 }
-                if (header.Opcode == Opcode.ReplSubscribe)
+                catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
                 {
-                    try
-                    {
-                        ThrowIfError(header, body, "REPL_SUBSCRIBE");
-                    }
-                    catch (PrimaryRefusedException e) when (e.Code == ErrorCode.NotFound)
-                    {
-                        CountDiverged(e.Message, from - 1);
-                        throw new BootstrapNeededException(e.Message);
-                    }
-                    return; // the primary ended the stream (it is stopping): reconnect
+                    CountDiverged(e.Message, from - 1);
+                    throw new BootstrapNeededException(e.Message);
                 }
-                if (header.Opcode != Opcode.ReplEntries || header.IsError)
+                return; // the primary ended the stream (it is stopping): reconnect
+            }
+            if (header.Opcode != Opcode.ReplEntries || header.IsError)
+            {
+                throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
+            }
+            if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
+            {
+                throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+            }
+            await received.WriteAsync(new ReceivedBatch(batch, receivedAt), token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies what was read, all available batches at once, and acknowledges each apply; until the reader completes
+    /// (then what is left is applied) or fails. On a failure it cancels <paramref name="failed"/> so the reader stops too.
+    /// </summary>
+    private async Task ApplyLoopAsync(PrimaryConnection connection, ChannelReader<ReceivedBatch> received, CancellationTokenSource failed)
+    {
+        var token = failed.Token;
+        var batches = new List<ReceivedBatch>(8);
+        var records = new List<LogRecord>(256);
+        try
+        {
+            // Bounded by the reader: ends when it completes the channel or the token fires.
+            while (await received.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                batches.Clear();
+                while (received.TryRead(out var batch))
                 {
-                    throw new InvalidDataException($"unexpected {OpcodeInfo.Name(header.Opcode)} frame on the replication stream");
-                }
-                if (!MessageCodec.TryDecode<ReplEntriesMessage>(body, out var batch, out var error))
-                {
-                    throw new InvalidDataException($"a REPL_ENTRIES frame does not decode: {error}");
+                    batches.Add(batch);
                 }
                 ThrowIfFenced();
                 long applied;
                 try
                 {
-                    applied = await ApplyAsync(batch, records).ConfigureAwait(false);
+                    applied = await ApplyAsync(batches, records).ConfigureAwait(false);
                 }
                 catch (ReplicationGapException e)
                 {
                     throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
                 }
                 ThrowIfFenced();
-                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), stop).ConfigureAwait(false);
+                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), token).ConfigureAwait(false);
             }
+        }
+        catch
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -329,28 +428,84 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    private async ValueTask<long> ApplyAsync(ReplEntriesMessage batch, List<LogRecord> records)
+    private async ValueTask<long> ApplyAsync(List<ReceivedBatch> batches, List<LogRecord> records)
     {
         records.Clear();
-        foreach (var entry in batch.Entries)
+        foreach (var (batch, _) in batches)
         {
-            records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+            foreach (var entry in batch.Entries)
+            {
+                records.Add(new LogRecord((long)entry.Lsn, entry.Entry) { PreviousLsn = (long)entry.PreviousLsn });
+            }
         }
+        var applyingAt = UnixMicrosNow();
         _database.ApplyReplicated(records);
+        foreach (var (batch, receivedAt) in batches)
+        {
+            RecordCommitLag(batch, receivedAt);
+        }
+        if (records.Count > 0 && _database.TryGetLogCommitTime(records[^1].Lsn, out _, out var durableAt))
+        {
+            // This replica's own log remembers when its commit made the entries durable: the apply's two parts.
+            var visibleAt = UnixMicrosNow();
+            foreach (var (batch, receivedAt) in batches)
+            {
+                _receivedToApplying.Record(applyingAt - receivedAt, batch.Entries.Count);
+            }
+            _applyingToDurable.Record(durableAt - applyingAt, records.Count);
+            _durableToVisible.Record(visibleAt - durableAt, records.Count);
+        }
         var applied = _database.LastLogLsn;
         if (_database.Durability == DurabilityMode.None)
         {
             await _database.WaitForLogCommitAsync(applied).ConfigureAwait(false); // acknowledge only what survives a crash
         }
+        var last = batches[^1].Batch;
         var now = DateTime.UtcNow.Ticks;
-        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - batch.SentAtUnixMicros));
-        var primary = (long)Math.Min(batch.PrimaryLastLsn, long.MaxValue);
+        Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - last.SentAtUnixMicros));
+        var primary = (long)Math.Min(last.PrimaryLastLsn, long.MaxValue);
         Interlocked.Exchange(ref _primaryLsn, Math.Max(primary, Interlocked.Read(ref _primaryLsn)));
         Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp()); // the last batch applied
-        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _batches, batches.Count);
         Interlocked.Add(ref _entries, records.Count);
         return applied;
     }
+
+    /// <summary>
+    /// Records each entry's time from its commit on the primary to visible here (the batch was just applied). Entries
+    /// of a primary that sends no commit times are not recorded.
+    /// </summary>
+    private void RecordCommitLag(ReplEntriesMessage batch, long receivedAt)
+    {
+        var commits = batch.Commits;
+        if (commits.Count == 0)
+        {
+            return;
+        }
+        var visibleAt = UnixMicrosNow();
+        _sentToReceived.Record(receivedAt - batch.SentAtUnixMicros, batch.Entries.Count);
+        _receivedToVisible.Record(visibleAt - receivedAt, batch.Entries.Count);
+        var entries = batch.Entries;
+        var entry = 0;
+        for (var i = 0; i < commits.Count; i++)
+        {
+            var covered = 0;
+            while (entry < entries.Count && entries[entry].Lsn <= commits[i].LastLsn)
+            {
+                covered++;
+                entry++;
+            }
+            var lag = visibleAt - commits[i].CommittedAtUnixMicros;
+            if (lag < 0)
+            {
+                Interlocked.Add(ref _negativeLags, covered);
+            }
+            _commitLag.Record(lag, covered);
+            _commitToSent.Record(batch.SentAtUnixMicros - commits[i].CommittedAtUnixMicros, covered);
+        }
+    }
+
+    private static long UnixMicrosNow() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     private void ThrowIfFenced()
     {
@@ -427,6 +582,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private static void Metric(StringBuilder text, string name, string type, string help, long value) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type)
             .Append('\n').Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    /// <summary>A REPL_ENTRIES batch as read, and when (this replica's clock, Unix microseconds).</summary>
+    private readonly record struct ReceivedBatch(ReplEntriesMessage Batch, long ReceivedAt);
 
     /// <summary>The replica cannot go on from its log: the primary no longer holds what it needs, or the two diverged.</summary>
     private sealed class BootstrapNeededException(string message) : Exception(message);

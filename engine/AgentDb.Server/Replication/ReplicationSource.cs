@@ -371,6 +371,9 @@ internal sealed class ReplicationSource : IDisposable
     private async Task PumpAsync(ReplicaFeed feed, long from, int window, int maxBatchBytes, IResponseStream stream, CancellationToken cancellationToken)
     {
         var batch = new List<ReplicatedEntry>(64);
+        var commits = new List<ReplCommitTime>(4);
+        long commitLsn = 0; // the commit of the entries read last: its LSN and time
+        long commitAt = 0;
         long bytes = 0;
         var entries = _database.ReadLog(from, follow: true, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (entries.ConfigureAwait(false))
@@ -382,7 +385,7 @@ internal sealed class ReplicationSource : IDisposable
                 if (!next.IsCompleted && batch.Count > 0)
                 {
                     // Nothing more is committed right now: ship what we have rather than wait.
-                    await SendAsync(feed, batch, window, stream, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(feed, batch, commits, window, stream, cancellationToken).ConfigureAwait(false);
                     bytes = 0;
                 }
                 if (!await next.ConfigureAwait(false))
@@ -390,18 +393,37 @@ internal sealed class ReplicationSource : IDisposable
                     break;
                 }
                 var record = entries.Current;
+                if (record.Lsn > commitLsn)
+                {
+                    // The commit that made it durable: lag on the replica is measured from it. The log reader may see a
+                    // commit a moment before the log records its time, and only the last few thousand are remembered
+                    // (a replica catching up): then now, which is at most a moment later.
+                    if (!_database.TryGetLogCommitTime(record.Lsn, out commitLsn, out commitAt))
+                    {
+                        commitLsn = record.Lsn;
+                        commitAt = UnixMicrosNow();
+                    }
+                }
+                if (commits.Count > 0 && commits[^1].CommittedAtUnixMicros == commitAt)
+                {
+                    commits[^1] = new ReplCommitTime((ulong)record.Lsn, commitAt);
+                }
+                else
+                {
+                    commits.Add(new ReplCommitTime((ulong)record.Lsn, commitAt));
+                }
                 batch.Add(new ReplicatedEntry((ulong)record.Lsn, (ulong)record.PreviousLsn, record.Payload));
                 bytes += record.Payload.Length + EntryOverheadBytes;
                 if (bytes >= maxBatchBytes)
                 {
-                    await SendAsync(feed, batch, window, stream, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(feed, batch, commits, window, stream, cancellationToken).ConfigureAwait(false);
                     bytes = 0;
                 }
             }
         }
     }
 
-    private async ValueTask SendAsync(ReplicaFeed feed, List<ReplicatedEntry> batch, int window, IResponseStream stream, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(ReplicaFeed feed, List<ReplicatedEntry> batch, List<ReplCommitTime> commits, int window, IResponseStream stream, CancellationToken cancellationToken)
     {
         var last = (long)batch[^1].Lsn;
         // Bounded by acknowledgements: each pass either takes a window slot or waits for an ack (or cancellation).
@@ -418,10 +440,12 @@ internal sealed class ReplicationSource : IDisposable
             }
             await feed.AckArrived.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        var sentAt = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-        stream.Send(Opcode.ReplEntries, new ReplEntriesMessage((ulong)Math.Max(last, _database.CommittedLogLsn), sentAt, batch.ToArray()));
+        stream.Send(Opcode.ReplEntries, new ReplEntriesMessage((ulong)Math.Max(last, _database.CommittedLogLsn), UnixMicrosNow(), batch.ToArray(), commits.ToArray()));
         batch.Clear();
+        commits.Clear();
     }
+
+    private static long UnixMicrosNow() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
 
     private void HoldLogFor(string replicaId, long lsn)
     {

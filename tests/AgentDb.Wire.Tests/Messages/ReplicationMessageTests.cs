@@ -17,6 +17,59 @@ public sealed class ReplicationMessageTests
         Assert.Equal([3], decoded.Entries[1].Entry.ToArray());
     }
 
+    [Fact]
+    public void ReplEntries_KeepsCommitTimes()
+    {
+        var message = new ReplEntriesMessage(9, 123, [new ReplicatedEntry(5, 2, new byte[] { 1 }), new ReplicatedEntry(9, 5, new byte[] { 3 })],
+            [new ReplCommitTime(5, 100), new ReplCommitTime(9, 110)]);
+        Assert.True(MessageCodec.TryDecode<ReplEntriesMessage>(MessageCodec.ToArray(message), out var decoded, out var error), error);
+        Assert.Equal([new ReplCommitTime(5, 100), new ReplCommitTime(9, 110)], decoded.Commits);
+        Assert.Equal([5UL, 9UL], decoded.Entries.Select(e => e.Lsn));
+    }
+
+    [Fact]
+    public void ReplEntries_WithoutCommitTimes_IsTheThreeFieldBody_AndDecodesWithNone()
+    {
+        // What a primary before commit times sends, and what this one sends when it has none: array(3).
+        var bytes = MessageCodec.ToArray(new ReplEntriesMessage(9, 123, [new ReplicatedEntry(5, 2, new byte[] { 1 })]));
+        Assert.Equal(0x93, bytes[0]);
+        Assert.True(MessageCodec.TryDecode<ReplEntriesMessage>(bytes, out var decoded, out var error), error);
+        Assert.Empty(decoded.Commits);
+    }
+
+    [Fact]
+    public void ReplEntries_WithCommitTimes_IsFourFields_ThatAnOlderReaderSkips()
+    {
+        var bytes = MessageCodec.ToArray(new ReplEntriesMessage(9, 123, [new ReplicatedEntry(5, 2, new byte[] { 1 })], [new ReplCommitTime(5, 100)]));
+        Assert.Equal(0x94, bytes[0]);
+        // A fifth field (a later version) is skipped in turn.
+        var extended = bytes.ToArray();
+        extended[0] = 0x95;
+        extended = [.. extended, 0xC0];
+        Assert.True(MessageCodec.TryDecode<ReplEntriesMessage>(extended, out var decoded, out var error), error);
+        Assert.Equal([new ReplCommitTime(5, 100)], decoded.Commits);
+    }
+
+    [Theory]
+    [InlineData(5, 5)] // not increasing
+    [InlineData(9, 5)] // decreasing
+    public void ReplEntries_CommitTimesOutOfOrder_AreRejected(long first, long second)
+    {
+        var message = new ReplEntriesMessage(9, 0, [new ReplicatedEntry(5, 2, new byte[] { 1 }), new ReplicatedEntry(9, 5, new byte[] { 1 })],
+            [new ReplCommitTime((ulong)first, 1), new ReplCommitTime((ulong)second, 2)]);
+        Assert.False(MessageCodec.TryDecode<ReplEntriesMessage>(MessageCodec.ToArray(message), out _, out var error));
+        Assert.Contains("is not above the commit before it", error);
+    }
+
+    [Fact]
+    public void ReplEntries_MoreCommitTimesThanEntries_AreRejected()
+    {
+        var message = new ReplEntriesMessage(9, 0, [new ReplicatedEntry(5, 2, new byte[] { 1 })],
+            [new ReplCommitTime(3, 1), new ReplCommitTime(5, 2)]);
+        Assert.False(MessageCodec.TryDecode<ReplEntriesMessage>(MessageCodec.ToArray(message), out _, out var error));
+        Assert.Contains("commits has 2 entries", error);
+    }
+
     [Theory]
     [InlineData(5, 4, 7, 6)] // the second entry does not follow the first
     [InlineData(5, 5, 6, 5)] // an entry's LSN is not above its predecessor's
