@@ -645,7 +645,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
     /// <summary>
     /// Builds every write's record key into <see cref="_lookupKeys"/> and reads the stored headers of all of them before
     /// the batch is built: one batched multi-get per run of writes to the same collection (an entry is usually one run).
-    /// A write to an unknown collection gets an empty key and no lookup. Ids are unique per collection within an entry
+    /// A write to an unknown collection is not looked up (the apply skips it). Ids are unique per collection within an entry
     /// (<see cref="AgentDb.RecordBatch"/>), so reading the state before the entry is what one get per write read too.
     /// </summary>
     private void LookUpExisting(ReadOnlySpan<RecordWrite> writes)
