@@ -930,7 +930,21 @@ public sealed partial class AgentDatabase : IDisposable
 
     internal static void ValidateVectorValues(ReadOnlySpan<float> vector)
     {
-        for (int i = 0; i < vector.Length; i++)
+        // A float is NaN or infinite exactly when all its exponent bits are set. Whole vectors of lanes are checked at
+        // once (every record of a batch passes here); the first lane group holding one falls to the scalar loop below,
+        // which names the index.
+        ReadOnlySpan<int> bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(vector);
+        var exponent = new System.Numerics.Vector<int>(0x7F80_0000);
+        int i = 0;
+        for (; i <= bits.Length - System.Numerics.Vector<int>.Count; i += System.Numerics.Vector<int>.Count)
+        {
+            if (System.Numerics.Vector.EqualsAny(new System.Numerics.Vector<int>(bits[i..]) & exponent, exponent))
+            {
+                break;
+            }
+        }
+
+        for (; i < vector.Length; i++)
         {
             if (!float.IsFinite(vector[i]))
             {

@@ -27,8 +27,6 @@ internal sealed class RocksDbRecordStore : IRecordStore
     // A descriptor is the header, the name, then i32 HNSW M and i32 efConstruction (appended fields).
     private const int DescriptorHnswSize = 8;
 
-    private static readonly HeaderReader s_headerReader = new();
-
     // Shared by every Scan: it carries no bound, so nothing in it is per call (see Scan).
     private static readonly ReadOptions s_scanOptions = new();
 
@@ -40,7 +38,11 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly Dictionary<long, CollectionDescriptor> _collections = new();
     private readonly WriteBatch _batch = new();
     private readonly Dictionary<long, CollectionDescriptor> _touched = new();
-    private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
+    private readonly RecordHeaderLookup _headerLookup = new();
+    private byte[] _lookupKeys = GC.AllocateUninitializedArray<byte>(16 * StorageKeys.MaxRecordKeyLength, pinned: true);
+    private int[] _lookupStarts = new int[16];
+    private int[] _lookupLengths = new int[16];
+    private RecordHeader[] _lookupHeaders = new RecordHeader[16];
     private long _appliedLsn;
     private bool _disposed;
 
@@ -168,6 +170,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
     {
         _batch.Clear();
         _touched.Clear();
+        LookUpExisting(writes);
         Span<byte> internalKey = stackalloc byte[9];
         Span<byte> valueHeader = stackalloc byte[RecordValueCodec.HeaderSize];
         for (int i = 0; i < writes.Length; i++)
@@ -186,9 +189,8 @@ internal sealed class RocksDbRecordStore : IRecordStore
             }
 
             ReadOnlySpan<byte> id = write.Id.Span;
-            int keyLength = StorageKeys.WriteRecordKey(_keyScratch, id);
-            ReadOnlySpan<byte> recordKey = _keyScratch.AsSpan(0, keyLength);
-            RecordHeader existing = _db.Get(recordKey, s_headerReader, collection.ColumnFamily);
+            ReadOnlySpan<byte> recordKey = _lookupKeys.AsSpan(_lookupStarts[i], _lookupLengths[i]);
+            RecordHeader existing = _lookupHeaders[i];
             if (write.Kind == RecordWriteKind.Delete)
             {
                 if (existing.Found)
@@ -640,9 +642,54 @@ internal sealed class RocksDbRecordStore : IRecordStore
         _batch.Put(StorageKeys.AppliedLsnKey, value, _meta);
     }
 
-    private sealed class HeaderReader : ISpanDeserializer<RecordHeader>
+    /// <summary>
+    /// Builds every write's record key into <see cref="_lookupKeys"/> and reads the stored headers of all of them before
+    /// the batch is built: one batched multi-get per run of writes to the same collection (an entry is usually one run).
+    /// A write to an unknown collection is not looked up (the apply skips it). Ids are unique per collection within an entry
+    /// (<see cref="AgentDb.RecordBatch"/>), so reading the state before the entry is what one get per write read too.
+    /// </summary>
+    private void LookUpExisting(ReadOnlySpan<RecordWrite> writes)
     {
-        public RecordHeader Deserialize(ReadOnlySpan<byte> buffer) => RecordValueCodec.ReadHeader(buffer);
+        int count = writes.Length;
+        if (_lookupStarts.Length < count)
+        {
+            int size = Math.Max(count, _lookupStarts.Length * 2);
+            _lookupStarts = new int[size];
+            _lookupLengths = new int[size];
+            _lookupHeaders = new RecordHeader[size];
+        }
+
+        int needed = count * StorageKeys.MaxRecordKeyLength;
+        if (_lookupKeys.Length < needed)
+        {
+            _lookupKeys = GC.AllocateUninitializedArray<byte>(Math.Max(needed, _lookupKeys.Length * 2), pinned: true);
+        }
+
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            _lookupStarts[i] = offset;
+            _lookupLengths[i] = StorageKeys.WriteRecordKey(_lookupKeys.AsSpan(offset), writes[i].Id.Span);
+            offset += _lookupLengths[i];
+        }
+
+        int start = 0;
+        while (start < count)
+        {
+            long collectionId = writes[start].CollectionId;
+            int end = start + 1;
+            while (end < count && writes[end].CollectionId == collectionId)
+            {
+                end++;
+            }
+
+            if (_collections.TryGetValue(collectionId, out CollectionDescriptor? collection))
+            {
+                _headerLookup.Lookup(_db, _readOptions, collection.ColumnFamily, _lookupKeys, _lookupStarts.AsSpan(start, end - start), _lookupLengths.AsSpan(start, end - start), _lookupHeaders.AsSpan(start, end - start));
+            }
+
+            start = end;
+        }
     }
 
     /// <summary>The row cache every record store of the process shares (entries are keyed by database and file).</summary>

@@ -29,6 +29,32 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void VectorValidation_FindsEveryNonFiniteValue_AtEveryPosition_AndAcceptsFiniteExtremes()
+    {
+        // The check runs a SIMD-width lane group at a time with a scalar tail: every position of lengths around the
+        // lane widths, and each kind of non-finite value, must be caught and named by its index.
+        float[] nonFinite = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, BitConverter.Int32BitsToSingle(0x7FC0_0001)];
+        foreach (int length in new[] { 1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 64, 384, 385 })
+        {
+            float[] vector = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                vector[i] = (i % 4) switch { 0 => float.MaxValue, 1 => -float.MaxValue, 2 => float.Epsilon, _ => -0f };
+            }
+
+            AgentDatabase.ValidateVectorValues(vector); // finite extremes pass
+            for (int position = 0; position < length; position++)
+            {
+                float saved = vector[position];
+                vector[position] = nonFinite[position % nonFinite.Length];
+                ArgumentException error = Assert.Throws<ArgumentException>(() => AgentDatabase.ValidateVectorValues(vector));
+                Assert.Contains($"index {position}", error.Message, StringComparison.Ordinal);
+                vector[position] = saved;
+            }
+        }
+    }
+
+    [Fact]
     public async Task UnknownCollection_ThrowsCollectionNotFound_NamingIt_ForEveryOperation()
     {
         using var dir = new TempDirectory();

@@ -37,6 +37,86 @@ public sealed class RocksDbRecordStoreTests
         }
     }
 
+    [Fact]
+    public void ApplyWrites_LooksUpEveryWriteOfAnEntry_AcrossCollectionsHitsMissesAndDeletes()
+    {
+        // One entry of 300 writes (past the lookup's initial scratch size) alternating between two collections in
+        // runs, plus a write to an unknown collection: each existing record keeps its internal id and creation time,
+        // each new one takes the next id, deletes report what existed and the counts follow.
+        using var dir = new TempDirectory("agentdb-store");
+        using RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true });
+        CollectionDescriptor first = store.CreateCollection(1, "first", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+        CollectionDescriptor second = store.CreateCollection(2, "second", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+        var seed = new RecordWrite[100];
+        for (int i = 0; i < seed.Length; i++)
+        {
+            seed[i] = Write(i % 2 == 0 ? first : second, "r" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var seedOutcomes = new RecordWriteOutcome[seed.Length];
+        store.ApplyWrites(3, 1_000, seed, seedOutcomes);
+        Assert.All(seedOutcomes, o => Assert.False(o.Existed));
+
+        // Runs of 7 writes per collection; ids r0000..r0299: the first 100 exist (in the collection of their parity).
+        var writes = new List<RecordWrite>();
+        var expectExisted = new List<bool>();
+        for (int i = 0; i < 300; i++)
+        {
+            CollectionDescriptor target = (i / 7) % 2 == 0 ? first : second;
+            string id = "r" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+            bool exists = i < 100 && ReferenceEquals(target, i % 2 == 0 ? first : second);
+            RecordWriteKind kind = i % 5 == 0 ? RecordWriteKind.Delete : RecordWriteKind.Upsert;
+            writes.Add(kind == RecordWriteKind.Delete
+                ? new RecordWrite(target.Id, kind, Encoding.UTF8.GetBytes(id), default, default)
+                : Write(target, id));
+            expectExisted.Add(exists);
+        }
+
+        writes.Add(new RecordWrite(99, RecordWriteKind.Upsert, "ghost"u8.ToArray(), new byte[] { 0x80 }, new byte[8]));
+        var outcomes = new RecordWriteOutcome[writes.Count];
+        store.ApplyWrites(4, 2_000, writes.ToArray(), outcomes);
+
+        long firstCount = 50;
+        long secondCount = 50;
+        for (int i = 0; i < 300; i++)
+        {
+            RecordWrite write = writes[i];
+            Assert.True(outcomes[i].Applied);
+            Assert.Equal(expectExisted[i], outcomes[i].Existed);
+            int delta = write.Kind == RecordWriteKind.Delete ? (expectExisted[i] ? -1 : 0) : (expectExisted[i] ? 0 : 1);
+            if (write.CollectionId == first.Id)
+            {
+                firstCount += delta;
+            }
+            else
+            {
+                secondCount += delta;
+            }
+
+            CollectionDescriptor target = write.CollectionId == first.Id ? first : second;
+            bool found = store.TryGet(target, write.Id.Span, out StoredRecord? record);
+            Assert.Equal(write.Kind == RecordWriteKind.Upsert, found);
+            if (found)
+            {
+                // An existing record keeps its creation time and internal id; a new one is created by this entry.
+                Assert.Equal(expectExisted[i] ? 1_000 : 2_000, record!.CreatedUnixMs);
+                Assert.Equal(4, record.Lsn);
+                if (expectExisted[i])
+                {
+                    Assert.Equal(seedOutcomes[i].InternalId, outcomes[i].InternalId);
+                }
+                else
+                {
+                    Assert.True(outcomes[i].InternalId > 50);
+                }
+            }
+        }
+
+        Assert.False(outcomes[^1].Applied); // the unknown collection's write is skipped, not looked up
+        Assert.Equal(firstCount, first.RecordCount);
+        Assert.Equal(secondCount, second.RecordCount);
+    }
+
     private static RecordWrite Write(CollectionDescriptor collection, string id) =>
         new(collection.Id, RecordWriteKind.Upsert, Encoding.UTF8.GetBytes(id), new byte[] { 0x80 }, new byte[8]);
 }
