@@ -12,8 +12,12 @@ namespace AgentDb.Server;
 /// <summary>The <c>agentdb</c> entry point: parse, validate, dispatch.</summary>
 internal static class Program
 {
-    private static Task<int> Main(string[] args) =>
-        RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+    private static Task<int> Main(string[] args)
+    {
+        // Before any socket exists: the runtime reads this once (see SocketEngineSettings).
+        Network.SocketEngineSettings.Apply();
+        return RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs one invocation. Serve listens for SIGTERM/SIGINT from the moment it starts.</summary>
     /// <returns>The process exit code: see <see cref="ExitCode"/>.</returns>
