@@ -45,7 +45,7 @@ public sealed class InlineCompletionsProcessTests
         await using (var client = await AgentDbClient.ConnectAsync("127.0.0.1", port, null))
         await using (var raw = await RawConnection.ConnectAsync(port))
         {
-            await client.CreateCollectionAsync("c", 2, VectorMetric.L2);
+            await client.CreateCollectionAsync("c", 2, VectorMetric.L2Squared);
             await client.UpsertAsync("c", "other", new float[] { 0, 1 }, Payload("other"));
             await raw.HelloAsync();
             var random = new Random(11);
