@@ -12,12 +12,8 @@ namespace AgentDb.Server;
 /// <summary>The <c>agentdb</c> entry point: parse, validate, dispatch.</summary>
 internal static class Program
 {
-    private static Task<int> Main(string[] args)
-    {
-        // Before any socket exists: the runtime reads this once (see SocketEngineSettings).
-        Network.SocketEngineSettings.Apply();
-        return RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
-    }
+    private static Task<int> Main(string[] args) =>
+        RunAsync(args, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
 
     /// <summary>Runs one invocation. Serve listens for SIGTERM/SIGINT from the moment it starts.</summary>
     /// <returns>The process exit code: see <see cref="ExitCode"/>.</returns>
@@ -61,11 +57,14 @@ internal static class Program
             case CommandKind.Serve:
                 using (var shutdown = new ShutdownSignal())
                 {
-                    return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token);
+                    return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token, ownsProcess: true);
                 }
             case CommandKind.BenchAnn:
                 return AnnBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.BenchServer:
+                // Before the first socket: the load generator's loops run on the epoll threads, like redis-benchmark's
+                // event loop, and the child server inherits the variable (see SocketEngineSettings).
+                Network.SocketEngineSettings.Apply();
                 return Bench.Server.ServerBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.Simulate:
                 using (var shutdown = new ShutdownSignal())

@@ -13,8 +13,11 @@ namespace AgentDb.Server.Network;
 /// compute for long run on the thread pool (<see cref="Handlers.HandlerExecution.ThreadPool"/>).
 /// <para>
 /// The runtime reads the variable once, when the first socket is created, from the process environment; so
-/// <see cref="Apply"/> must run first thing in <c>Main</c>. A value already set in the environment wins (set it to
-/// <c>0</c> to keep the thread-pool dispatch).
+/// <see cref="Apply"/> runs before any socket exists: for <c>agentdb serve</c> as a standalone server (after its
+/// configuration is read, before it opens anything on the network) and for <c>agentdb bench server</c> (whose child
+/// server inherits it). Cluster members and replicas keep the runtime's default: the failover code waits synchronously
+/// for a follower to stop (<c>ClusterMember.Follow</c>), which on an epoll thread could wait for that thread itself. A
+/// value already set in the environment wins (set it to <c>0</c> to keep the thread-pool dispatch).
 /// </para>
 /// </remarks>
 internal static class SocketEngineSettings

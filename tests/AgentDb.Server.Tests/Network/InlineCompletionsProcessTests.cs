@@ -23,9 +23,12 @@ public sealed class InlineCompletionsProcessTests
             return; // thread names come from /proc; with one processor both settings give one engine thread
         }
 
+        // Thread-pool dispatch, as the runtime does by default, has one engine thread per 30 processors.
+        var byDefault = Math.Max(1, (int)Math.Round(Environment.ProcessorCount / 30.0));
         Assert.Equal(Environment.ProcessorCount, await CountSocketEngineThreadsAsync(null));
-        // Thread-pool dispatch, as the runtime does by default: one engine per 30 processors.
-        Assert.Equal(Math.Max(1, (int)Math.Round(Environment.ProcessorCount / 30.0)), await CountSocketEngineThreadsAsync("0"));
+        Assert.Equal(byDefault, await CountSocketEngineThreadsAsync("0"));
+        // A replica keeps the default (its primary need not exist for this).
+        Assert.Equal(byDefault, await CountSocketEngineThreadsAsync(null, "--replica-of", "127.0.0.1:1"));
     }
 
     [Fact]
@@ -98,14 +101,15 @@ public sealed class InlineCompletionsProcessTests
         Assert.Equal(0, await server.WaitForExitAsync(s_timeout));
     }
 
-    /// <summary>Starts serve with the variable set to <paramref name="value"/> (null: unset) and counts the runtime's
+    /// <summary>Starts serve (with <paramref name="extraArguments"/>) with the variable set to <paramref name="value"/>
+    /// (null: unset) and counts the runtime's
     /// ".NET Sockets" engine threads once they exist (created together, when the first socket registers).</summary>
-    private static async Task<int> CountSocketEngineThreadsAsync(string? value)
+    private static async Task<int> CountSocketEngineThreadsAsync(string? value, params string[] extraArguments)
     {
         using var root = new TempDirectory();
         using var server = AgentDbProcess.StartWithEnvironment(
             new Dictionary<string, string?> { [SocketEngineSettings.InlineCompletionsVariable] = value },
-            "serve", "--data", Path.Combine(root.Path, "data"), "--port", "0", "--http-port", "0");
+            ["serve", "--data", Path.Combine(root.Path, "data"), "--port", "0", "--http-port", "0", .. extraArguments]);
         var port = await PortOfAsync(server);
         await using (var client = await AgentDbClient.ConnectAsync("127.0.0.1", port, null))
         {
