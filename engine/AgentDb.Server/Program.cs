@@ -57,11 +57,14 @@ internal static class Program
             case CommandKind.Serve:
                 using (var shutdown = new ShutdownSignal())
                 {
-                    return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token);
+                    return await ServeCommand.RunAsync(command.Options!, stdout, stderr, shutdown.Token, ownsProcess: true);
                 }
             case CommandKind.BenchAnn:
                 return AnnBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.BenchServer:
+                // Before the first socket: the load generator's loops run on the epoll threads, like redis-benchmark's
+                // event loop, and the child server inherits the variable (see SocketEngineSettings).
+                Network.SocketEngineSettings.Apply();
                 return Bench.Server.ServerBenchCommand.Run(command.Arguments ?? [], stdout, stderr);
             case CommandKind.Simulate:
                 using (var shutdown = new ShutdownSignal())

@@ -11,4 +11,9 @@ internal sealed class RecordStoreOptions
 
     /// <summary>The memtable size per column family (default 64 MiB).</summary>
     public long WriteBufferBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// The budget of the store's <see cref="RecordCache"/> in front of point reads (default 64 MiB); 0 turns it off.
+    /// </summary>
+    public long RecordCacheBytes { get; init; } = 64L << 20;
 }

@@ -43,11 +43,14 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private int[] _lookupStarts = new int[16];
     private int[] _lookupLengths = new int[16];
     private RecordHeader[] _lookupHeaders = new RecordHeader[16];
+    private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
+    private readonly RecordCache? _cache;
     private long _appliedLsn;
     private bool _disposed;
 
-    private RocksDbRecordStore(string path, RocksDb db, ColumnFamilyHandle meta, WriteOptions writeOptions)
+    private RocksDbRecordStore(string path, RocksDb db, ColumnFamilyHandle meta, WriteOptions writeOptions, long recordCacheBytes)
     {
+        _cache = recordCacheBytes > 0 ? new RecordCache(recordCacheBytes) : null;
         _path = path;
         _db = db;
         _meta = meta;
@@ -109,7 +112,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             writeOptions.DisableWal(1);
         }
 
-        var store = new RocksDbRecordStore(path, db, db.GetColumnFamily(MetaColumnFamily), writeOptions);
+        var store = new RocksDbRecordStore(path, db, db.GetColumnFamily(MetaColumnFamily), writeOptions, options.RecordCacheBytes);
         try
         {
             store.Load(existing: existing ?? []);
@@ -161,6 +164,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         {
             _collections.Remove(collectionId);
             _db.DropColumnFamily(CollectionDescriptor.ColumnFamilyName(descriptor!.Id));
+            _cache?.Clear(); // collection ids are never reused, but the memory is freed and fills in flight are stopped
         }
 
         return found;
@@ -228,6 +232,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
         PutAppliedLsn(lsn);
         _db.Write(_batch, _writeOptions);
+        InvalidateCached(writes);
         foreach (CollectionDescriptor collection in _touched.Values)
         {
             collection.LastInternalId = collection.PendingLastInternalId;
@@ -296,15 +301,26 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public bool TryGet(CollectionDescriptor collection, ReadOnlySpan<byte> idUtf8, [NotNullWhen(true)] out StoredRecord? record)
     {
-        Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
-        int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
-        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        // Exact-size stack buffers: the id is at most 512 bytes, and a buffer of the maximum size would be zeroed per read.
+        Span<byte> cacheKey = stackalloc byte[sizeof(long) + idUtf8.Length];
+        RecordCache.WriteKey(cacheKey, collection.Id, idUtf8);
+        long ticket = 0;
+        if (_cache?.TryGet(cacheKey, out ticket) is { } cached)
+        {
+            record = RecordValueCodec.ToRecord(idUtf8, cached);
+            return true;
+        }
+
+        Span<byte> key = stackalloc byte[1 + idUtf8.Length];
+        StorageKeys.WriteRecordKey(key, idUtf8);
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key);
         if (!pinned.Found)
         {
             record = null;
             return false;
         }
 
+        _cache?.TryAdd(cacheKey, pinned.Value, ticket);
         record = RecordValueCodec.ToRecord(idUtf8, pinned.Value);
         return true;
     }
@@ -312,15 +328,32 @@ internal sealed class RocksDbRecordStore : IRecordStore
     public bool TryRead<TVisitor>(CollectionDescriptor collection, scoped ReadOnlySpan<byte> idUtf8, ref TVisitor visitor)
         where TVisitor : IRecordVisitor, allows ref struct
     {
-        Span<byte> key = stackalloc byte[StorageKeys.MaxRecordKeyLength];
-        int keyLength = StorageKeys.WriteRecordKey(key, idUtf8);
-        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key[..keyLength]);
+        // Exact-size stack buffers: the id is at most 512 bytes, and a buffer of the maximum size would be zeroed per read.
+        Span<byte> cacheKey = stackalloc byte[sizeof(long) + idUtf8.Length];
+        RecordCache.WriteKey(cacheKey, collection.Id, idUtf8);
+        long ticket = 0;
+        if (_cache?.TryGet(cacheKey, out ticket) is { } cached)
+        {
+            Visit(idUtf8, cached, ref visitor);
+            return true;
+        }
+
+        Span<byte> key = stackalloc byte[1 + idUtf8.Length];
+        StorageKeys.WriteRecordKey(key, idUtf8);
+        using PinnedValue pinned = PinnedValue.Get(_db, _readOptions, collection.ColumnFamily, key);
         if (!pinned.Found)
         {
             return false;
         }
 
-        ReadOnlySpan<byte> value = pinned.Value;
+        _cache?.TryAdd(cacheKey, pinned.Value, ticket);
+        Visit(idUtf8, pinned.Value, ref visitor);
+        return true;
+    }
+
+    private static void Visit<TVisitor>(scoped ReadOnlySpan<byte> idUtf8, scoped ReadOnlySpan<byte> value, ref TVisitor visitor)
+        where TVisitor : IRecordVisitor, allows ref struct
+    {
         RecordHeader header = RecordValueCodec.ReadHeader(value);
         visitor.Visit(new RecordView(
             idUtf8,
@@ -329,7 +362,25 @@ internal sealed class RocksDbRecordStore : IRecordStore
             header.CreatedUnixMs,
             header.UpdatedUnixMs,
             header.Lsn));
-        return true;
+    }
+
+    /// <summary>
+    /// Drops the cached values of the records a write just changed: after RocksDB has them and before the applied LSN
+    /// moves or the write is acknowledged (see <see cref="RecordCache"/> for why no older value can come back). Every
+    /// path that changes records in RocksDB must call this.
+    /// </summary>
+    private void InvalidateCached(ReadOnlySpan<RecordWrite> writes)
+    {
+        if (_cache is null)
+        {
+            return;
+        }
+
+        Span<byte> cacheKey = stackalloc byte[RecordCache.MaxKeyLength];
+        foreach (ref readonly RecordWrite write in writes)
+        {
+            _cache.Invalidate(cacheKey[..RecordCache.WriteKey(cacheKey, write.CollectionId, write.Id.Span)]);
+        }
     }
 
     public bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record)

@@ -32,7 +32,8 @@ internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
             return _decoded.HandleAsync(request, responseBody, cancellationToken);
         }
 
-        Span<char> collection = stackalloc char[WireLimits.MaxNameBytes];
+        // As many chars as UTF-8 bytes at most; exact-size, since a stack buffer of the maximum is zeroed per request.
+        Span<char> collection = stackalloc char[collectionUtf8.Length];
         var collectionLength = Encoding.UTF8.GetChars(collectionUtf8, collection);
         var writer = new ResponseWriter(responseBody, includeVector);
         bool found;

@@ -35,6 +35,8 @@ internal static class ServeCommand
     /// <param name="stderr">Receives warnings and errors.</param>
     /// <param name="stopRequested">Cancelled to stop the server.</param>
     /// <param name="handlers">Who executes operations; null to open the embedded database and serve from it.</param>
+    /// <param name="ownsProcess">True from <c>Main</c>: a standalone server (no cluster, not a replica) then turns inline
+    /// socket completions on for the process (<see cref="SocketEngineSettings"/>); false in tests, whose process is shared.</param>
     /// <returns><see cref="ExitCode.Success"/> after an orderly stop; <see cref="ExitCode.Usage"/> for an invalid
     /// config file, a missing, unreadable or invalid TLS certificate, or an embedder that cannot be loaded or differs
     /// from the one the memory was created with; <see cref="ExitCode.Failure"/> when the data directory is unusable or
@@ -42,13 +44,19 @@ internal static class ServeCommand
     /// bound.</returns>
     public static async Task<int> RunAsync(
         ServerOptions options, TextWriter stdout, TextWriter stderr, CancellationToken stopRequested,
-        RequestHandlerRegistry? handlers = null)
+        RequestHandlerRegistry? handlers = null, bool ownsProcess = false)
     {
         var config = ServerConfig.Default;
         if (options.ConfigFile is not null && !ServerConfigLoader.TryLoad(options.ConfigFile, out config, out var configError))
         {
             stderr.WriteLine($"agentdb: error: {configError}");
             return ExitCode.Usage;
+        }
+        if (ownsProcess && (options.Cluster ?? config.Cluster) is null && (options.ReplicaOf ?? config.Replication.ReplicaOf) is null)
+        {
+            // A standalone server: socket completions inline on the epoll threads, set before its first socket (see
+            // SocketEngineSettings; cluster members and replicas keep the thread-pool dispatch).
+            SocketEngineSettings.Apply();
         }
         var keys = new List<ApiKey>(config.ApiKeys);
         keys.AddRange(options.EnvironmentApiKeys);

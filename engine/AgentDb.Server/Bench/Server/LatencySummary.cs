@@ -17,6 +17,9 @@ internal readonly record struct LatencySummary(long Requests, long Errors, TimeS
     /// <summary>The part of <see cref="ServerCpu"/> spent in the kernel (system time).</summary>
     public TimeSpan? ServerSystemCpu { get; init; }
 
+    /// <summary>CPU time the load generator (this process) spent during the run, when the server is another process.</summary>
+    public TimeSpan? ClientCpu { get; init; }
+
     /// <summary>Requests answered per second of wall time.</summary>
     public double OpsPerSecond => Requests / Elapsed.TotalSeconds;
 

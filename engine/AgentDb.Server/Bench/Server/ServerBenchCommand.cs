@@ -153,11 +153,19 @@ internal static class ServerBenchCommand
         var requests = op == "search" ? options.SearchRequests : options.Requests;
         _ = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, Warmup(requests, connections), FramesFor(op, options, queries))
             .ConfigureAwait(false);
+        var frames = FramesFor(op, options, queries);
         var cpuBefore = server.CpuTime;
         var systemBefore = server.SystemCpuTime;
-        var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, FramesFor(op, options, queries))
-            .ConfigureAwait(false);
-        summary = summary with { ServerCpu = server.CpuTime - cpuBefore, ServerSystemCpu = server.SystemCpuTime - systemBefore };
+        var clientBefore = ProcessCpu();
+        var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, frames).ConfigureAwait(false);
+        var clientCpu = ProcessCpu() - clientBefore;
+        summary = summary with
+        {
+            ServerCpu = server.CpuTime - cpuBefore,
+            ServerSystemCpu = server.SystemCpuTime - systemBefore,
+            // Only with the server in a process of its own is this process's CPU the load generator's alone.
+            ClientCpu = cpuBefore is null ? null : clientCpu,
+        };
         if (summary.Errors > 0)
         {
             throw new IOException($"{summary.Errors} of {summary.Requests} {op} requests were answered with an error");
@@ -329,7 +337,8 @@ internal static class ServerBenchCommand
     private static string Describe(Row row) =>
         $"{row.System,-18} {row.Op,-7} c={row.Connections,-4} P={row.Pipeline,-3} {row.Summary.OpsPerSecond,12:N0} ops/s  " +
         $"p50 {Ms(row.Summary.P50)} ms  p99 {Ms(row.Summary.P99)} ms  p999 {Ms(row.Summary.P999)} ms  server CPU {CpuPerOp(row.Summary)} us/op" +
-        (row.Summary.ServerSystemCpu is { } system ? $" ({system.TotalMicroseconds / row.Summary.Requests:F2} in the kernel)" : "");
+        (row.Summary.ServerSystemCpu is { } system ? $" ({system.TotalMicroseconds / row.Summary.Requests:F2} in the kernel)" : "") +
+        (row.Summary.ClientCpu is { } client ? $"  client CPU {client.TotalMicroseconds / row.Summary.Requests:F2} us/op" : "");
 
     private static void Write(List<Row> rows, bool csv, TextWriter output)
     {
@@ -338,21 +347,23 @@ internal static class ServerBenchCommand
             foreach (var row in rows)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.System},{row.Op},{row.Connections},{row.Pipeline},{row.Summary.Requests},{row.Summary.OpsPerSecond:F0},{Ms(row.Summary.P50)},{Ms(row.Summary.P99)},{Ms(row.Summary.P999)},{CpuPerOp(row.Summary)}"));
+                    $"{row.System},{row.Op},{row.Connections},{row.Pipeline},{row.Summary.Requests},{row.Summary.OpsPerSecond:F0},{Ms(row.Summary.P50)},{Ms(row.Summary.P99)},{Ms(row.Summary.P999)},{CpuPerOp(row.Summary)},{PerOp(row.Summary.ClientCpu, row.Summary.Requests)}"));
             }
             return;
         }
-        output.WriteLine("| system | op | connections | pipeline | requests | ops/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/op |");
-        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| system | op | connections | pipeline | requests | ops/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/op | client CPU µs/op |");
+        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var row in rows)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.System} | {row.Op} | {(row.Pipeline == 0 ? $"{row.Connections} {(row.Op == "upsert" ? "tasks" : "threads")}" : row.Connections.ToString(CultureInfo.InvariantCulture))} | {(row.Pipeline == 0 ? "-" : row.Pipeline.ToString(CultureInfo.InvariantCulture))} | {row.Summary.Requests} | {row.Summary.OpsPerSecond:N0} | {Ms(row.Summary.P50)} | {Ms(row.Summary.P99)} | {Ms(row.Summary.P999)} | {CpuPerOp(row.Summary)} |"));
+                $"| {row.System} | {row.Op} | {(row.Pipeline == 0 ? $"{row.Connections} {(row.Op == "upsert" ? "tasks" : "threads")}" : row.Connections.ToString(CultureInfo.InvariantCulture))} | {(row.Pipeline == 0 ? "-" : row.Pipeline.ToString(CultureInfo.InvariantCulture))} | {row.Summary.Requests} | {row.Summary.OpsPerSecond:N0} | {Ms(row.Summary.P50)} | {Ms(row.Summary.P99)} | {Ms(row.Summary.P999)} | {CpuPerOp(row.Summary)} | {PerOp(row.Summary.ClientCpu, row.Summary.Requests)} |"));
         }
     }
 
-    private static string CpuPerOp(LatencySummary summary) => summary.ServerCpu is { } cpu
-        ? (cpu.TotalMicroseconds / summary.Requests).ToString("F2", CultureInfo.InvariantCulture)
+    private static string CpuPerOp(LatencySummary summary) => PerOp(summary.ServerCpu, summary.Requests);
+
+    private static string PerOp(TimeSpan? cpu, long requests) => cpu is { } value
+        ? (value.TotalMicroseconds / requests).ToString("F2", CultureInfo.InvariantCulture)
         : "-";
 
     private static string Ms(TimeSpan value) => value.TotalMilliseconds.ToString("F3", CultureInfo.InvariantCulture);
