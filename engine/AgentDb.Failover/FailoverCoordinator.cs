@@ -7,7 +7,8 @@ namespace AgentDb.Failover;
 
 /// <summary>
 /// Leader election and fencing for a cluster of AgentDb servers with DotNext's Raft (<see cref="RaftCluster"/> over its
-/// TCP transport, consensus only: <see cref="ConsensusOnlyState"/>, no data goes through Raft). The Raft leader becomes
+/// TCP transport, consensus only: no data goes through Raft; the Raft term and vote are kept on disk by
+/// <see cref="RaftStateStore"/>). The Raft leader becomes
 /// the primary of epoch = its Raft term, but only when no reachable member's log is further than its own; otherwise it
 /// resigns and stands by for a while so that the further member is elected. Every other member follows the leader.
 /// Writes are fenced by <see cref="HoldsLease"/>: Raft leadership, the leader lease and the term still equal to the epoch.
@@ -19,6 +20,8 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private readonly ClusterOptions _options;
     private readonly RaftCluster _cluster;
     private readonly TextWriter _log;
+    private readonly IAsyncDisposable? _state;
+    private readonly string? _stateDirectory;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
@@ -31,20 +34,36 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private long _standbyUntil;
     private long _handovers;
 
-    private FailoverCoordinator(ClusterOptions options, RaftCluster cluster, TextWriter log)
+    private FailoverCoordinator(ClusterOptions options, RaftCluster cluster, TextWriter log, IAsyncDisposable? state, string? stateDirectory)
     {
+        _state = state;
+        _stateDirectory = stateDirectory;
         _options = options;
         _cluster = cluster;
         _log = log;
     }
 
     /// <summary>
-    /// Starts this node's Raft member. Its term starts at <paramref name="localEpoch"/> (the epoch its log reached), so
-    /// that epochs keep growing across restarts of the whole cluster although the Raft state lives in memory.
+    /// Starts this node's Raft member with its Raft state in memory only (tests): its term starts at
+    /// <paramref name="localEpoch"/> (the epoch its log reached) and a restart forgets its vote.
     /// </summary>
     /// <exception cref="ArgumentException">The options are not valid (<see cref="ClusterOptions.Validate"/>).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The Raft endpoint cannot be bound.</exception>
-    public static async Task<FailoverCoordinator> StartAsync(ClusterOptions options, long localEpoch, TextWriter log, CancellationToken cancellationToken)
+    public static Task<FailoverCoordinator> StartAsync(ClusterOptions options, long localEpoch, TextWriter log, CancellationToken cancellationToken) =>
+        StartAsync(options, localEpoch, stateDirectory: null, log, cancellationToken);
+
+    /// <summary>
+    /// Starts this node's Raft member. Its Raft term and vote are kept in <paramref name="stateDirectory"/>
+    /// (<see cref="RaftStateStore"/>; null: in memory only), so a member restarted within a term cannot vote twice in it.
+    /// The term starts at the larger of the saved term and <paramref name="localEpoch"/> (the epoch its log reached), so
+    /// that epochs keep growing across restarts of the whole cluster.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not valid (<see cref="ClusterOptions.Validate"/>).</exception>
+    /// <exception cref="InvalidDataException">The Raft state is damaged or lost; the message names the file.</exception>
+    /// <exception cref="IOException">The Raft state cannot be read or written.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The Raft endpoint cannot be bound.</exception>
+    public static async Task<FailoverCoordinator> StartAsync(
+        ClusterOptions options, long localEpoch, string? stateDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } error)
@@ -70,15 +89,39 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         };
         configuration.Metadata[ClusterOptions.ProtocolAddressKey] = options.Advertise;
 
-        var state = new ConsensusOnlyState();
-        if (localEpoch > 0)
+        IPersistentState state;
+        IAsyncDisposable? owned = null;
+        if (stateDirectory is null)
         {
-            await ((IPersistentState)state).UpdateTermAsync(localEpoch, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+            state = new ConsensusOnlyState();
+            if (localEpoch > 0)
+            {
+                await state.UpdateTermAsync(localEpoch, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var persistent = await RaftStateStore.OpenAsync(stateDirectory, localEpoch, cancellationToken).ConfigureAwait(false);
+            log.WriteLine($"agentdb: failover: Raft state {stateDirectory}: term {((IPersistentState)persistent).Term}");
+            state = persistent;
+            owned = persistent;
         }
         var cluster = new RaftCluster(configuration) { AuditTrail = state };
-        var coordinator = new FailoverCoordinator(options, cluster, log);
+        var coordinator = new FailoverCoordinator(options, cluster, log, owned, stateDirectory);
         cluster.LeaderChanged += coordinator.OnLeaderChanged;
-        await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
         coordinator._worker = Task.Run(coordinator.RunAsync);
         return coordinator;
     }
@@ -157,6 +200,10 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         {
         }
         await _cluster.DisposeAsync().ConfigureAwait(false);
+        if (_state is not null)
+        {
+            await _state.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
     }
 
@@ -171,6 +218,8 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         long loggedTerm = -1;
         EndPoint? loggedLeader = null;
         long attachedHost = 0;
+        long floorCandidate = -1;
+        long floorRecorded = -1;
         // Bounded by the coordinator's life: each pass waits for a change or 50 ms.
         while (!stop.IsCancellationRequested)
         {
@@ -192,6 +241,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             }
             try
             {
+                RecordTermFloor(ref floorCandidate, ref floorRecorded);
                 await EndStandbyIfDueAsync(stop).ConfigureAwait(false);
                 IFailoverHost? host;
                 lock (_gate)
@@ -383,6 +433,32 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             // unreachable now (or too slow): the caller tries again later
         }
         return null;
+    }
+
+    /// <summary>
+    /// Raises the on-disk term floor (<see cref="RaftStateStore.RecordTerm"/>) to a term seen on two passes in a row, so
+    /// DotNext has flushed it (its write-through write ends before its call returns) before the floor names it.
+    /// </summary>
+    private void RecordTermFloor(ref long candidate, ref long recorded)
+    {
+        if (_stateDirectory is null)
+        {
+            return;
+        }
+        var term = _cluster.Term;
+        if (term > recorded && term == candidate)
+        {
+            try
+            {
+                RaftStateStore.RecordTerm(_stateDirectory, term);
+                recorded = term;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.WriteLine($"agentdb: warning: failover: cannot record the Raft term floor in {_stateDirectory}: {e.Message}");
+            }
+        }
+        candidate = term;
     }
 
     private async Task EndStandbyIfDueAsync(CancellationToken stop)

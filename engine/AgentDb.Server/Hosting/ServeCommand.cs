@@ -208,11 +208,14 @@ internal static class ServeCommand
                         {
                             try
                             {
-                                coordinator = await FailoverCoordinator.StartAsync(cluster, database.CurrentEpoch, TextWriter.Synchronized(stderr), stopRequested)
+                                // The Raft term and vote live in DIR/raft, beside DIR/db (which a snapshot install replaces), not inside it.
+                                coordinator = await FailoverCoordinator.StartAsync(
+                                        cluster, database.CurrentEpoch, Path.Combine(dataDirectory, RaftStateStore.DirectoryName), TextWriter.Synchronized(stderr),
+                                        stopRequested)
                                     .ConfigureAwait(false);
                                 coordinatorStarted(coordinator);
                             }
-                            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException)
                             {
                                 stderr.WriteLine($"agentdb: error: cannot start the cluster member at {cluster.Node}: {e.Message}");
                                 memory!.Dispose();
