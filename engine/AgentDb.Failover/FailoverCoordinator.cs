@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using DotNext.Net.Cluster;
@@ -22,6 +23,9 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly IAsyncDisposable? _state;
     private readonly string? _stateDirectory;
+    private readonly PauseDetector _pauses;
+    private readonly Thread _pauseTicker;
+    private volatile bool _stopped;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
@@ -38,6 +42,10 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     {
         _state = state;
         _stateDirectory = stateDirectory;
+        // A pause longer than a third of the lower election timeout fences writes for an upper election timeout.
+        _pauses = new PauseDetector(
+            TimeSpan.FromMilliseconds(options.LowerElectionTimeoutMs / 3.0), TimeSpan.FromMilliseconds(options.UpperElectionTimeoutMs), Stopwatch.GetTimestamp());
+        _pauseTicker = new Thread(TickPauses) { IsBackground = true, Name = "agentdb-lease-clock" };
         _options = options;
         _cluster = cluster;
         _log = log;
@@ -109,12 +117,14 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         var cluster = new RaftCluster(configuration) { AuditTrail = state };
         var coordinator = new FailoverCoordinator(options, cluster, log, owned, stateDirectory);
         cluster.LeaderChanged += coordinator.OnLeaderChanged;
+        coordinator._pauseTicker.Start();
         try
         {
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            coordinator._stopped = true;
             await cluster.DisposeAsync().ConfigureAwait(false);
             if (owned is not null)
             {
@@ -144,9 +154,14 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     /// <summary>Times this node won an election but handed leadership over to a member with a further log.</summary>
     public long Handovers => Interlocked.Read(ref _handovers);
 
+    /// <summary>Times this process was seen paused (<see cref="PauseDetector"/>).</summary>
+    public long Pauses => _pauses.Pauses;
+
     /// <summary>
     /// True when this node may acknowledge a write of <paramref name="epoch"/>: it is the Raft leader, its leader lease
-    /// (a majority heard from it within the lease time) is valid, and the Raft term has not moved past the epoch.
+    /// (a majority heard from it within the lease time) is valid, the Raft term has not moved past the epoch, and this
+    /// process was not just paused (<see cref="PauseDetector"/>, on the monotonic clock at the time of the call: DotNext's
+    /// lease token is cancelled by a timer that a resumed process may not have run yet).
     /// </summary>
     public bool HoldsLease(long epoch)
     {
@@ -154,7 +169,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         {
             return false;
         }
-        return _cluster.TryGetLeaseToken(out var lease) && !lease.IsCancellationRequested;
+        return _cluster.TryGetLeaseToken(out var lease) && !lease.IsCancellationRequested && !_pauses.IsPaused(Stopwatch.GetTimestamp());
     }
 
     /// <summary>Connects the server's replication (replacing any earlier host) and tells it where things stand.</summary>
@@ -185,6 +200,11 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     /// <summary>Stops the Raft member (leadership ends; the others elect a new leader).</summary>
     public async ValueTask DisposeAsync()
     {
+        _stopped = true;
+        if (_pauseTicker.IsAlive)
+        {
+            _pauseTicker.Join();
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         _changes.Writer.TryComplete();
         if (_worker is not null)
@@ -205,6 +225,21 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             await _state.DisposeAsync().ConfigureAwait(false);
         }
         _stop.Dispose();
+    }
+
+    /// <summary>The pause ticker: a dedicated thread (the thread pool may be starved exactly when it matters), every 10 ms.</summary>
+    private void TickPauses()
+    {
+        // Bounded by the coordinator's life.
+        while (!_stopped)
+        {
+            var pause = _pauses.Observe(Stopwatch.GetTimestamp());
+            if (pause > TimeSpan.Zero && PrimaryEpoch != 0)
+            {
+                _log.WriteLine($"agentdb: warning: failover: this process did not run for {pause.TotalMilliseconds:0} ms; writes are refused for {_options.UpperElectionTimeoutMs} ms while the lease is re-established");
+            }
+            Thread.Sleep(10);
+        }
     }
 
     private void OnLeaderChanged(ICluster cluster, IClusterMember? leader) => _changes.Writer.TryWrite(true);

@@ -181,6 +181,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             new("cluster.discarded", ReplicaFollower.DiscardedEntries),
             new("cluster.handovers", _coordinator.Handovers),
             new("replication.repairs", ReplicaRepair.Repairs),
+            new("cluster.pauses", _coordinator.Pauses),
         };
         var extra = primary is not null ? primary.Source.Stats() : CurrentFollower()?.Stats();
         if (extra is not null)
