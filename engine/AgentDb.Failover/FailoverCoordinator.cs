@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using DotNext.Net.Cluster;
@@ -7,7 +8,8 @@ namespace AgentDb.Failover;
 
 /// <summary>
 /// Leader election and fencing for a cluster of AgentDb servers with DotNext's Raft (<see cref="RaftCluster"/> over its
-/// TCP transport, consensus only: <see cref="ConsensusOnlyState"/>, no data goes through Raft). The Raft leader becomes
+/// TCP transport, consensus only: no data goes through Raft; the Raft term and vote are kept on disk by
+/// <see cref="RaftStateStore"/>). The Raft leader becomes
 /// the primary of epoch = its Raft term, but only when no reachable member's log is further than its own; otherwise it
 /// resigns and stands by for a while so that the further member is elected. Every other member follows the leader.
 /// Writes are fenced by <see cref="HoldsLease"/>: Raft leadership, the leader lease and the term still equal to the epoch.
@@ -19,6 +21,11 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private readonly ClusterOptions _options;
     private readonly RaftCluster _cluster;
     private readonly TextWriter _log;
+    private readonly IAsyncDisposable? _state;
+    private readonly string? _stateDirectory;
+    private readonly PauseDetector _pauses;
+    private readonly Thread _pauseTicker;
+    private volatile bool _stopped;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
@@ -31,20 +38,40 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     private long _standbyUntil;
     private long _handovers;
 
-    private FailoverCoordinator(ClusterOptions options, RaftCluster cluster, TextWriter log)
+    private FailoverCoordinator(ClusterOptions options, RaftCluster cluster, TextWriter log, IAsyncDisposable? state, string? stateDirectory)
     {
+        _state = state;
+        _stateDirectory = stateDirectory;
+        // A pause longer than a third of the lower election timeout fences writes for an upper election timeout.
+        _pauses = new PauseDetector(
+            TimeSpan.FromMilliseconds(options.LowerElectionTimeoutMs / 3.0), TimeSpan.FromMilliseconds(options.UpperElectionTimeoutMs), Stopwatch.GetTimestamp());
+        _pauseTicker = new Thread(TickPauses) { IsBackground = true, Name = "agentdb-lease-clock" };
         _options = options;
         _cluster = cluster;
         _log = log;
     }
 
     /// <summary>
-    /// Starts this node's Raft member. Its term starts at <paramref name="localEpoch"/> (the epoch its log reached), so
-    /// that epochs keep growing across restarts of the whole cluster although the Raft state lives in memory.
+    /// Starts this node's Raft member with its Raft state in memory only (tests): its term starts at
+    /// <paramref name="localEpoch"/> (the epoch its log reached) and a restart forgets its vote.
     /// </summary>
     /// <exception cref="ArgumentException">The options are not valid (<see cref="ClusterOptions.Validate"/>).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The Raft endpoint cannot be bound.</exception>
-    public static async Task<FailoverCoordinator> StartAsync(ClusterOptions options, long localEpoch, TextWriter log, CancellationToken cancellationToken)
+    public static Task<FailoverCoordinator> StartAsync(ClusterOptions options, long localEpoch, TextWriter log, CancellationToken cancellationToken) =>
+        StartAsync(options, localEpoch, stateDirectory: null, log, cancellationToken);
+
+    /// <summary>
+    /// Starts this node's Raft member. Its Raft term and vote are kept in <paramref name="stateDirectory"/>
+    /// (<see cref="RaftStateStore"/>; null: in memory only), so a member restarted within a term cannot vote twice in it.
+    /// The term starts at the larger of the saved term and <paramref name="localEpoch"/> (the epoch its log reached), so
+    /// that epochs keep growing across restarts of the whole cluster.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are not valid (<see cref="ClusterOptions.Validate"/>).</exception>
+    /// <exception cref="InvalidDataException">The Raft state is damaged or lost; the message names the file.</exception>
+    /// <exception cref="IOException">The Raft state cannot be read or written.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The Raft endpoint cannot be bound.</exception>
+    public static async Task<FailoverCoordinator> StartAsync(
+        ClusterOptions options, long localEpoch, string? stateDirectory, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } error)
@@ -70,15 +97,41 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         };
         configuration.Metadata[ClusterOptions.ProtocolAddressKey] = options.Advertise;
 
-        var state = new ConsensusOnlyState();
-        if (localEpoch > 0)
+        IPersistentState state;
+        IAsyncDisposable? owned = null;
+        if (stateDirectory is null)
         {
-            await ((IPersistentState)state).UpdateTermAsync(localEpoch, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+            state = new ConsensusOnlyState();
+            if (localEpoch > 0)
+            {
+                await state.UpdateTermAsync(localEpoch, resetLastVote: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var persistent = await RaftStateStore.OpenAsync(stateDirectory, localEpoch, cancellationToken).ConfigureAwait(false);
+            log.WriteLine($"agentdb: failover: Raft state {stateDirectory}: term {((IPersistentState)persistent).Term}");
+            state = persistent;
+            owned = persistent;
         }
         var cluster = new RaftCluster(configuration) { AuditTrail = state };
-        var coordinator = new FailoverCoordinator(options, cluster, log);
+        var coordinator = new FailoverCoordinator(options, cluster, log, owned, stateDirectory);
         cluster.LeaderChanged += coordinator.OnLeaderChanged;
-        await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        coordinator._pauseTicker.Start();
+        try
+        {
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            coordinator._stopped = true;
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            if (owned is not null)
+            {
+                await owned.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
         coordinator._worker = Task.Run(coordinator.RunAsync);
         return coordinator;
     }
@@ -101,9 +154,14 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     /// <summary>Times this node won an election but handed leadership over to a member with a further log.</summary>
     public long Handovers => Interlocked.Read(ref _handovers);
 
+    /// <summary>Times this process was seen paused (<see cref="PauseDetector"/>).</summary>
+    public long Pauses => _pauses.Pauses;
+
     /// <summary>
     /// True when this node may acknowledge a write of <paramref name="epoch"/>: it is the Raft leader, its leader lease
-    /// (a majority heard from it within the lease time) is valid, and the Raft term has not moved past the epoch.
+    /// (a majority heard from it within the lease time) is valid, the Raft term has not moved past the epoch, and this
+    /// process was not just paused (<see cref="PauseDetector"/>, on the monotonic clock at the time of the call: DotNext's
+    /// lease token is cancelled by a timer that a resumed process may not have run yet).
     /// </summary>
     public bool HoldsLease(long epoch)
     {
@@ -111,7 +169,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         {
             return false;
         }
-        return _cluster.TryGetLeaseToken(out var lease) && !lease.IsCancellationRequested;
+        return _cluster.TryGetLeaseToken(out var lease) && !lease.IsCancellationRequested && !_pauses.IsPaused(Stopwatch.GetTimestamp());
     }
 
     /// <summary>Connects the server's replication (replacing any earlier host) and tells it where things stand.</summary>
@@ -142,6 +200,11 @@ public sealed class FailoverCoordinator : IAsyncDisposable
     /// <summary>Stops the Raft member (leadership ends; the others elect a new leader).</summary>
     public async ValueTask DisposeAsync()
     {
+        _stopped = true;
+        if (_pauseTicker.IsAlive)
+        {
+            _pauseTicker.Join();
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         _changes.Writer.TryComplete();
         if (_worker is not null)
@@ -157,7 +220,26 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         {
         }
         await _cluster.DisposeAsync().ConfigureAwait(false);
+        if (_state is not null)
+        {
+            await _state.DisposeAsync().ConfigureAwait(false);
+        }
         _stop.Dispose();
+    }
+
+    /// <summary>The pause ticker: a dedicated thread (the thread pool may be starved exactly when it matters), every 10 ms.</summary>
+    private void TickPauses()
+    {
+        // Bounded by the coordinator's life.
+        while (!_stopped)
+        {
+            var pause = _pauses.Observe(Stopwatch.GetTimestamp());
+            if (pause > TimeSpan.Zero && PrimaryEpoch != 0)
+            {
+                _log.WriteLine($"agentdb: warning: failover: this process did not run for {pause.TotalMilliseconds:0} ms; writes are refused for {_options.UpperElectionTimeoutMs} ms while the lease is re-established");
+            }
+            Thread.Sleep(10);
+        }
     }
 
     private void OnLeaderChanged(ICluster cluster, IClusterMember? leader) => _changes.Writer.TryWrite(true);
@@ -171,6 +253,8 @@ public sealed class FailoverCoordinator : IAsyncDisposable
         long loggedTerm = -1;
         EndPoint? loggedLeader = null;
         long attachedHost = 0;
+        long floorCandidate = -1;
+        long floorRecorded = -1;
         // Bounded by the coordinator's life: each pass waits for a change or 50 ms.
         while (!stop.IsCancellationRequested)
         {
@@ -192,6 +276,7 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             }
             try
             {
+                RecordTermFloor(ref floorCandidate, ref floorRecorded);
                 await EndStandbyIfDueAsync(stop).ConfigureAwait(false);
                 IFailoverHost? host;
                 lock (_gate)
@@ -383,6 +468,32 @@ public sealed class FailoverCoordinator : IAsyncDisposable
             // unreachable now (or too slow): the caller tries again later
         }
         return null;
+    }
+
+    /// <summary>
+    /// Raises the on-disk term floor (<see cref="RaftStateStore.RecordTerm"/>) to a term seen on two passes in a row, so
+    /// DotNext has flushed it (its write-through write ends before its call returns) before the floor names it.
+    /// </summary>
+    private void RecordTermFloor(ref long candidate, ref long recorded)
+    {
+        if (_stateDirectory is null)
+        {
+            return;
+        }
+        var term = _cluster.Term;
+        if (term > recorded && term == candidate)
+        {
+            try
+            {
+                RaftStateStore.RecordTerm(_stateDirectory, term);
+                recorded = term;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.WriteLine($"agentdb: warning: failover: cannot record the Raft term floor in {_stateDirectory}: {e.Message}");
+            }
+        }
+        candidate = term;
     }
 
     private async Task EndStandbyIfDueAsync(CancellationToken stop)

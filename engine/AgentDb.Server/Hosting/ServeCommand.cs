@@ -180,25 +180,40 @@ internal static class ServeCommand
                 if (registry is null)
                 {
                     var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
+                    // A cluster member opens as a replica; the failover coordinator promotes it when it is elected.
+                    var replica = replicationSettings.IsReplica || cluster is not null;
+                    var databaseOptions = new AgentDatabaseOptions { Role = replica ? DatabaseRole.Replica : DatabaseRole.Primary };
                     try
                     {
-                        // A cluster member opens as a replica; the failover coordinator promotes it when it is elected.
-                        var replica = replicationSettings.IsReplica || cluster is not null;
                         if (replica)
                         {
                             ReplicaBootstrap.InstallPending(dataDirectory, databaseDirectory, stderr);
                         }
-                        database = AgentDatabase.Open(databaseDirectory, new AgentDatabaseOptions
+                        try
                         {
-                            Role = replica ? DatabaseRole.Replica : DatabaseRole.Primary,
-                        });
+                            database = AgentDatabase.Open(databaseDirectory, databaseOptions);
+                        }
+                        catch (Exception e) when (replica && e is not DatabaseLockedException && ReplicaRepair.Describe(e) is { } damage)
+                        {
+                            // A replica has a primary to resync from: its damaged data is moved aside, not refused.
+                            ReplicaRepair.Quarantine(dataDirectory, databaseDirectory, damage, stderr);
+                            database = AgentDatabase.Open(databaseDirectory, databaseOptions);
+                        }
                     }
                     catch (DatabaseLockedException e)
                     {
                         stderr.WriteLine($"agentdb: error: database {databaseDirectory} is in use: {e.Message}");
                         return ExitCode.Failure;
                     }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                    catch (Exception e) when (ReplicaRepair.Describe(e) is { } damage)
+                    {
+                        stderr.WriteLine(replica
+                            ? $"agentdb: error: cannot open database {databaseDirectory}: its data is corrupt ({damage}) and could not be repaired"
+                            : $"agentdb: error: cannot open database {databaseDirectory}: its data is corrupt ({damage}); a primary or standalone " +
+                              "server has nothing to resync from: restore a backup, or start it as a replica of a healthy primary (docs/REPLICATION.md)");
+                        return ExitCode.Failure;
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or RocksDbSharp.RocksDbException)
                     {
                         stderr.WriteLine($"agentdb: error: cannot open database {databaseDirectory}: {e.Message}");
                         return ExitCode.Failure;
@@ -218,11 +233,14 @@ internal static class ServeCommand
                         {
                             try
                             {
-                                coordinator = await FailoverCoordinator.StartAsync(cluster, database.CurrentEpoch, TextWriter.Synchronized(stderr), stopRequested)
+                                // The Raft term and vote live in DIR/raft, beside DIR/db (which a snapshot install replaces), not inside it.
+                                coordinator = await FailoverCoordinator.StartAsync(
+                                        cluster, database.CurrentEpoch, Path.Combine(dataDirectory, RaftStateStore.DirectoryName), TextWriter.Synchronized(stderr),
+                                        stopRequested)
                                     .ConfigureAwait(false);
                                 coordinatorStarted(coordinator);
                             }
-                            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+                            catch (Exception e) when (e is SocketException or IOException or InvalidDataException or OperationCanceledException)
                             {
                                 stderr.WriteLine($"agentdb: error: cannot start the cluster member at {cluster.Node}: {e.Message}");
                                 memory!.Dispose();

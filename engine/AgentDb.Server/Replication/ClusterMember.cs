@@ -84,6 +84,10 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this); // an engine restart detached this member meanwhile
         }
+        if (ReplicaRepair.IsResyncRequired(_dataDirectory))
+        {
+            throw new InvalidOperationException("this member's data was found corrupt and moved aside; it resyncs from a primary before it can be one");
+        }
         await StopFollowerAsync().ConfigureAwait(false);
         _database.PromoteToPrimary();
         try
@@ -127,7 +131,7 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
                 _restartRequested = true;
                 _requestRestart();
             },
-            fence: () => _coordinator.Term == term);
+            fence: () => _coordinator.Term == term, snapshotFirst: ReplicaRepair.IsResyncRequired(_dataDirectory));
         lock (_gate)
         {
             if (_disposed)
@@ -176,6 +180,8 @@ internal sealed class ClusterMember : IFailoverHost, IAsyncDisposable
             new("cluster.primary", WritablePrimary is null ? 0 : 1),
             new("cluster.discarded", ReplicaFollower.DiscardedEntries),
             new("cluster.handovers", _coordinator.Handovers),
+            new("replication.repairs", ReplicaRepair.Repairs),
+            new("cluster.pauses", _coordinator.Pauses),
         };
         var extra = primary is not null ? primary.Source.Stats() : CurrentFollower()?.Stats();
         if (extra is not null)

@@ -37,5 +37,6 @@ internal static class ReplicaBootstrap
         }
         Directory.Delete(snapshot, recursive: true);
         log.WriteLine($"agentdb: warning: replaced the replica's database {databaseDirectory} with a snapshot of its primary");
+        ReplicaRepair.Completed(dataDirectory, log);
     }
 }

@@ -52,6 +52,7 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private readonly LagHistogram _durableToVisible = new(); // apply to the records and indexes
     private string? _lastError;
     private volatile bool _restartRequested;
+    private readonly bool _snapshotFirst;
 
     /// <param name="database">The replica's database.</param>
     /// <param name="settings">Where the primary is and how to talk to it.</param>
@@ -62,10 +63,13 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     /// <param name="fence">In a failover cluster: true while the primary followed is still the leader of the term it
     /// was followed for; checked before each batch is applied and before it is acknowledged (a replica never helps an old
     /// primary acknowledge a write after a newer term began). Null: no fence.</param>
+    /// <param name="snapshotFirst">True when this replica's data was found corrupt and moved aside
+    /// (<see cref="ReplicaRepair"/>): it downloads a full snapshot of the primary before anything else.</param>
     public ReplicaFollower(AgentDatabase database, ReplicationSettings settings, string replicaId, string dataDirectory, TextWriter log, Action requestRestart,
-        Func<bool>? fence = null)
+        Func<bool>? fence = null, bool snapshotFirst = false)
     {
         _fence = fence;
+        _snapshotFirst = snapshotFirst;
         _lastRetry = fence is null ? TimeSpan.FromSeconds(2) : TimeSpan.FromMilliseconds(200);
         _database = database;
         _settings = settings;
@@ -242,6 +246,10 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     /// </summary>
     private async Task FollowAsync(CancellationToken stop)
     {
+        if (_snapshotFirst)
+        {
+            throw new BootstrapNeededException("this replica's data was found corrupt and moved aside; a full resync is needed");
+        }
         var connection = await ConnectAsync(stop).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

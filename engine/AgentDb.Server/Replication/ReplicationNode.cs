@@ -79,7 +79,8 @@ internal sealed class ReplicationNode : IAsyncDisposable
         if (settings.IsReplica)
         {
             var primary = settings.ReplicaOf!;
-            var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), dataDirectory, log, requestRestart);
+            var follower = new ReplicaFollower(database, settings, settings.ReplicaId ?? DefaultReplicaId(dataDirectory), dataDirectory, log, requestRestart,
+                snapshotFirst: ReplicaRepair.IsResyncRequired(dataDirectory));
             foreach (var opcode in s_writes)
             {
                 var inner = registry.Resolve(opcode, out var execution);
@@ -173,9 +174,23 @@ internal sealed class ReplicationNode : IAsyncDisposable
         _source?.AppendMetrics(text);
         _follower?.AppendMetrics(text);
         _member?.AppendMetrics(text);
+        text.Append("# HELP agentdb_replication_corruption_repairs_total Times this process found its replica data corrupt and resynced it from a snapshot.\n")
+            .Append("# TYPE agentdb_replication_corruption_repairs_total counter\nagentdb_replication_corruption_repairs_total ")
+            .Append(ReplicaRepair.Repairs.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
     }
 
-    public IReadOnlyList<KeyValuePair<string, long>> Stats() => _member?.Stats() ?? _follower?.Stats() ?? _source!.Stats();
+    public IReadOnlyList<KeyValuePair<string, long>> Stats()
+    {
+        if (_member is not null)
+        {
+            return _member.Stats(); // it counts the repairs itself
+        }
+        var values = new List<KeyValuePair<string, long>>(_follower?.Stats() ?? _source!.Stats())
+        {
+            new("replication.repairs", ReplicaRepair.Repairs),
+        };
+        return values;
+    }
 
     public async ValueTask DisposeAsync()
     {

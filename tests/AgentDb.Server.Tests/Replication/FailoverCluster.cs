@@ -22,7 +22,9 @@ internal sealed class FailoverCluster : IDisposable
     private readonly int[] _raftPorts;
     private readonly string _config;
 
-    public FailoverCluster(int size = 3)
+    /// <param name="size">Members.</param>
+    /// <param name="config">The members' config file (default: <c>sync</c> writes, W = 1).</param>
+    public FailoverCluster(int size = 3, string config = """{ "replication": { "syncReplicas": 1, "syncTimeoutMs": 2000 } }""")
     {
         Size = size;
         var ports = FreePorts(3 * size);
@@ -31,7 +33,7 @@ internal sealed class FailoverCluster : IDisposable
         _raftPorts = ports[(2 * size)..];
         Nodes = new AgentDbProcess?[size];
         _config = Path.Combine(_root.Path, "cluster.json");
-        File.WriteAllText(_config, """{ "replication": { "syncReplicas": 1, "syncTimeoutMs": 2000 } }""");
+        File.WriteAllText(_config, config);
     }
 
     public int Size { get; }
