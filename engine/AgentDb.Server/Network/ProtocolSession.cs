@@ -42,7 +42,11 @@ internal sealed class ProtocolSession
     private volatile bool _failed;
     private readonly CancellationTokenSource _aborted;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Two counts of the requests being served: _inFlight is the limit's (a slot is freed before the answer is queued, so
+    // a client that has its answer can always send the next request), _unanswered is the drain's and the idle timer's
+    // (it drops only once the answer is queued, so a stop never ends the session before an answer is written).
     private int _inFlight;
+    private int _unanswered;
     private int _draining;
     private bool _ended;
     private ApiKey? _caller;
@@ -123,7 +127,7 @@ internal sealed class ProtocolSession
                 }
                 catch (OperationCanceledException) when (idleTimer is { IsCancellationRequested: true })
                 {
-                    if (Volatile.Read(ref _inFlight) == 0)
+                    if (Volatile.Read(ref _unanswered) == 0)
                     {
                         return true; // idle: close without a frame
                     }
@@ -247,10 +251,11 @@ internal sealed class ProtocolSession
         var limit = _settings.Limits.MaxInFlightPerConnection;
         if (Interlocked.Increment(ref _inFlight) > limit)
         {
-            FinishRequest();
+            Interlocked.Decrement(ref _inFlight);
             ReplyError(header, ErrorCode.Busy, $"{limit} requests are already in flight on this connection");
             return true;
         }
+        Interlocked.Increment(ref _unanswered);
         Dispatch(frame);
         return true;
     }
@@ -399,6 +404,9 @@ internal sealed class ProtocolSession
             response.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId,
                 new ErrorResponse(result.Code, result.Message ?? "", result.PrimaryAddress));
         }
+        // The slot is free before the answer can reach the client: a client that waits for an answer before sending
+        // its next request is never answered BUSY (seen when the finishing thread was descheduled between the two).
+        Interlocked.Decrement(ref _inFlight);
         if (fromReadLoop)
         {
             _readBatch.Add(response);
@@ -406,8 +414,9 @@ internal sealed class ProtocolSession
         else
         {
             Enqueue(response);
+            _settings.AfterAnswerQueued?.Invoke();
         }
-        FinishRequest();
+        AnswerQueued();
     }
 
     private HandlerResult ToResult(FrameHeader header, Exception failure)
@@ -426,9 +435,9 @@ internal sealed class ProtocolSession
         }
     }
 
-    private void FinishRequest()
+    private void AnswerQueued()
     {
-        if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _draining) == 1)
+        if (Interlocked.Decrement(ref _unanswered) == 0 && Volatile.Read(ref _draining) == 1)
         {
             _drained.TrySetResult();
         }
@@ -437,7 +446,7 @@ internal sealed class ProtocolSession
     private async Task DrainAsync()
     {
         Interlocked.Exchange(ref _draining, 1);
-        if (Volatile.Read(ref _inFlight) == 0)
+        if (Volatile.Read(ref _unanswered) == 0)
         {
             _drained.TrySetResult();
         }

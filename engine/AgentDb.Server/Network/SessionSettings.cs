@@ -16,4 +16,11 @@ internal sealed record SessionSettings(
     ServerLimits Limits,
     ServerMetrics Metrics,
     string ServerName,
-    TextWriter Log);
+    TextWriter Log)
+{
+    /// <summary>
+    /// A test seam: runs on the finishing thread right after an answer completed off the read loop was queued for
+    /// writing, before the session's bookkeeping of that request ends (null in production).
+    /// </summary>
+    internal Action? AfterAnswerQueued { get; init; }
+}

@@ -101,6 +101,29 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task TheSlotIsFree_BeforeTheAnswerCanReachTheClient()
+    {
+        // One slot, answers completed off the read loop, and the finishing thread held up right after it queued an
+        // answer (a descheduled thread, made certain): the client, which has its answer, sends the next request at once.
+        // It must be served, not answered BUSY because the server had not yet counted the first one as done.
+        // The held thread is a pool thread: enough others must exist for the session's writer to send the answer meanwhile.
+        ThreadPool.GetMinThreads(out var workers, out var completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completions);
+        await using var server = await TestServer.StartAsync(
+            ServerLimits.Default with { MaxInFlightPerConnection = 1 },
+            register: h => h.Register(Opcode.Stats, new DelayingStatsHandler()),
+            afterAnswerQueued: () => Thread.Sleep(100));
+        await using var client = await server.ConnectAsync(options: new AgentDbClientOptions { WaitForInFlightSlot = false });
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SendAsync<StatsRequest, StatsResponse>(Opcode.Stats, new StatsRequest("yield")).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.Equal(0, server.Metrics.ErrorCount(ErrorCode.Busy));
+    }
+
+    [Fact]
     public async Task IdleConnection_IsClosedAfterTheIdleTimeout()
     {
         await using var server = await TestServer.StartAsync(ServerLimits.Default with { IdleTimeout = TimeSpan.FromMilliseconds(300) });

@@ -16,6 +16,10 @@ internal sealed class DelayingStatsHandler : MessageHandler<StatsRequest, StatsR
         {
             await Task.Delay(Delay, cancellationToken);
         }
+        if (message.Collection == "yield")
+        {
+            await Task.Yield(); // answered from the thread pool, not from the connection's read loop
+        }
         if (message.Collection == "missing")
         {
             throw new RequestException(ErrorCode.NotFound, "collection 'missing' does not exist");

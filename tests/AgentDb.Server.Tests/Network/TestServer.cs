@@ -38,14 +38,14 @@ internal sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(
         ServerLimits? limits = null, IReadOnlyList<ApiKey>? keys = null, Action<RequestHandlerRegistry>? register = null,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tlsCertificate = null, Action? afterAnswerQueued = null)
     {
         var registry = RequestHandlerRegistry.WithoutEngine();
         register?.Invoke(registry);
         var log = new StringWriter();
         var settings = new SessionSettings(
             registry, new ApiKeyStore(keys ?? []), limits ?? ServerLimits.Default with { ShutdownTimeout = TimeSpan.FromSeconds(5) },
-            new ServerMetrics(), "agentdb/test", TextWriter.Synchronized(log));
+            new ServerMetrics(), "agentdb/test", TextWriter.Synchronized(log)) { AfterAnswerQueued = afterAnswerQueued };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var host = await NetworkHost.StartAsync(IPAddress.Loopback, 0, 0, settings, timeout.Token, tlsCertificate);
         return new TestServer(host, log);
