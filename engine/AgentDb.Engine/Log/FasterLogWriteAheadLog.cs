@@ -34,6 +34,9 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
     private readonly string _directory;
     private readonly WriteAheadLogOptions _options;
+    /// <summary>How long <see cref="Dispose"/> waits for the segment files to close.</summary>
+    internal static readonly TimeSpan DeviceCloseTimeout = TimeSpan.FromSeconds(10);
+
     private readonly IDevice _device;
     private readonly InPlaceLogCommitManager? _commitManager; // FASTER disposes only a manager it created itself
     private readonly FasterLog _log;
@@ -466,9 +469,37 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         _disposeSource.Cancel();
         _log.Dispose();
         _commitManager?.Dispose();
-        _device.Dispose();
+        DisposeDevice();
         _pending.Dispose();
         _disposeSource.Dispose();
+    }
+
+    /// <summary>
+    /// Closes the segment files, waiting at most <see cref="DeviceCloseTimeout"/>: FASTER's managed device waits for every
+    /// pooled file handle to come back, and one that an I/O never returned (seen once, after segments were truncated
+    /// away under load) would hang the close forever. Everything was committed before this, so giving up the wait
+    /// loses nothing: a warning is written and the handles go with the process.
+    /// </summary>
+    private void DisposeDevice()
+    {
+        Task close = Task.Run(_device.Dispose);
+        bool closed;
+        try
+        {
+            closed = close.Wait(DeviceCloseTimeout);
+        }
+        catch (AggregateException exception)
+        {
+            _options.Warning?.Invoke($"closing the write-ahead log's segment files failed: {exception.InnerException?.Message}");
+            return;
+        }
+
+        if (!closed)
+        {
+            _options.Warning?.Invoke(
+                $"the write-ahead log's segment files did not close within {DeviceCloseTimeout.TotalSeconds:0} s (a file handle was not returned by an I/O); " +
+                "the log was committed before, the close goes on without them");
+        }
     }
 
     internal string SegmentPathOf(long address) =>
