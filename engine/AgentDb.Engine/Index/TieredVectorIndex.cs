@@ -138,6 +138,9 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>Whether the graph tier is in use (for stats and tests).</summary>
     public bool UsesHnsw => Volatile.Read(ref _graph) is not null;
 
+    /// <summary>For tests: the graph tier's <see cref="SegmentedVectorIndex.EfReferenceNodes"/>; 0 in the exact tier.</summary>
+    internal int EfReferenceNodes => Volatile.Read(ref _graph)?.EfReferenceNodes ?? 0;
+
     /// <summary>Immutable segments the graph tier searches.</summary>
     public int SegmentCount => Volatile.Read(ref _graph)?.SegmentCount ?? 0;
 

@@ -1,3 +1,4 @@
+using AgentDb.Index;
 using AgentDb.Index.Hnsw;
 using AgentDb.Index.Segments;
 using AgentDb.Kernels;
@@ -57,6 +58,39 @@ public sealed class EfScalingTests(ITestOutputHelper output) : IDisposable
     {
         Assert.Equal(0, EfScaling.For(0, 10_000_000)); // 0: the index's own EfSearch
         Assert.Equal(96, EfScaling.For(96, 10_000_000, referenceNodes: 0));
+    }
+
+    /// <summary>A collection's index widens ef however its graph tier came to be: the switch, a rebuild, segments reopened.</summary>
+    [Fact]
+    public void ACollectionIndex_ScalesEfInEveryGraphItCreates()
+    {
+        const int count = 300;
+        float[] data = VectorData.Clustered(count, Dimension, clusters: 5, seed: 5);
+        long[] ids = VectorData.Ids(count, first: 1);
+        string directory = Path.Combine(_directory.Path, "collection");
+        using (var switched = new TieredVectorIndex(Dimension, DistanceMetric.Cosine, hnswThreshold: 100, directory))
+        {
+            Assert.Equal(0, switched.EfReferenceNodes); // the exact tier has no graph
+            for (int i = 0; i < count; i++)
+            {
+                switched.Upsert(ids[i], VectorData.Row(data, Dimension, i));
+            }
+
+            Assert.True(switched.UsesHnsw);
+            Assert.Equal(EfScaling.ReferenceNodes, switched.EfReferenceNodes);
+            Assert.True(switched.SealForCheckpoint());
+            switched.PublishCheckpoint(lsn: 1);
+        }
+
+        using (var reopened = new TieredVectorIndex(Dimension, DistanceMetric.Cosine, hnswThreshold: 100, directory))
+        {
+            Assert.True(reopened.TryOpenSegments(maxLsn: 1, out _, out string? refusal), refusal);
+            Assert.Equal(EfScaling.ReferenceNodes, reopened.EfReferenceNodes);
+        }
+
+        using var rebuilt = new TieredVectorIndex(Dimension, DistanceMetric.Cosine, hnswThreshold: 100, Path.Combine(_directory.Path, "rebuilt"));
+        rebuilt.Rebuild(ids, data);
+        Assert.Equal(EfScaling.ReferenceNodes, rebuilt.EfReferenceNodes);
     }
 
     /// <summary>
