@@ -138,6 +138,9 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
     /// <summary>Whether the graph tier is in use (for stats and tests).</summary>
     public bool UsesHnsw => Volatile.Read(ref _graph) is not null;
 
+    /// <summary>For tests: the graph tier's <see cref="SegmentedVectorIndex.EfReferenceNodes"/>; 0 in the exact tier.</summary>
+    internal int EfReferenceNodes => Volatile.Read(ref _graph)?.EfReferenceNodes ?? 0;
+
     /// <summary>Immutable segments the graph tier searches.</summary>
     public int SegmentCount => Volatile.Read(ref _graph)?.SegmentCount ?? 0;
 
@@ -189,7 +192,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
                 // The switch: an empty graph goes in front of the exact rows, which become its backlog; the indexer fills
                 // the graph in the background while the scan keeps serving.
                 DeleteFiles();
-                graph = new SegmentedVectorIndex(_directory, GraphOptions(pending.Count + 1024), sealThreshold: int.MaxValue);
+                graph = new SegmentedVectorIndex(_directory, GraphOptions(pending.Count + 1024), sealThreshold: int.MaxValue) { EfReferenceNodes = EfScaling.ReferenceNodes };
                 Volatile.Write(ref _liveCount, pending.Count);
                 Volatile.Write(ref _graph, graph);
             }
@@ -237,8 +240,10 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
 
     /// <summary>
     /// As <see cref="Search(ReadOnlySpan{float}, int, Span{VectorSearchHit}, IVectorIdFilter?)"/>, with the graph tier's
-    /// beam width <paramref name="ef"/> (raised to k; a filtered search starts its candidate list there). The exact tier
-    /// and the backlog are scanned exactly whatever its value.
+    /// beam width <paramref name="ef"/> (raised to k; a filtered search starts its candidate list there). It is the beam
+    /// for a graph of up to <see cref="EfScaling.ReferenceNodes"/> nodes: each part of the graph tier (the mutable graph,
+    /// each segment) is searched with it widened by that part's size (<see cref="EfScaling"/>), so one ef keeps its recall
+    /// as the collection grows. The exact tier and the backlog are scanned exactly whatever its value.
     /// </summary>
     public int Search(ReadOnlySpan<float> query, int k, Span<VectorSearchHit> results, IVectorIdFilter? filter, int ef)
     {
@@ -452,7 +457,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
                     Volatile.Write(ref _graph, null);
                     old?.Dispose();
                     DeleteFiles();
-                    var graph = new SegmentedVectorIndex(_directory, GraphOptions(ids.Length + 1024), sealThreshold: int.MaxValue);
+                    var graph = new SegmentedVectorIndex(_directory, GraphOptions(ids.Length + 1024), sealThreshold: int.MaxValue) { EfReferenceNodes = EfScaling.ReferenceNodes };
                     graph.AddBatch(ids, vectors);
                     Volatile.Write(ref _pending, pending);
                     Volatile.Write(ref _liveCount, graph.Count);
@@ -495,7 +500,7 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
             SegmentedVectorIndex? graph = null;
             try
             {
-                graph = new SegmentedVectorIndex(_directory, GraphOptions(1024), sealThreshold: int.MaxValue);
+                graph = new SegmentedVectorIndex(_directory, GraphOptions(1024), sealThreshold: int.MaxValue) { EfReferenceNodes = EfScaling.ReferenceNodes };
                 if (graph.PersistedLsn > maxLsn)
                 {
                     throw new InvalidDataException($"the segments reflect LSN {graph.PersistedLsn}, beyond the records' {maxLsn}");

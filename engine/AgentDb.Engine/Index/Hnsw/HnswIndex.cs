@@ -79,6 +79,9 @@ public sealed class HnswIndex : IDisposable
     /// <summary>The number of live (added and not deleted) points.</summary>
     public int Count => Volatile.Read(ref _liveCount);
 
+    /// <summary>Nodes in the graph, deleted waypoints included: the size a search walks.</summary>
+    internal int NodeCount => Volatile.Read(ref _nodeCount);
+
     /// <summary>
     /// Adds <paramref name="vector"/> under <paramref name="id"/> (copied; normalised first for cosine). When this returns,
     /// every search that starts can find it.

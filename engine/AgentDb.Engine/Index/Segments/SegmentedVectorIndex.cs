@@ -92,6 +92,14 @@ public sealed class SegmentedVectorIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// 0 (the default): every part is searched with the ef a search names, as by <see cref="HnswIndex.Search"/>.
+    /// Otherwise the named ef is the breadth for a part of up to this many nodes, and each larger part (the mutable index,
+    /// a segment) is searched with it widened by its own size (<see cref="EfScaling.For"/>). A collection's index sets
+    /// <see cref="EfScaling.ReferenceNodes"/>.
+    /// </summary>
+    internal int EfReferenceNodes { get; init; }
+
     /// <summary>The number of immutable segments.</summary>
     public int SegmentCount => Volatile.Read(ref _state).Segments.Length;
 
@@ -223,7 +231,7 @@ public sealed class SegmentedVectorIndex : IDisposable
                 SegmentSet state = Volatile.Read(ref _state);
                 try
                 {
-                    return Search(state, query, k, results, ef, filter, buffer);
+                    return Search(state, query, k, results, ef, filter, buffer, EfReferenceNodes);
                 }
                 catch (ObjectDisposedException) when (!_disposed && !ReferenceEquals(state, Volatile.Read(ref _state)))
                 {
@@ -475,13 +483,19 @@ public sealed class SegmentedVectorIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Searches every part with breadth <paramref name="ef"/> — widened by each part's own size unless
+    /// <paramref name="efReferenceNodes"/> is 0 — and merges their k nearest.
+    /// </summary>
     private static int Search(
-        SegmentSet state, ReadOnlySpan<float> query, int k, Span<SearchHit> results, int ef, IIdFilter? filter, SearchHit[] buffer)
+        SegmentSet state, ReadOnlySpan<float> query, int k, Span<SearchHit> results, int ef, IIdFilter? filter, SearchHit[] buffer, int efReferenceNodes)
     {
-        int count = state.Mutable.Search(query, k, results, ef, filter);
+        HnswIndex mutable = state.Mutable;
+        int count = mutable.Search(query, k, results, EfScaling.For(ef, mutable.NodeCount, efReferenceNodes), filter);
         foreach (SealedSegment segment in state.Segments)
         {
-            int found = segment.Segment.Search(query, k, buffer, ef, filter);
+            ImmutableSegment part = segment.Segment;
+            int found = part.Search(query, k, buffer, EfScaling.For(ef, part.NodeCount, efReferenceNodes), filter);
             count = MergeNearest(results, count, k, buffer.AsSpan(0, found));
         }
 

@@ -20,8 +20,14 @@ internal static class CandidateCatalog
     /// <summary>Our HNSW index (<see cref="AgentDb.Index.Hnsw.HnswIndex"/>), in process.</summary>
     public const string AgentDbHnsw = "agentdb-hnsw";
 
+    /// <summary>Our HNSW index built in the background indexer's batches (<see cref="AgentDbHnswBatchedCandidate"/>); not run by default.</summary>
+    public const string AgentDbHnswBatched = "agentdb-hnsw-batched";
+
     /// <summary>Every name, in the order candidates run and are reported.</summary>
     public static IReadOnlyList<string> All { get; } = [AgentDbHnsw, BruteForce, USearch, Hnswlib];
+
+    /// <summary>Every name <c>--candidates</c> accepts: <see cref="All"/> and those run only when named.</summary>
+    public static IReadOnlyList<string> Known { get; } = [AgentDbHnsw, AgentDbHnswBatched, BruteForce, USearch, Hnswlib];
 
     /// <summary>The in-process candidate named <paramref name="name"/>, or false if it is not one.</summary>
     public static bool TryCreateInProcess(string name, DistanceMetric metric, out IAnnCandidate? candidate)
@@ -29,6 +35,7 @@ internal static class CandidateCatalog
         candidate = name switch
         {
             AgentDbHnsw => new AgentDbHnswCandidate(metric),
+            AgentDbHnswBatched => new AgentDbHnswBatchedCandidate(metric),
             BruteForce => new BruteForceCandidate(metric),
             USearch => new USearchCandidate(metric),
             _ => null,

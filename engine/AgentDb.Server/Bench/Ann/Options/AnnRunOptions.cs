@@ -28,7 +28,7 @@ internal sealed class AnnRunOptions
           --k K                  neighbours per query and the k of recall@k (default 10, at most 100)
           --ef-list A,B,...      search breadths to sweep (default 16,32,64,128,256)
           --threads T            threads for builds and ground truth (default: all cores)
-          --candidates A,B,...   of agentdb-hnsw, brute, usearch, hnswlib (default: all)
+          --candidates A,B,...   of agentdb-hnsw, brute, usearch, hnswlib (default: all), agentdb-hnsw-batched
           --skip-single-thread-build
                                  do not also time each build on one thread
           --out DIR              where results and caches go (default bench-results/ann)
@@ -254,9 +254,9 @@ internal sealed class AnnRunOptions
         var chosen = new List<string>();
         foreach (string name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!CandidateCatalog.All.Contains(name))
+            if (!CandidateCatalog.Known.Contains(name))
             {
-                error = $"--candidates: unknown candidate '{name}' (known: {string.Join(", ", CandidateCatalog.All)}).";
+                error = $"--candidates: unknown candidate '{name}' (known: {string.Join(", ", CandidateCatalog.Known)}).";
                 return false;
             }
 
