@@ -530,6 +530,9 @@ public sealed partial class AgentDatabase : IDisposable
     /// The HNSW search beam width, 1 to <see cref="MaxSearchEf"/>, raised to k (default <see cref="DefaultSearchEf"/>):
     /// wider finds more of the true nearest neighbours and costs more. Only the HNSW tier uses it; a collection below
     /// <see cref="AgentDatabaseOptions.HnswThreshold"/> vectors, and vectors not yet linked into the graph, are scanned exactly.
+    /// It is the beam for a graph of up to 100,000 nodes: each larger part of the index (the mutable graph, each sealed
+    /// segment) is searched with ef × (nodes / 100,000)^0.75, at most 4,096, because the beam a given recall needs grows
+    /// with the graph (docs/BENCHMARKS.md, "Recall against size").
     /// </param>
     /// <exception cref="ArgumentException">The vector's dimension differs from the collection's or holds a non-finite value.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is not between 1 and 10 000, or ef not between 1 and <see cref="MaxSearchEf"/>.</exception>

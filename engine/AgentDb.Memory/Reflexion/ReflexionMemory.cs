@@ -42,7 +42,8 @@ public sealed class ReflexionMemory
     /// The HNSW beam width of a retrieval that names none: 96, wider than the engine's general default
     /// (<see cref="AgentDatabase.DefaultSearchEf"/>, 64) because episode retrieval is held to recall@10 ≥ 0.95 against an
     /// exact search, which 64 missed on 100,000 clustered 384-dimension episodes (0.945–0.950) and 96 met (0.979); see
-    /// docs/BENCHMARKS.md, "Agent memory".
+    /// docs/BENCHMARKS.md, "Agent memory". Above 100,000 episodes the engine widens it with the size of the graph
+    /// (<see cref="AgentDatabase.Search"/>).
     /// </summary>
     public const int DefaultSearchEf = 96;
 
