@@ -4,15 +4,25 @@ using AgentDb.Server.Bench.Ann.Data;
 
 namespace AgentDb.Server.Bench.Ann.Candidates;
 
-/// <summary>Our HNSW index with the peers' parameters: M 16, ef_construction 200.</summary>
-internal sealed class AgentDbHnswCandidate(DistanceMetric metric) : IAnnCandidate
+/// <summary>
+/// Our HNSW index with the peers' parameters: M 16, ef_construction 200. Built with one
+/// <see cref="HnswIndex.AddBatch"/> of every row (<paramref name="batchSize"/> 0), or the way a database's background
+/// indexer builds it: calls of <paramref name="batchSize"/> rows (<see cref="IndexerBatchSize"/>, the indexer's batch),
+/// each linked on the build's threads, in order — so a quality difference between the two is the batching's.
+/// </summary>
+internal sealed class AgentDbHnswCandidate(DistanceMetric metric, int batchSize = 0) : IAnnCandidate
 {
+    /// <summary>Rows per <see cref="HnswIndex.AddBatch"/> call as the background indexer moves them (<c>TieredVectorIndex.IndexerBatchSize</c>).</summary>
+    public const int IndexerBatchSize = 2_048;
+
     private HnswIndex? _index;
     private SearchHit[] _hits = [];
 
-    public string Name => CandidateCatalog.AgentDbHnsw;
+    public string Name => batchSize > 0 ? CandidateCatalog.AgentDbHnswBatched : CandidateCatalog.AgentDbHnsw;
 
-    public string Detail => $"AgentDb HnswIndex (M=16, ef_construction=200, kernels {Distance.ActivePath})";
+    public string Detail => batchSize > 0
+        ? $"AgentDb HnswIndex in batches of {batchSize} (M=16, ef_construction=200, kernels {Distance.ActivePath})"
+        : $"AgentDb HnswIndex (M=16, ef_construction=200, kernels {Distance.ActivePath})";
 
     public bool UsesEf => true;
 
@@ -30,13 +40,19 @@ internal sealed class AgentDbHnswCandidate(DistanceMetric metric) : IAnnCandidat
             EfConstruction = 200,
             InitialCapacity = baseVectors.Count,
         });
-        var ids = new long[baseVectors.Count];
-        for (int i = 0; i < ids.Length; i++)
+        int dimension = baseVectors.Dimension;
+        int step = batchSize > 0 ? batchSize : Math.Max(baseVectors.Count, 1);
+        var ids = new long[Math.Min(step, baseVectors.Count)];
+        for (int first = 0; first < baseVectors.Count; first += step)
         {
-            ids[i] = i;
-        }
+            int rows = Math.Min(step, baseVectors.Count - first);
+            for (int i = 0; i < rows; i++)
+            {
+                ids[i] = first + i;
+            }
 
-        _index.AddBatch(ids, baseVectors.Data, maxDegreeOfParallelism: threads);
+            _index.AddBatch(ids.AsSpan(0, rows), baseVectors.Data.AsSpan(first * dimension, rows * dimension), maxDegreeOfParallelism: threads);
+        }
     }
 
     public int Search(ReadOnlySpan<float> query, int k, int ef, Span<long> ids)

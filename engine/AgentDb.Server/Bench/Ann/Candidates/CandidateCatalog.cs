@@ -20,7 +20,7 @@ internal static class CandidateCatalog
     /// <summary>Our HNSW index (<see cref="AgentDb.Index.Hnsw.HnswIndex"/>), in process.</summary>
     public const string AgentDbHnsw = "agentdb-hnsw";
 
-    /// <summary>Our HNSW index built in the background indexer's batches (<see cref="AgentDbHnswBatchedCandidate"/>); not run by default.</summary>
+    /// <summary>Our HNSW index built in the background indexer's batches (<see cref="AgentDbHnswCandidate"/> with <see cref="AgentDbHnswCandidate.IndexerBatchSize"/>); not run by default.</summary>
     public const string AgentDbHnswBatched = "agentdb-hnsw-batched";
 
     /// <summary>Every name, in the order candidates run and are reported.</summary>
@@ -35,7 +35,7 @@ internal static class CandidateCatalog
         candidate = name switch
         {
             AgentDbHnsw => new AgentDbHnswCandidate(metric),
-            AgentDbHnswBatched => new AgentDbHnswBatchedCandidate(metric),
+            AgentDbHnswBatched => new AgentDbHnswCandidate(metric, AgentDbHnswCandidate.IndexerBatchSize),
             BruteForce => new BruteForceCandidate(metric),
             USearch => new USearchCandidate(metric),
             _ => null,
