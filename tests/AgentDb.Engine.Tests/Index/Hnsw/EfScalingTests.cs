@@ -107,12 +107,9 @@ public sealed class EfScalingTests(ITestOutputHelper output) : IDisposable
         float[] data = VectorData.Clustered(count, Dimension, clusters: 50, seed: 1);
         float[] queries = VectorData.Clustered(100, Dimension, clusters: 50, seed: 2);
         long[] ids = VectorData.Ids(count);
-        var options = new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.Cosine };
-        using var plain = new SegmentedVectorIndex(Path.Combine(_directory.Path, "plain"), options, sealThreshold: int.MaxValue);
-        using var scaled = new SegmentedVectorIndex(Path.Combine(_directory.Path, "scaled"), options, sealThreshold: int.MaxValue)
-        {
-            EfReferenceNodes = reference,
-        };
+        (SegmentedVectorIndex plainIndex, SegmentedVectorIndex scaledIndex) = PlainAndScaled(reference);
+        using SegmentedVectorIndex plain = plainIndex;
+        using SegmentedVectorIndex scaled = scaledIndex;
         plain.AddBatch(ids, data, maxDegreeOfParallelism: 1); // sequential: the same graph in both, on every run
         scaled.AddBatch(ids, data, maxDegreeOfParallelism: 1);
         int widened = EfScaling.For(ef, count, reference);
@@ -154,12 +151,9 @@ public sealed class EfScalingTests(ITestOutputHelper output) : IDisposable
         float[] data = VectorData.Clustered(count, Dimension, clusters: 20, seed: 3);
         float[] queries = VectorData.Clustered(30, Dimension, clusters: 20, seed: 4);
         long[] ids = VectorData.Ids(count);
-        var options = new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.Cosine };
-        using var plain = new SegmentedVectorIndex(Path.Combine(_directory.Path, "plain"), options, sealThreshold: int.MaxValue);
-        using var scaled = new SegmentedVectorIndex(Path.Combine(_directory.Path, "scaled"), options, sealThreshold: int.MaxValue)
-        {
-            EfReferenceNodes = reference,
-        };
+        (SegmentedVectorIndex plainIndex, SegmentedVectorIndex scaledIndex) = PlainAndScaled(reference);
+        using SegmentedVectorIndex plain = plainIndex;
+        using SegmentedVectorIndex scaled = scaledIndex;
         foreach (SegmentedVectorIndex collection in new[] { plain, scaled })
         {
             foreach ((int first, int rows) in new[] { (0, 600), (600, 600), (1_200, 800) })
@@ -180,5 +174,17 @@ public sealed class EfScalingTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(K, scaled.Search(query, K, scaledHits, ef));
             Assert.Equal(plainHits, scaledHits);
         }
+    }
+
+    /// <summary>Two empty collections of the same options: one searching every part with the ef as named, one with <paramref name="reference"/> as its reference size.</summary>
+    private (SegmentedVectorIndex Plain, SegmentedVectorIndex Scaled) PlainAndScaled(int reference)
+    {
+        var options = new HnswOptions { Dimension = Dimension, Metric = DistanceMetric.Cosine };
+        var plain = new SegmentedVectorIndex(Path.Combine(_directory.Path, "plain"), options, sealThreshold: int.MaxValue);
+        var scaled = new SegmentedVectorIndex(Path.Combine(_directory.Path, "scaled"), options, sealThreshold: int.MaxValue)
+        {
+            EfReferenceNodes = reference,
+        };
+        return (plain, scaled);
     }
 }
