@@ -118,7 +118,11 @@ internal sealed class FailoverCluster : IDisposable
         return null;
     }
 
-    /// <summary>Creates the collection on the primary (retrying while replicas connect: W = 1 needs one).</summary>
+    /// <summary>
+    /// Creates the collection on the primary (retrying while replicas connect: W = 1 needs one), then waits until every
+    /// running member has applied it, so that whichever member is elected next already has it (with W = 0 nothing else
+    /// guarantees that).
+    /// </summary>
     public async Task CreateCollectionAsync()
     {
         var deadline = Stopwatch.StartNew();
@@ -128,16 +132,37 @@ internal sealed class FailoverCluster : IDisposable
             try
             {
                 await using var client = await ConnectAsync(_ports[primary]);
-                await client.CreateCollectionAsync(Collection, 3, VectorMetric.Cosine);
+                try
+                {
+                    await client.CreateCollectionAsync(Collection, 3, VectorMetric.Cosine);
+                }
+                catch (AgentDbException e) when (e.Code == ErrorCode.BadRequest && e.Message.Contains("exists", StringComparison.OrdinalIgnoreCase))
+                {
+                    // applied by an earlier attempt answered NOT_REPLICATED
+                }
+                await WaitForAllAppliedAsync(await StatAsync(client, "lsn.applied"));
                 return;
-            }
-            catch (AgentDbException e) when (e.Code == ErrorCode.BadRequest && e.Message.Contains("exists", StringComparison.OrdinalIgnoreCase))
-            {
-                return; // applied by an earlier attempt answered NOT_REPLICATED
             }
             catch (Exception e) when (e is AgentDbException or IOException && deadline.Elapsed < WaitLimit)
             {
                 await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Waits until every running member reports <c>lsn.applied</c> ≥ <paramref name="lsn"/>; fails after <see cref="ReplicationCluster.WaitLimit"/>.</summary>
+    public async Task WaitForAllAppliedAsync(long lsn)
+    {
+        var deadline = Stopwatch.StartNew();
+        for (var i = 0; i < Size; i++)
+        {
+            while (Nodes[i] is not null && (await TryStatAsync(i, "lsn.applied") ?? -1) < lsn)
+            {
+                if (deadline.Elapsed > WaitLimit)
+                {
+                    Assert.Fail($"member {i} did not apply LSN {lsn} within {WaitLimit}. {Output()}");
+                }
+                await Task.Delay(20);
             }
         }
     }
