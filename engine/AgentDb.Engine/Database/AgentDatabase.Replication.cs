@@ -386,7 +386,8 @@ public sealed partial class AgentDatabase
         if (opCode == LogOpCode.CreateCollection)
         {
             (string name, int dimension, Kernels.DistanceMetric metric) = LogEntryCodec.DecodeCreate(entry);
-            _logical[name] = new LogicalCollection(lsn, dimension, metric);
+            (int m, int efConstruction) = LogEntryCodec.DecodeCreateHnsw(entry);
+            _logical[name] = new LogicalCollection(lsn, dimension, metric, m, efConstruction);
         }
         else if (opCode == LogOpCode.DropCollection)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using AgentDb.Index;
 using AgentDb.Kernels;
@@ -202,7 +203,21 @@ public sealed partial class AgentDatabase : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">The dimension or an HNSW parameter is out of range.</exception>
     /// <exception cref="CollectionAlreadyExistsException">A collection with the name exists.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
-    public CollectionInfo CreateCollection(string name, int dimension, DistanceMetric metric, int hnswM = DefaultHnswM, int hnswEfConstruction = DefaultHnswEfConstruction)
+    public CollectionInfo CreateCollection(string name, int dimension, DistanceMetric metric, int hnswM = DefaultHnswM, int hnswEfConstruction = DefaultHnswEfConstruction) =>
+        CreateCollection(name, dimension, metric, hnswM, hnswEfConstruction, ensure: false).Info!;
+
+    /// <summary>
+    /// Creates the collection as <see cref="CreateCollection(string, int, DistanceMetric, int, int)"/> does unless one
+    /// with the name already exists with the same dimension, metric and HNSW parameters, in which case nothing is
+    /// written. Returns whether it was created. Atomic with other creates and drops: two callers ensuring the same
+    /// collection at once create it once.
+    /// </summary>
+    /// <inheritdoc cref="CreateCollection(string, int, DistanceMetric, int, int)"/>
+    /// <exception cref="CollectionAlreadyExistsException">A collection with the name exists with other settings (the message names them).</exception>
+    public bool EnsureCollection(string name, int dimension, DistanceMetric metric, int hnswM = DefaultHnswM, int hnswEfConstruction = DefaultHnswEfConstruction) =>
+        CreateCollection(name, dimension, metric, hnswM, hnswEfConstruction, ensure: true).Created;
+
+    private (CollectionInfo? Info, bool Created) CreateCollection(string name, int dimension, DistanceMetric metric, int hnswM, int hnswEfConstruction, bool ensure)
     {
         ValidateCollectionName(name);
         if (dimension < 1 || dimension > MaxDimension)
@@ -236,14 +251,27 @@ public sealed partial class AgentDatabase : IDisposable
             {
                 ThrowIfClosed();
                 ThrowIfReplica();
-                if (_logical.ContainsKey(name))
+                if (_logical.TryGetValue(name, out LogicalCollection existing))
                 {
-                    throw new CollectionAlreadyExistsException(name);
+                    if (!ensure)
+                    {
+                        throw new CollectionAlreadyExistsException(name);
+                    }
+
+                    if (existing.Dimension != dimension || existing.Metric != metric || existing.HnswM != hnswM || existing.HnswEfConstruction != hnswEfConstruction)
+                    {
+                        throw new CollectionAlreadyExistsException(name, string.Create(CultureInfo.InvariantCulture,
+                            $"The collection '{name}' exists with other settings: dimension {existing.Dimension}, metric {existing.Metric}, m {existing.HnswM}, efConstruction {existing.HnswEfConstruction} " +
+                            $"(asked: dimension {dimension}, metric {metric}, m {hnswM}, efConstruction {hnswEfConstruction})."));
+                    }
+
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, false);
                 }
 
                 LogEntryCodec.EncodeCreate(buffer.AsSpan(LogRoom, size), created, name, dimension, metric, hnswM, hnswEfConstruction);
                 (lsn, ticket) = AppendLocked(buffer, size);
-                _logical[name] = new LogicalCollection(lsn, dimension, metric);
+                _logical[name] = new LogicalCollection(lsn, dimension, metric, hnswM, hnswEfConstruction);
             }
         }
         catch
@@ -253,7 +281,7 @@ public sealed partial class AgentDatabase : IDisposable
         }
 
         CompleteWrite(lsn, ticket, buffer, size);
-        return new CollectionInfo(name, dimension, metric, created, 0) { HnswM = hnswM, HnswEfConstruction = hnswEfConstruction };
+        return (new CollectionInfo(name, dimension, metric, created, 0) { HnswM = hnswM, HnswEfConstruction = hnswEfConstruction }, true);
     }
 
     /// <summary>Drops a collection and all its records. Returns false when it does not exist.</summary>
@@ -1261,7 +1289,7 @@ public sealed partial class AgentDatabase : IDisposable
 
             LoadIndex(state);
             state.PayloadIndexes = BuildPayloadIndexes(descriptor, descriptor.PayloadIndexFields);
-            _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric);
+            _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric, descriptor.HnswM, descriptor.HnswEfConstruction);
         }
 
         _visibleLsn = _store.AppliedLsn; // replayed, and every index loaded or rebuilt

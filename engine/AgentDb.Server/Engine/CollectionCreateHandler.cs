@@ -1,4 +1,3 @@
-using System.Globalization;
 using AgentDb.Server.Network.Handlers;
 using AgentDb.Wire.Messages;
 
@@ -16,32 +15,9 @@ internal sealed class CollectionCreateHandler(AgentDatabase database)
         var m = message.M == 0 ? AgentDatabase.DefaultHnswM : message.M;
         var efConstruction = message.EfConstruction == 0 ? Math.Max(AgentDatabase.DefaultHnswEfConstruction, m) : message.EfConstruction;
         var metric = EngineHandlers.ToEngine(message.Metric);
-        try
-        {
-            Database.CreateCollection(message.Name, message.Dimension, metric, m, efConstruction);
-        }
-        catch (CollectionAlreadyExistsException)
-        {
-            // PROTOCOL.md 8.3: creating a collection that exists with the same settings succeeds (clients may "ensure").
-            var existing = Find(message.Name) ?? throw new RequestException(ErrorCode.BadRequest, $"collection '{message.Name}' exists");
-            if (existing.Dimension != message.Dimension || existing.Metric != metric || existing.HnswM != m || existing.HnswEfConstruction != efConstruction)
-            {
-                throw new RequestException(ErrorCode.BadRequest, string.Create(CultureInfo.InvariantCulture,
-                    $"collection '{message.Name}' exists with other settings: dimension {existing.Dimension}, metric {existing.Metric}, m {existing.HnswM}, efConstruction {existing.HnswEfConstruction}"));
-            }
-        }
+        // PROTOCOL.md 8.3: creating a collection that exists with the same settings succeeds (clients may "ensure");
+        // with other settings the engine's CollectionAlreadyExistsException names them (BAD_REQUEST).
+        Database.EnsureCollection(message.Name, message.Dimension, metric, m, efConstruction);
         return ValueTask.FromResult(EmptyMessage.Instance);
-    }
-
-    private CollectionInfo? Find(string name)
-    {
-        foreach (var info in Database.ListCollections())
-        {
-            if (info.Name == name)
-            {
-                return info;
-            }
-        }
-        return null;
     }
 }

@@ -124,6 +124,34 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void EnsureCollection_CreatesOnce_AcceptsTheSameSettings_AndNamesOtherSettings()
+    {
+        using var dir = new TempDirectory();
+        long lsnAfterCreate;
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            Assert.True(db.EnsureCollection("c", 2, DistanceMetric.Cosine, hnswM: 8, hnswEfConstruction: 40));
+            lsnAfterCreate = db.LastLogLsn;
+            Assert.False(db.EnsureCollection("c", 2, DistanceMetric.Cosine, hnswM: 8, hnswEfConstruction: 40));
+            Assert.Equal(lsnAfterCreate, db.LastLogLsn); // nothing written for an existing collection
+            var other = Assert.Throws<CollectionAlreadyExistsException>(() => db.EnsureCollection("c", 3, DistanceMetric.Cosine, hnswM: 8, hnswEfConstruction: 40));
+            Assert.Contains("dimension 2", other.Message, StringComparison.Ordinal);
+            Assert.Contains("dimension 3", other.Message, StringComparison.Ordinal);
+            Assert.Throws<CollectionAlreadyExistsException>(() => db.EnsureCollection("c", 2, DistanceMetric.L2Squared, hnswM: 8, hnswEfConstruction: 40));
+            Assert.Throws<CollectionAlreadyExistsException>(() => db.EnsureCollection("c", 2, DistanceMetric.Cosine)); // default m / efConstruction differ
+            Assert.Throws<ArgumentOutOfRangeException>(() => db.EnsureCollection("d", 0, DistanceMetric.Cosine));
+        }
+
+        // After a reopen the settings come from the stored collection, not from the create entry appended in this process.
+        using (var db = AgentDatabase.Open(dir.Path, Options()))
+        {
+            Assert.False(db.EnsureCollection("c", 2, DistanceMetric.Cosine, hnswM: 8, hnswEfConstruction: 40));
+            Assert.Equal(lsnAfterCreate, db.LastLogLsn);
+            Assert.Throws<CollectionAlreadyExistsException>(() => db.EnsureCollection("c", 2, DistanceMetric.Cosine, hnswM: 16, hnswEfConstruction: 40));
+        }
+    }
+
+    [Fact]
     public void UseAfterDispose_ThrowsObjectDisposed_ForEveryOperation()
     {
         using var dir = new TempDirectory();
