@@ -177,7 +177,9 @@ public sealed partial class AgentDatabase
         {
             try
             {
-                _log.Commit(appended[count - 1].Lsn);
+                // The commit started above covers the batch: wait for it (a second commit request would cost a second
+                // commit record in Sync durability).
+                _log.WaitForCommitAsync(appended[count - 1].Lsn).AsTask().GetAwaiter().GetResult();
             }
             catch (Exception exception)
             {
