@@ -161,8 +161,8 @@ internal static partial class ReplicationLagBenchmark
                 $"sent→received {Stat(replicaStats, "replication.stage.sent_to_received.p50.us"):N0} / {Stat(replicaStats, "replication.stage.sent_to_received.p99.us"):N0} µs; " +
                 $"received→visible (replica) {Stat(replicaStats, "replication.stage.received_to_visible.p50.us"):N0} / {Stat(replicaStats, "replication.stage.received_to_visible.p99.us"):N0} µs");
             Console.WriteLine($"  the replica's part p50 / p99: received→applying {Stat(replicaStats, "replication.stage.received_to_applying.p50.us"):N0} / {Stat(replicaStats, "replication.stage.received_to_applying.p99.us"):N0} µs; " +
-                $"applying→durable (append, commit) {Stat(replicaStats, "replication.stage.applying_to_durable.p50.us"):N0} / {Stat(replicaStats, "replication.stage.applying_to_durable.p99.us"):N0} µs; " +
-                $"durable→visible (apply) {Stat(replicaStats, "replication.stage.durable_to_visible.p50.us"):N0} / {Stat(replicaStats, "replication.stage.durable_to_visible.p99.us"):N0} µs");
+                $"applying→visible (append, apply) {Stat(replicaStats, "replication.stage.applying_to_visible.p50.us"):N0} / {Stat(replicaStats, "replication.stage.applying_to_visible.p99.us"):N0} µs; " +
+                $"then visible→durable (the replica's log commit, not in the lag) {Stat(replicaStats, "replication.stage.visible_to_durable.p50.us"):N0} / {Stat(replicaStats, "replication.stage.visible_to_durable.p99.us"):N0} µs");
             Console.WriteLine($"lag ack→visible (polling sampler, cross-check) p50 {Percentile(lag, 0.50),7:N0} µs   p99 {Percentile(lag, 0.99),9:N0} µs   max {Percentile(lag, 1.0),9:N0} µs   ({lag.Count:N0} samples)");
             Console.WriteLine($"primary: {Gc(primaryStats)}; BUSY answers retried by the writer: {Interlocked.Read(ref s_busyRetries):N0}");
             Console.WriteLine($"replica: {Gc(replicaStats)}");

@@ -54,11 +54,11 @@ public sealed partial class AgentDatabase
     /// Applies one log entry of the primary on a replica, exactly once: an entry at or below <see cref="LastLogLsn"/> is
     /// skipped (returns false); otherwise its <see cref="LogRecord.PreviousLsn"/> must not be above <see cref="LastLogLsn"/>
     /// (else an entry between them is missing: <see cref="ReplicationGapException"/>; it may be below, when the primary's
-    /// LSNs skipped values or the replica started from a snapshot), and the entry is validated, appended to this database's log under the
-    /// same LSN, committed as <see cref="AgentDatabaseOptions.Durability"/> requires and applied to the records and
-    /// indexes through the same path as a local write. When it returns true the entry is applied and, in
-    /// <see cref="DurabilityMode.Sync"/> and <see cref="DurabilityMode.Group"/>, durable; the applied LSN persists with the
-    /// records as for local writes.
+    /// LSNs skipped values or the replica started from a snapshot), and the entry is validated, appended to this database's
+    /// log under the same LSN, applied to the records and indexes through the same path as a local write, then committed
+    /// as <see cref="AgentDatabaseOptions.Durability"/> requires (see <see cref="ApplyReplicated(IReadOnlyList{LogRecord})"/>
+    /// for the order). When it returns true the entry is applied and, in <see cref="DurabilityMode.Sync"/> and
+    /// <see cref="DurabilityMode.Group"/>, durable; the applied LSN persists with the records as for local writes.
     /// </summary>
     /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
     /// <exception cref="ReplicationGapException">The entry does not follow the last entry held.</exception>
@@ -66,30 +66,41 @@ public sealed partial class AgentDatabase
     /// <exception cref="ArgumentException">The entry does not fit in one log page of this database.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
     /// <exception cref="IOException">The log could not be committed (the database faults and must be reopened).</exception>
-    public bool ApplyReplicated(LogRecord record)
-    {
-        if (!TryAppendReplicated(record, out byte[]? buffer, out long ticket))
-        {
-            return false;
-        }
-
-        CompleteWrite(record.Lsn, ticket, buffer, record.Payload.Length);
-        ReplicatedEntriesApplied?.Invoke(record.Lsn);
-        return true;
-    }
+    public bool ApplyReplicated(LogRecord record) => ApplyReplicatedCore([record], waitForCommit: true) == 1;
 
     /// <summary>
     /// Applies a batch of the primary's log entries in order, as <see cref="ApplyReplicated(LogRecord)"/> does each, with
-    /// one append section and one commit for the batch (in <see cref="DurabilityMode.Group"/> the batch is committed at
-    /// once, as its own group, rather than at the next background group commit). Returns how many entries were applied (the others were held
-    /// already). When an entry is refused, the entries before it are still applied, then the exception is thrown.
+    /// one append section and one commit for the batch. The order is: append the batch to this database's log, start its
+    /// commit (in <see cref="DurabilityMode.Group"/> and <see cref="DurabilityMode.Sync"/>; in
+    /// <see cref="DurabilityMode.None"/> the background commit takes it), apply it to the records and indexes (visible:
+    /// <see cref="VisibleLsn"/> moves and <see cref="ReplicatedEntriesApplied"/> is raised), then wait for the commit.
+    /// A replica may show an entry before its own log holds it durably because the primary shipped it only once it was
+    /// durable there: a replica that crashes in that window gets it again from the primary (or, when its records were
+    /// flushed ahead of its log, is refused at open with <see cref="LogBehindRecordsException"/> and resyncs). Returns how
+    /// many entries were applied (the others were held already). When an entry is refused, the entries before it are
+    /// still applied and committed, then the exception is thrown.
     /// </summary>
     /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
     /// <exception cref="ReplicationGapException">An entry does not follow the entry before it.</exception>
     /// <exception cref="InvalidDataException">An entry is malformed.</exception>
     /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
     /// <exception cref="IOException">The log could not be committed.</exception>
-    public int ApplyReplicated(IReadOnlyList<LogRecord> records)
+    public int ApplyReplicated(IReadOnlyList<LogRecord> records) => ApplyReplicatedCore(records, waitForCommit: true);
+
+    /// <summary>
+    /// As <see cref="ApplyReplicated(IReadOnlyList{LogRecord})"/>, but returns once the entries are visible, without
+    /// waiting for this database's log commit that was started for them: a replica's apply loop takes the next batch
+    /// while the commit runs. The entries are durable here only once <see cref="CommittedLogLsn"/> reaches them (wait with
+    /// <see cref="WaitForLogCommitAsync"/>): report an LSN to the primary as durably applied only after that.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database is not a replica.</exception>
+    /// <exception cref="ReplicationGapException">An entry does not follow the entry before it.</exception>
+    /// <exception cref="InvalidDataException">An entry is malformed.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    /// <exception cref="IOException">The log faulted earlier.</exception>
+    public int ApplyReplicatedAheadOfCommit(IReadOnlyList<LogRecord> records) => ApplyReplicatedCore(records, waitForCommit: false);
+
+    private int ApplyReplicatedCore(IReadOnlyList<LogRecord> records, bool waitForCommit)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
@@ -120,15 +131,14 @@ public sealed partial class AgentDatabase
             }
         }
 
-        if (count > 0 && _log.Durability == DurabilityMode.Group)
+        if (count > 0 && _log.Durability != DurabilityMode.None)
         {
-            // The batch is this replica's commit group: commit it now instead of waiting for the next background group
-            // commit (up to its interval, more when the machine is loaded): the entries become durable, then visible,
-            // sooner, and the primary gets the acknowledgement sooner. A failure here faults the log's commit signal, so
-            // the commit waits below fail and fault the database as usual.
+            // The batch is this replica's commit group: its commit starts now (not at the next background group commit,
+            // up to its interval later) and runs while the batch is applied. A failure here faults the log's commit
+            // signal, so the commit wait below fails and faults the database as usual.
             try
             {
-                _log.ForceCommit();
+                _log.BeginCommit();
             }
             catch (Exception exception) when (exception is IOException or ObjectDisposedException)
             {
@@ -149,7 +159,7 @@ public sealed partial class AgentDatabase
 
             try
             {
-                CompleteWrite(lsn, ticket, buffer, size);
+                ApplyReplicatedInTurn(lsn, ticket, buffer, size);
                 lastCompleted = lsn;
             }
             catch (Exception exception)
@@ -163,6 +173,21 @@ public sealed partial class AgentDatabase
             ReplicatedEntriesApplied?.Invoke(lastCompleted);
         }
 
+        if (failure is null && waitForCommit && count > 0 && _log.Durability != DurabilityMode.None)
+        {
+            try
+            {
+                // The commit started above covers the batch: wait for it (a second commit request would cost a second
+                // commit record in Sync durability).
+                _log.WaitForCommitAsync(appended[count - 1].Lsn).AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception exception)
+            {
+                Fault(exception); // applied but not durable, and the log refuses more: stop until a reopen
+                failure = exception;
+            }
+        }
+
         if (failure is not null)
         {
             throw failure;
@@ -174,6 +199,34 @@ public sealed partial class AgentDatabase
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Applies a replicated entry in its turn without waiting for its log commit (the caller started it): a replica's
+    /// entries are durable on the primary already. Returns the entry's buffer to the pool.
+    /// </summary>
+    private void ApplyReplicatedInTurn(long lsn, long ticket, byte[] buffer, int size)
+    {
+        try
+        {
+            try
+            {
+                _sequencer.WaitTurn(ticket);
+            }
+            catch (Exception exception)
+            {
+                Fault(exception);
+                throw;
+            }
+
+            ApplyInTurn(lsn, ticket, buffer, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Decrement(ref _inflight);
+            MaybeCheckpoint();
+        }
     }
 
     /// <summary>

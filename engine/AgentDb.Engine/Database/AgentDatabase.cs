@@ -119,6 +119,8 @@ public sealed partial class AgentDatabase : IDisposable
     /// <exception cref="LogCorruptedException">The log is damaged before its tail.</exception>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
     /// <exception cref="InvalidDataException">The record store is of an unknown format.</exception>
+    /// <exception cref="LogBehindRecordsException">A replica's records are applied beyond the end of its log (a crash
+    /// between making entries visible and committing them): it must resync from its primary.</exception>
     public static AgentDatabase Open(string path, AgentDatabaseOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -150,6 +152,7 @@ public sealed partial class AgentDatabase : IDisposable
                 MemorySizeBits = options.LogMemorySizeBits,
                 Warning = options.Warning,
             });
+            CheckLogReachesRecords(full, options, store.AppliedLsn, log.RecoveredLastEntryLsn);
             var database = new AgentDatabase(full, options, directoryLock, store, log);
             database.Recover();
             return database;
@@ -161,6 +164,29 @@ public sealed partial class AgentDatabase : IDisposable
             directoryLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Refuses to open a replica whose log holds entries but ends below the records' applied LSN: the entries between
+    /// were made visible before this replica's log commit and lost with it (<see cref="ApplyReplicated(IReadOnlyList{LogRecord})"/>).
+    /// Replaying or serving that log would skip them silently (its last LSN would be raised over the hole). A log that
+    /// holds no entries (a restored snapshot, or truncated to nothing) starts at the applied LSN and has no hole. A primary
+    /// applies only committed entries, except in <see cref="DurabilityMode.None"/>, where losing the last entries of the
+    /// log is the mode's promise: it opens as before, with a warning.
+    /// </summary>
+    private static void CheckLogReachesRecords(string path, AgentDatabaseOptions options, long appliedLsn, long lastLogEntryLsn)
+    {
+        if (lastLogEntryLsn == 0 || lastLogEntryLsn >= appliedLsn)
+        {
+            return;
+        }
+
+        if (options.Role == DatabaseRole.Replica)
+        {
+            throw new LogBehindRecordsException(path, appliedLsn, lastLogEntryLsn);
+        }
+
+        options.Warning?.Invoke($"The database '{path}' has its records applied up to LSN {appliedLsn}, but its write-ahead log ends at LSN {lastLogEntryLsn}: the log's entries {lastLogEntryLsn + 1}–{appliedLsn} were lost before their commit; the records keep them and new entries continue above LSN {appliedLsn}.");
     }
 
     /// <summary>
@@ -920,6 +946,9 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
+    /// <summary>For tests: the write-ahead log (its commit seam, <see cref="FasterLogWriteAheadLog.CommitHoldForTests"/>).</summary>
+    internal FasterLogWriteAheadLog WriteAheadLogForTests => _log;
+
     /// <summary>For tests: the payload index on <paramref name="field"/> of <paramref name="collection"/>, or null.</summary>
     internal PayloadFieldIndex? PayloadIndexOf(string collection, string field)
     {
@@ -1388,6 +1417,7 @@ public sealed partial class AgentDatabase : IDisposable
     /// </summary>
     private void PublishCheckpoint(long lsn, List<TieredVectorIndex> sealedIndexes)
     {
+        CommitLogThrough(lsn);
         _store.Flush();
         foreach (TieredVectorIndex index in sealedIndexes)
         {
@@ -1395,6 +1425,22 @@ public sealed partial class AgentDatabase : IDisposable
         }
 
         _log.TruncateBelow(lsn + 1);
+    }
+
+    /// <summary>
+    /// Makes the log durable up to <paramref name="lsn"/> before the record store flushes the writes up to it: the
+    /// records never persist an applied LSN above the durable log because of a checkpoint (a replica applies entries
+    /// ahead of its commit; see <see cref="CheckLogReachesRecords"/> for a flush RocksDB makes on its own).
+    /// </summary>
+    private void CommitLogThrough(long lsn)
+    {
+        if (lsn <= _log.CommittedLsn)
+        {
+            return;
+        }
+
+        _log.BeginCommit();
+        _log.WaitForCommitAsync(lsn).AsTask().GetAwaiter().GetResult();
     }
 
     private IReadOnlyList<StoredRecord> ScanCore(string collection, byte[] lower, byte[] upper, int limit, bool includeVectors)

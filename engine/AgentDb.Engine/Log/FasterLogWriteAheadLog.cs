@@ -53,6 +53,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     private long _lastLsn;
     private long _nextLsn;
     private long _chainLsn; // LSN of the last entry physically in the log: the next entry's predecessor
+    private long _recoveredLastEntryLsn;
     private volatile bool _stopping;
     private bool _disposed;
 
@@ -133,6 +134,19 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
     /// <inheritdoc />
     public long CommittedLsn => _commits.Committed;
+
+    /// <summary>
+    /// The LSN of the last entry recovery found in the log when it opened: 0 when it held none (new, or truncated to
+    /// nothing). Unlike <see cref="LastLsn"/> it is not raised to <see cref="WriteAheadLogOptions.MinimumNextLsn"/>, so a
+    /// caller can tell a log that ends below the state built from it (a hole) from one that holds no entries.
+    /// </summary>
+    public long RecoveredLastEntryLsn => _recoveredLastEntryLsn;
+
+    /// <summary>
+    /// Test seam: while set, every commit completion (the background group commit, a forced, a sync or a started commit)
+    /// waits for it before raising <see cref="CommittedLsn"/>, so a test can hold entries appended and not yet committed.
+    /// </summary>
+    internal ManualResetEventSlim? CommitHoldForTests { get; set; }
 
     /// <summary>Bytes of log between the begin address and the tail (what recovery would scan).</summary>
     public long RetainedBytes => _log.TailAddress - _log.BeginAddress;
@@ -310,6 +324,36 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         ThrowIfUnusable();
         CommitCore();
         _commits.Wait(Volatile.Read(ref _lastLsn));
+    }
+
+    /// <inheritdoc />
+    public void BeginCommit()
+    {
+        ThrowIfUnusable();
+        long targetLsn;
+        long targetAddress;
+        lock (_appendLock)
+        {
+            targetLsn = _lastLsn;
+            targetAddress = _log.TailAddress;
+        }
+
+        if (targetLsn <= _commits.Committed)
+        {
+            return;
+        }
+
+        try
+        {
+            _log.Commit(spinWait: false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _commits.SetFault(exception);
+            throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
+        }
+
+        _ = CompleteCommitAsync(targetLsn, targetAddress);
     }
 
     /// <inheritdoc />
@@ -613,6 +657,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
         }
 
         _chainLsn = lastLsn;
+        _recoveredLastEntryLsn = lastLsn;
         _lastLsn = Math.Max(lastLsn, _options.MinimumNextLsn - 1);
         _nextLsn = _lastLsn + 1;
         _commits.Advance(_lastLsn, recordTime: false); // everything recovered was committed (earlier: no commit time)
@@ -771,11 +816,31 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
                 throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
             }
 
+            HoldCommitForTests();
             _commits.Advance(targetLsn);
         }
 
         await _commits.WaitAsync(lsn, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The second half of <see cref="BeginCommit"/>: raises the committed LSN once FASTER's commit reached the target.</summary>
+    private async Task CompleteCommitAsync(long targetLsn, long targetAddress)
+    {
+        try
+        {
+            await _log.WaitForCommitAsync(targetAddress).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            _commits.SetFault(exception); // every waiter and later append sees the failure
+            return;
+        }
+
+        HoldCommitForTests();
+        _commits.Advance(targetLsn);
+    }
+
+    private void HoldCommitForTests() => CommitHoldForTests?.Wait();
 
     /// <summary>
     /// Commits everything appended before the call and raises the committed LSN. Safe to call from several threads:
@@ -807,6 +872,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
             throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
         }
 
+        HoldCommitForTests();
         _commits.Advance(targetLsn);
     }
 

@@ -57,6 +57,15 @@ public interface IWriteAheadLog : IDisposable
     void ForceCommit();
 
     /// <summary>
+    /// Starts committing everything appended so far and returns without waiting (a replica makes the entries visible
+    /// meanwhile); <see cref="CommittedLsn"/> rises when the commit completes, and <see cref="WaitForCommitAsync"/> waits
+    /// for it. A failure faults the log as a failed <see cref="ForceCommit"/> does: the waiters and later appends see it.
+    /// </summary>
+    /// <exception cref="IOException">The commit could not be started, or an earlier one failed.</exception>
+    /// <exception cref="ObjectDisposedException">The log was disposed.</exception>
+    void BeginCommit();
+
+    /// <summary>
     /// Streams committed entries with LSN ≥ <paramref name="lsn"/> in LSN order. An LSN below <see cref="FirstLsn"/>
     /// starts at the first retained entry (compare <see cref="LogRecord.Lsn"/> to detect the gap).
     /// </summary>

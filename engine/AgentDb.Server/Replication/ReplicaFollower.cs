@@ -15,8 +15,9 @@ namespace AgentDb.Server.Replication;
 /// <summary>
 /// The replica's side of log shipping: connects to the primary over the binary protocol (HELLO with the replication
 /// key), subscribes from the LSN after the last one its log holds, applies each REPL_ENTRIES batch through
-/// <see cref="AgentDatabase.ApplyReplicated(IReadOnlyList{LogRecord})"/> (the local write path: records, indexes,
-/// applied LSN), acknowledges it once durable, and reconnects with backoff when anything fails.
+/// <see cref="AgentDatabase.ApplyReplicatedAheadOfCommit"/> (the local write path: records, indexes, applied LSN; visible
+/// before this replica's own log commit completes, as the primary shipped it durable), acknowledges it once that commit
+/// made it durable here (<see cref="DurableAcknowledger"/>), and reconnects with backoff when anything fails.
 /// </summary>
 internal sealed class ReplicaFollower : IAsyncDisposable
 {
@@ -46,10 +47,11 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     private readonly LagHistogram _commitLag = new();
     private readonly LagHistogram _commitToSent = new(); // its parts, per entry: on the primary (flow control included)
     private readonly LagHistogram _sentToReceived = new(); // the network and this replica's read of the frame
-    private readonly LagHistogram _receivedToVisible = new(); // decode, append, this replica's commit, apply
+    private readonly LagHistogram _receivedToVisible = new(); // decode, append, apply
     private readonly LagHistogram _receivedToApplying = new(); // its parts: waiting for the applier (the apply before, a thread hop)
-    private readonly LagHistogram _applyingToDurable = new(); // append and this replica's log commit
-    private readonly LagHistogram _durableToVisible = new(); // apply to the records and indexes
+    private readonly LagHistogram _applyingToVisible = new(); // append, start of this replica's log commit, apply to the records and indexes
+    private readonly LagHistogram _visibleToDurable = new(); // after it: the rest of this replica's log commit (not part of the lag)
+    private DurableAcknowledger? _acknowledger;
     private string? _lastError;
     private volatile bool _restartRequested;
     private readonly bool _snapshotFirst;
@@ -109,7 +111,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         var (applied, lagLsn, lagMs) = Lag();
         Metric(text, "agentdb_replication_role", "gauge", "0 primary, 1 replica.", 1);
         Metric(text, "agentdb_replication_connected", "gauge", "1 while the stream from the primary is open.", _connected ? 1 : 0);
-        Metric(text, "agentdb_replication_applied_lsn", "gauge", "The last LSN applied from the primary.", applied);
+        Metric(text, "agentdb_replication_applied_lsn", "gauge", "The last LSN applied from the primary (visible to reads here).", applied);
+        Metric(text, "agentdb_replication_durable_lsn", "gauge", "The last LSN durable in this replica's log (entries become visible before it).", _database.CommittedLogLsn);
+        Metric(text, "agentdb_replication_acked_lsn", "gauge", "The last LSN acknowledged to the primary (durable here when sent).", AcknowledgedLsn);
         Metric(text, "agentdb_replication_primary_lsn", "gauge", "The primary's last committed LSN as last reported.", Interlocked.Read(ref _primaryLsn));
         Metric(text, "agentdb_replication_lag_lsn", "gauge", "LSNs the primary had committed and this replica has not applied.", lagLsn);
         Metric(text, "agentdb_replication_lag_ms", "gauge", "0 when this replica holds everything the primary reported; else the last batch's send-to-applied time (while disconnected, at least the time since the last batch).", lagMs);
@@ -139,6 +143,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             new("replication.primary.lsn", Interlocked.Read(ref _primaryLsn)),
             new("replication.lag.lsn", lagLsn),
             new("replication.lag.ms", lagMs),
+            new("replication.lsn.visible", _database.VisibleLsn),
+            new("replication.lsn.durable", _database.CommittedLogLsn),
+            new("replication.lsn.acked", AcknowledgedLsn),
             new("replication.commit_to_visible.count", _commitLag.Count),
             new("replication.commit_to_visible.p50.us", _commitLag.Quantile(0.50)),
             new("replication.commit_to_visible.p90.us", _commitLag.Quantile(0.90)),
@@ -154,16 +161,18 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             new("replication.stage.received_to_visible.p99.us", _receivedToVisible.Quantile(0.99)),
             new("replication.stage.received_to_applying.p50.us", _receivedToApplying.Quantile(0.50)),
             new("replication.stage.received_to_applying.p99.us", _receivedToApplying.Quantile(0.99)),
-            new("replication.stage.applying_to_durable.p50.us", _applyingToDurable.Quantile(0.50)),
-            new("replication.stage.applying_to_durable.p99.us", _applyingToDurable.Quantile(0.99)),
-            new("replication.stage.durable_to_visible.p50.us", _durableToVisible.Quantile(0.50)),
-            new("replication.stage.durable_to_visible.p99.us", _durableToVisible.Quantile(0.99)),
+            new("replication.stage.applying_to_visible.p50.us", _applyingToVisible.Quantile(0.50)),
+            new("replication.stage.applying_to_visible.p99.us", _applyingToVisible.Quantile(0.99)),
+            new("replication.stage.visible_to_durable.p50.us", _visibleToDurable.Quantile(0.50)),
+            new("replication.stage.visible_to_durable.p99.us", _visibleToDurable.Quantile(0.99)),
         ];
     }
 
+    private long AcknowledgedLsn => Volatile.Read(ref _acknowledger)?.AcknowledgedLsn ?? 0;
+
     private (long Applied, long LagLsn, long LagMs) Lag()
     {
-        var applied = _database.LastLogLsn;
+        var applied = _database.VisibleLsn;
         var lagLsn = Math.Max(0, Interlocked.Read(ref _primaryLsn) - applied);
         long lagMs = 0;
         if (lagLsn > 0)
@@ -250,6 +259,9 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         {
             throw new BootstrapNeededException("this replica's data was found corrupt and moved aside; a full resync is needed");
         }
+        // The primary counts the position subscribed from as acknowledged (durable here): entries the last connection
+        // made visible must be committed first.
+        await _database.WaitForLogCommitAsync(_database.LastLogLsn, stop).ConfigureAwait(false);
         var connection = await ConnectAsync(stop).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -324,14 +336,26 @@ internal sealed class ReplicaFollower : IAsyncDisposable
     }
 
     /// <summary>
-    /// Applies what was read, all available batches at once, and acknowledges each apply; until the reader completes
-    /// (then what is left is applied) or fails. On a failure it cancels <paramref name="failed"/> so the reader stops too.
+    /// Applies what was read, all available batches at once, and hands each apply to the <see cref="DurableAcknowledger"/>,
+    /// which acknowledges it once durable here, while this loop goes on with the next batches; until the reader completes
+    /// (then what is left is applied and acknowledged) or fails. On a failure it cancels <paramref name="failed"/> so the
+    /// reader stops too.
     /// </summary>
     private async Task ApplyLoopAsync(PrimaryConnection connection, ChannelReader<ReceivedBatch> received, CancellationTokenSource failed)
     {
         var token = failed.Token;
         var batches = new List<ReceivedBatch>(8);
         var records = new List<LogRecord>(256);
+        var visible = Channel.CreateBounded<DurableAcknowledger.Visible>(new BoundedChannelOptions(Math.Max(1, _settings.Window))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var acknowledger = new DurableAcknowledger(_database, _visibleToDurable,
+            (lsn, cancel) => connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)lsn), cancel),
+            ThrowIfFenced);
+        Volatile.Write(ref _acknowledger, acknowledger);
+        var acknowledging = Task.Run(() => AcknowledgeAsync(acknowledger, visible.Reader, failed), CancellationToken.None);
         try
         {
             // Bounded by the reader: ends when it completes the channel or the token fires.
@@ -343,18 +367,39 @@ internal sealed class ReplicaFollower : IAsyncDisposable
                     batches.Add(batch);
                 }
                 ThrowIfFenced();
-                long applied;
+                DurableAcknowledger.Visible applied;
                 try
                 {
-                    applied = await ApplyAsync(batches, records).ConfigureAwait(false);
+                    applied = Apply(batches, records);
                 }
                 catch (ReplicationGapException e)
                 {
                     throw new BootstrapNeededException(e.Message); // this replica's log and the primary's diverged
                 }
-                ThrowIfFenced();
-                await connection.SendAsync(Opcode.ReplAck, connection.NextRequestId++, new ReplAckRequest(_replicaId, (ulong)applied), token).ConfigureAwait(false);
+                await visible.Writer.WriteAsync(applied, token).ConfigureAwait(false);
             }
+            visible.Writer.TryComplete();
+            await acknowledging.ConfigureAwait(false); // the last acknowledgements go out before the stream ends
+        }
+        catch (Exception failure)
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            visible.Writer.TryComplete();
+            await acknowledging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (failure is OperationCanceledException && acknowledging.Exception?.InnerException is { } cause)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause); // the acknowledger failed first: its reason
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Runs the acknowledger; on a failure cancels <paramref name="failed"/> so the reader and the applier stop too.</summary>
+    private static async Task AcknowledgeAsync(DurableAcknowledger acknowledger, ChannelReader<DurableAcknowledger.Visible> visible, CancellationTokenSource failed)
+    {
+        try
+        {
+            await acknowledger.RunAsync(visible, failed.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -436,7 +481,11 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         }
     }
 
-    private async ValueTask<long> ApplyAsync(List<ReceivedBatch> batches, List<LogRecord> records)
+    /// <summary>
+    /// Applies the batches (visible when it returns; this replica's log commit for them started, not awaited) and records
+    /// their lag. Returns what to acknowledge once durable.
+    /// </summary>
+    private DurableAcknowledger.Visible Apply(List<ReceivedBatch> batches, List<LogRecord> records)
     {
         records.Clear();
         foreach (var (batch, _) in batches)
@@ -447,27 +496,15 @@ internal sealed class ReplicaFollower : IAsyncDisposable
             }
         }
         var applyingAt = UnixMicrosNow();
-        _database.ApplyReplicated(records);
+        _database.ApplyReplicatedAheadOfCommit(records);
+        var visibleAt = UnixMicrosNow();
         foreach (var (batch, receivedAt) in batches)
         {
-            RecordCommitLag(batch, receivedAt);
+            RecordCommitLag(batch, receivedAt, visibleAt);
+            _receivedToApplying.Record(applyingAt - receivedAt, batch.Entries.Count);
         }
-        if (records.Count > 0 && _database.TryGetLogCommitTime(records[^1].Lsn, out _, out var durableAt))
-        {
-            // This replica's own log remembers when its commit made the entries durable: the apply's two parts.
-            var visibleAt = UnixMicrosNow();
-            foreach (var (batch, receivedAt) in batches)
-            {
-                _receivedToApplying.Record(applyingAt - receivedAt, batch.Entries.Count);
-            }
-            _applyingToDurable.Record(durableAt - applyingAt, records.Count);
-            _durableToVisible.Record(visibleAt - durableAt, records.Count);
-        }
+        _applyingToVisible.Record(visibleAt - applyingAt, records.Count);
         var applied = _database.LastLogLsn;
-        if (_database.Durability == DurabilityMode.None)
-        {
-            await _database.WaitForLogCommitAsync(applied).ConfigureAwait(false); // acknowledge only what survives a crash
-        }
         var last = batches[^1].Batch;
         var now = DateTime.UtcNow.Ticks;
         Interlocked.Exchange(ref _lastBatchMicros, Math.Max(0, ((now - DateTime.UnixEpoch.Ticks) / 10) - last.SentAtUnixMicros));
@@ -476,21 +513,20 @@ internal sealed class ReplicaFollower : IAsyncDisposable
         Interlocked.Exchange(ref _lastBatchAt, Stopwatch.GetTimestamp()); // the last batch applied
         Interlocked.Add(ref _batches, batches.Count);
         Interlocked.Add(ref _entries, records.Count);
-        return applied;
+        return new DurableAcknowledger.Visible(applied, visibleAt, records.Count);
     }
 
     /// <summary>
     /// Records each entry's time from its commit on the primary to visible here (the batch was just applied). Entries
     /// of a primary that sends no commit times are not recorded.
     /// </summary>
-    private void RecordCommitLag(ReplEntriesMessage batch, long receivedAt)
+    private void RecordCommitLag(ReplEntriesMessage batch, long receivedAt, long visibleAt)
     {
         var commits = batch.Commits;
         if (commits.Count == 0)
         {
             return;
         }
-        var visibleAt = UnixMicrosNow();
         _sentToReceived.Record(receivedAt - batch.SentAtUnixMicros, batch.Entries.Count);
         _receivedToVisible.Record(visibleAt - receivedAt, batch.Entries.Count);
         var entries = batch.Entries;

@@ -10,7 +10,9 @@ namespace AgentDb.Server.Replication;
 /// before the tail, <see cref="LogCorruptedException"/>), RocksDB's block and file checksums (a <see cref="RocksDbException"/>
 /// reporting <c>Corruption</c>: the engine reads every record's vector on open), index segment checksums
 /// (<see cref="SegmentCorruptedException"/>; a damaged segment at open is normally rebuilt from the records by the
-/// engine itself), and malformed engine files (<see cref="InvalidDataException"/>). A replica — a member that is not the
+/// engine itself), malformed engine files (<see cref="InvalidDataException"/>), and a log that ends below the records'
+/// applied LSN (<see cref="LogBehindRecordsException"/>: a replica makes entries visible before its own log commit, and a
+/// crash after the record store flushed them loses them from the log only; such a log has a hole and must not be served). A replica — a member that is not the
 /// primary and has a primary to follow — does not refuse to start: its <c>DIR/db</c> is moved aside to
 /// <c>DIR/db.corrupt</c> (replacing an earlier one; kept for inspection), a marker <c>DIR/resync-required</c> is written,
 /// and it starts on an empty database that first downloads a full snapshot of the primary (the bootstrap path); the
@@ -36,6 +38,7 @@ internal static class ReplicaRepair
     public static string? Describe(Exception error) => error switch
     {
         LogCorruptedException log => $"write-ahead log {log.FilePath} at LSN {log.Lsn}: {log.Message}",
+        LogBehindRecordsException hole => $"write-ahead log ends at LSN {hole.LastLogEntryLsn}, below the records' applied LSN {hole.AppliedLsn} (entries made visible were lost from the log before their commit)",
         SegmentCorruptedException segment => $"index segment: {segment.Message}",
         RocksDbException rocks when rocks.Message.Contains("Corruption", StringComparison.OrdinalIgnoreCase) => $"record store (RocksDB): {rocks.Message}",
         InvalidDataException data => $"engine file: {data.Message}",
