@@ -24,6 +24,9 @@ internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
 {
     private readonly Decoded _decoded = new(database);
 
+    /// <summary>True: both paths read the body before they return (the general path decodes it into strings first).</summary>
+    public bool ReadsBodyOnlyDuringCall => true;
+
     public ValueTask<HandlerResult> HandleAsync(HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
     {
         var body = request.Body.Span;

@@ -12,11 +12,57 @@ namespace AgentDb.Server.Bench.Server;
 /// Drives a server over raw sockets like <c>redis-benchmark -c N -P D</c>: N connections, each writing D requests in
 /// one send and then reading the D answers, until the run's requests are spent. Requests are encoded before the run
 /// (the generator only patches request ids), so the measured cost is the server's and the network's, not the
-/// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer.
+/// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer. Every
+/// answer is checked: its request id must be one of its connection's batch in flight, each answered once.
 /// </summary>
+/// <remarks>
+/// With <see cref="UseOneEventThread"/> (called by the benchmark before it opens a socket), the process's socket
+/// completions run on one event thread, as redis-benchmark's event loop does: a connection's answers are read, checked
+/// and its next batch sent on that thread, with no thread-pool hop per batch (which cost about a third of the
+/// generator's CPU per request), leaving the other core to the server.
+/// </remarks>
 internal static class WireLoadGenerator
 {
     private const int ReceiveBufferBytes = 1 << 20;
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const string EventThreadsVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
+
+    private static (string? Inline, string? Threads)? s_originalEnvironment;
+
+    /// <summary>
+    /// Makes this process's sockets complete on one event thread (the runtime reads the two variables when the first
+    /// socket is used: call this before). <see cref="RestoreEnvironment"/> gives a child process the original values.
+    /// </summary>
+    public static void UseOneEventThread()
+    {
+        s_originalEnvironment ??= (Environment.GetEnvironmentVariable(InlineCompletionsVariable), Environment.GetEnvironmentVariable(EventThreadsVariable));
+        Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        Environment.SetEnvironmentVariable(EventThreadsVariable, "1");
+    }
+
+    /// <summary>Sets the socket variables of a child's environment back to what this process started with (the server
+    /// under test runs as <c>agentdb serve</c> runs anywhere).</summary>
+    public static void RestoreEnvironment(IDictionary<string, string?> environment)
+    {
+        if (s_originalEnvironment is not { } original)
+        {
+            return;
+        }
+        Restore(environment, InlineCompletionsVariable, original.Inline);
+        Restore(environment, EventThreadsVariable, original.Threads);
+
+        static void Restore(IDictionary<string, string?> environment, string name, string? value)
+        {
+            if (value is null)
+            {
+                environment.Remove(name);
+            }
+            else
+            {
+                environment[name] = value;
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="totalRequests"/> requests over <paramref name="connections"/> connections.</summary>
     /// <param name="server">Where the server listens.</param>
@@ -80,6 +126,7 @@ internal static class WireLoadGenerator
         private readonly int _depth;
         private readonly byte[] _send;
         private readonly byte[] _receive = new byte[ReceiveBufferBytes];
+        private readonly bool[] _answered;
 
         private Connection(Socket socket, byte[][] frames, int depth, int requests)
         {
@@ -92,6 +139,7 @@ internal static class WireLoadGenerator
                 largest = Math.Max(largest, frame.Length);
             }
             _send = new byte[largest * depth];
+            _answered = new bool[Math.Max(depth, 1)];
             Latencies = new long[requests];
         }
 
@@ -109,7 +157,7 @@ internal static class WireLoadGenerator
                 var hello = Encode(Opcode.Hello, new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, null, "agentdb-bench"));
                 BinaryPrimitives.WriteUInt64LittleEndian(hello.AsSpan(8), 1);
                 await socket.SendAsync(hello, SocketFlags.None).ConfigureAwait(false);
-                await connection.ReadAnswersAsync(1, 0, 0, 0).ConfigureAwait(false);
+                await connection.ReadAnswersAsync(1, 0, 0, 1, 0).ConfigureAwait(false);
                 if (connection.Errors > 0)
                 {
                     throw new IOException("the server refused HELLO (does it require an API key?)");
@@ -135,6 +183,7 @@ internal static class WireLoadGenerator
             while (done < Latencies.Length)
             {
                 var batch = Math.Min(_depth, Latencies.Length - done);
+                var firstId = requestId;
                 var length = 0;
                 for (var b = 0; b < batch; b++)
                 {
@@ -150,17 +199,20 @@ internal static class WireLoadGenerator
                 {
                     offset += await _socket.SendAsync(_send.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
                 }
-                carried = await ReadAnswersAsync(batch, done, sent, carried).ConfigureAwait(false);
+                carried = await ReadAnswersAsync(batch, done, sent, firstId, carried).ConfigureAwait(false);
                 done += batch;
             }
         }
 
-        /// <summary>Reads until <paramref name="count"/> answers have arrived, recording their latencies from
-        /// <paramref name="sent"/> at <paramref name="first"/> onwards.</summary>
+        /// <summary>Reads until <paramref name="count"/> answers have arrived, to requests
+        /// <paramref name="firstId"/> to <paramref name="firstId"/> + <paramref name="count"/> - 1 in any order, recording
+        /// their latencies from <paramref name="sent"/> at <paramref name="first"/> onwards.</summary>
         /// <returns>Bytes of the next answers already received (none in practice: the peer answers only what was asked).</returns>
-        private async Task<int> ReadAnswersAsync(int count, int first, long sent, int filled)
+        /// <exception cref="IOException">An answer's request id is not in the batch, or answered twice.</exception>
+        private async Task<int> ReadAnswersAsync(int count, int first, long sent, ulong firstId, int filled)
         {
             var answered = 0;
+            Array.Clear(_answered);
             while (true)
             {
                 var position = 0;
@@ -175,6 +227,13 @@ internal static class WireLoadGenerator
                     {
                         break;
                     }
+                    var index = BinaryPrimitives.ReadUInt64LittleEndian(_receive.AsSpan(position + 8)) - firstId;
+                    if (index >= (ulong)count || _answered[index])
+                    {
+                        throw new IOException($"an answer carries request id {firstId + index}, which is not in the batch in flight " +
+                            $"({firstId} to {firstId + (ulong)count - 1}) or was answered before");
+                    }
+                    _answered[index] = true;
                     if ((((FrameFlags)_receive[position + 3]) & FrameFlags.Error) != 0)
                     {
                         Errors++;
