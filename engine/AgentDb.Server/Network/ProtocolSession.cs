@@ -190,29 +190,7 @@ internal sealed class ProtocolSession
                 long bytesIn = 0;
                 try
                 {
-                    while (true)
-                    {
-                        var status = FrameReader.Read(ref buffer, limits.MaxFrameBytes, out var frame);
-                        if (status == FrameStatus.Incomplete)
-                        {
-                            break;
-                        }
-                        if (status != FrameStatus.Complete)
-                        {
-                            Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
-                                FrameReader.Describe(status, frame.Header, limits.MaxFrameBytes));
-                            outcome = false;
-                            break;
-                        }
-                        consumed = buffer.Start;
-                        framesIn++;
-                        bytesIn += FrameHeader.Size + (long)frame.Header.BodyLength;
-                        if (!OnFrame(frame))
-                        {
-                            outcome = false;
-                            break;
-                        }
-                    }
+                    outcome = OnFrames(buffer, ref consumed, ref framesIn, ref bytesIn);
                     if (outcome is null && result.IsCompleted)
                     {
                         outcome = true; // the peer closed its side; a partial frame is dropped
@@ -238,6 +216,81 @@ internal sealed class ProtocolSession
         finally
         {
             idleTimer?.Dispose();
+        }
+    }
+
+    /// <summary>Serves the complete frames at the front of one read's bytes.</summary>
+    /// <param name="buffer">The read's bytes.</param>
+    /// <param name="consumed">Moved past every frame served (a protocol error's frame too).</param>
+    /// <param name="framesIn">Counts the frames served.</param>
+    /// <param name="bytesIn">Counts their bytes.</param>
+    /// <returns>False after a protocol error; null otherwise.</returns>
+    private bool? OnFrames(ReadOnlySequence<byte> buffer, ref SequencePosition consumed, ref long framesIn, ref long bytesIn)
+    {
+        var maxFrame = _settings.Limits.MaxFrameBytes;
+        // Fast path: the frames that lie whole in the first segment, cut from its span with no sequence slicing; what is
+        // left (a frame across segments, the next segments) takes the general path below.
+        var first = buffer.First;
+        var span = first.Span;
+        var offset = 0;
+        bool? outcome = null;
+        // Bounded by the segment: each pass consumes a frame or leaves.
+        while (true)
+        {
+            var status = FrameReader.Read(span[offset..], maxFrame, out var header);
+            if (status == FrameStatus.Incomplete)
+            {
+                break;
+            }
+            if (status != FrameStatus.Complete)
+            {
+                Fail(header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
+                    FrameReader.Describe(status, header, maxFrame));
+                outcome = false;
+                break;
+            }
+            var bodyLength = (int)header.BodyLength;
+            var frame = new Frame(header, new ReadOnlySequence<byte>(first.Slice(offset + FrameHeader.Size, bodyLength)));
+            offset += FrameHeader.Size + bodyLength;
+            framesIn++;
+            bytesIn += FrameHeader.Size + bodyLength;
+            if (!OnFrame(frame))
+            {
+                outcome = false;
+                break;
+            }
+        }
+        if (offset > 0)
+        {
+            buffer = buffer.Slice(offset);
+            consumed = buffer.Start;
+        }
+        if (outcome is not null)
+        {
+            return outcome;
+        }
+
+        // Bounded by the buffer: each pass consumes a frame or leaves.
+        while (true)
+        {
+            var status = FrameReader.Read(ref buffer, maxFrame, out var frame);
+            if (status == FrameStatus.Incomplete)
+            {
+                return null;
+            }
+            if (status != FrameStatus.Complete)
+            {
+                Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
+                    FrameReader.Describe(status, frame.Header, maxFrame));
+                return false;
+            }
+            consumed = buffer.Start;
+            framesIn++;
+            bytesIn += FrameHeader.Size + (long)frame.Header.BodyLength;
+            if (!OnFrame(frame))
+            {
+                return false;
+            }
         }
     }
 
