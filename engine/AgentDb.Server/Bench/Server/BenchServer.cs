@@ -130,7 +130,6 @@ internal sealed partial class BenchServer : IAsyncDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        WireLoadGenerator.RestoreEnvironment(start.Environment);
         start.Environment.Remove("AGENTDB_API_KEYS");
         start.Environment.Remove("AGENTDB_TLS_CERT");
         var child = Process.Start(start) ?? throw new IOException("could not start agentdb serve");

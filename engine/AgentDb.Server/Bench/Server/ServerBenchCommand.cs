@@ -33,12 +33,6 @@ internal static class ServerBenchCommand
             output.Write(ServerBenchOptions.Usage);
             return ExitCode.Success;
         }
-        if (!options.InProcessServer)
-        {
-            // Before the first socket: the load generator's completions on one event thread, like redis-benchmark's
-            // loop (the child server gets the environment this process started with).
-            WireLoadGenerator.UseOneEventThread();
-        }
         try
         {
             RunAsync(options, output, log).GetAwaiter().GetResult();

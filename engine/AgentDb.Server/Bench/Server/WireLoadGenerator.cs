@@ -15,54 +15,9 @@ namespace AgentDb.Server.Bench.Server;
 /// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer. Every
 /// answer is checked: its request id must be one of its connection's batch in flight, each answered once.
 /// </summary>
-/// <remarks>
-/// With <see cref="UseOneEventThread"/> (called by the benchmark before it opens a socket), the process's socket
-/// completions run on one event thread, as redis-benchmark's event loop does: a connection's answers are read, checked
-/// and its next batch sent on that thread, with no thread-pool hop per batch (which cost about a third of the
-/// generator's CPU per request), leaving the other core to the server.
-/// </remarks>
 internal static class WireLoadGenerator
 {
     private const int ReceiveBufferBytes = 1 << 20;
-    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    private const string EventThreadsVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
-
-    private static (string? Inline, string? Threads)? s_originalEnvironment;
-
-    /// <summary>
-    /// Makes this process's sockets complete on one event thread (the runtime reads the two variables when the first
-    /// socket is used: call this before). <see cref="RestoreEnvironment"/> gives a child process the original values.
-    /// </summary>
-    public static void UseOneEventThread()
-    {
-        s_originalEnvironment ??= (Environment.GetEnvironmentVariable(InlineCompletionsVariable), Environment.GetEnvironmentVariable(EventThreadsVariable));
-        Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
-        Environment.SetEnvironmentVariable(EventThreadsVariable, "1");
-    }
-
-    /// <summary>Sets the socket variables of a child's environment back to what this process started with (the server
-    /// under test runs as <c>agentdb serve</c> runs anywhere).</summary>
-    public static void RestoreEnvironment(IDictionary<string, string?> environment)
-    {
-        if (s_originalEnvironment is not { } original)
-        {
-            return;
-        }
-        Restore(environment, InlineCompletionsVariable, original.Inline);
-        Restore(environment, EventThreadsVariable, original.Threads);
-
-        static void Restore(IDictionary<string, string?> environment, string name, string? value)
-        {
-            if (value is null)
-            {
-                environment.Remove(name);
-            }
-            else
-            {
-                environment[name] = value;
-            }
-        }
-    }
 
     /// <summary>Runs <paramref name="totalRequests"/> requests over <paramref name="connections"/> connections.</summary>
     /// <param name="server">Where the server listens.</param>
@@ -70,7 +25,8 @@ internal static class WireLoadGenerator
     /// <param name="depth">Requests in flight per connection.</param>
     /// <param name="totalRequests">Requests in the run, spread evenly over the connections.</param>
     /// <param name="framesFor">The encoded request frames connection i cycles through (request id patched per send).</param>
-    /// <exception cref="IOException">A connection failed or the server answered HELLO with an error.</exception>
+    /// <exception cref="IOException">A connection failed, the server answered HELLO with an error, or an answer carried a
+    /// request id that was not in flight.</exception>
     public static async Task<LatencySummary> RunAsync(
         IPEndPoint server, int connections, int depth, long totalRequests, Func<int, byte[][]> framesFor)
     {
