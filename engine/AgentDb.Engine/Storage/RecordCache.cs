@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace AgentDb.Storage;
 
@@ -12,9 +13,18 @@ namespace AgentDb.Storage;
 /// Keys are <c>[collection id: i64 LE][record id: UTF-8]</c> (<see cref="WriteKey"/>); values are immutable arrays,
 /// so a reader may use one after leaving the lock. Only found records are cached.
 /// <para>
+/// Layout. A value may be kept in two parts, split where <see cref="TryAdd(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, long)"/>
+/// is told (the record store splits after the payload, before the vector). An entry is one array
+/// <c>[key length: u16 LE][tail length: i32 LE][key][head]</c>, the dictionary's key, and the tail array, its value. A
+/// hit probes with the key's hash computed once, compares the key and reads the head in that one array; the tail (a
+/// 384-dimension vector is 1.5 KB) is handed out as a span built without touching it. A GET that does not want the
+/// vector so reads no vector bytes: the cache's hot lines are the heads alone (about 100 bytes a record, where whole
+/// values made every GET miss the CPU caches, see docs/BENCHMARKS.md, issue 6).
+/// </para>
+/// <para>
 /// Coherence with writes. The store writes RocksDB first and then calls <see cref="Invalidate"/> for every record the
 /// write touched, before it publishes the applied LSN and before the write is acknowledged. A reader that misses takes
-/// a ticket (its shard's generation) under the lock, reads RocksDB, and adds the value with <see cref="TryAdd"/> only
+/// a ticket (its shard's generation) under the lock, reads RocksDB, and adds the value with <c>TryAdd</c> only
 /// if the shard's generation is still its ticket; every invalidation bumps the generation, so a value read before a
 /// write can never be added after that write's invalidation. Hence once a write is acknowledged, no reader is served an
 /// older value of its record. (While a write is in flight — RocksDB written, invalidation not yet done — a reader may
@@ -36,6 +46,9 @@ internal sealed class RecordCache
 
     /// <summary>The longest key <see cref="WriteKey"/> writes.</summary>
     public const int MaxKeyLength = sizeof(long) + StorageKeys.MaxRecordKeyLength;
+
+    // [key length: u16][tail length: i32] before the key in an entry.
+    private const int EntryPrefixBytes = sizeof(ushort) + sizeof(int);
 
     private readonly Shard[] _shards;
     private readonly long _shardBudget;
@@ -106,61 +119,111 @@ internal sealed class RecordCache
         return sizeof(long) + idUtf8.Length;
     }
 
-    /// <summary>Looks <paramref name="key"/> up.</summary>
+    /// <summary>Looks <paramref name="key"/> up, returning the value as one new array (tests, and reads that copy anyway).</summary>
     /// <param name="key">A key from <see cref="WriteKey"/>.</param>
-    /// <param name="ticket">On a miss, what <see cref="TryAdd"/> needs to add the value read meanwhile.</param>
-    /// <returns>The cached value (never to be modified), or null on a miss.</returns>
+    /// <param name="ticket">On a miss, what <see cref="TryAdd(ReadOnlySpan{byte}, ReadOnlySpan{byte}, long)"/> needs to add the value read meanwhile.</param>
+    /// <returns>A copy of the cached value, or null on a miss.</returns>
     public byte[]? TryGet(ReadOnlySpan<byte> key, out long ticket)
     {
-        Shard shard = ShardOf(key);
-        lock (shard.Gate)
+        if (!TryGet(key, out ReadOnlySpan<byte> head, out ReadOnlySpan<byte> tail, out ticket))
         {
-            if (shard.Lookup.TryGetValue(key, out byte[]? value))
-            {
-                ticket = 0;
-                return value;
-            }
-
-            ticket = shard.Generation;
             return null;
         }
+
+        byte[] value = new byte[head.Length + tail.Length];
+        head.CopyTo(value);
+        tail.CopyTo(value.AsSpan(head.Length));
+        return value;
     }
 
-    /// <summary>Adds a value read after a miss, unless a write invalidated the shard since the miss's ticket.</summary>
-    /// <returns>True when the value was added (false: invalidated meanwhile, already present, or too large).</returns>
-    public bool TryAdd(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long ticket)
+    /// <summary>Looks <paramref name="key"/> up without copying: the value's two parts, as it was split when added.</summary>
+    /// <param name="key">A key from <see cref="WriteKey"/>.</param>
+    /// <param name="head">On a hit, the value's first part (immutable; valid after any later write).</param>
+    /// <param name="tail">On a hit, the rest (empty when the value was kept whole). Built without reading its memory:
+    /// a caller that does not look at it costs nothing for it.</param>
+    /// <param name="ticket">On a miss, what <see cref="TryAdd(ReadOnlySpan{byte}, ReadOnlySpan{byte}, int, long)"/> needs.</param>
+    /// <returns>True on a hit.</returns>
+    public bool TryGet(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> head, out ReadOnlySpan<byte> tail, out long ticket)
     {
+        int hash = KeyComparer.Hash(key);
+        Shard shard = ShardOf(hash);
+        byte[]? entry;
+        byte[]? rest;
+        lock (shard.Gate)
+        {
+            if (!shard.Lookup.TryGetValue(new HashedKey(key, hash), out entry, out rest))
+            {
+                ticket = shard.Generation;
+                head = default;
+                tail = default;
+                return false;
+            }
+        }
+
+        ticket = 0;
+        int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(entry);
+        int tailLength = BinaryPrimitives.ReadInt32LittleEndian(entry.AsSpan(sizeof(ushort)));
+        head = entry.AsSpan(EntryPrefixBytes + keyLength);
+        // The tail array was made with exactly tailLength bytes (TryAdd) and is never changed: its span is built from its
+        // address alone, so that a reader of the head only does not load the tail's cache lines.
+        Debug.Assert(rest!.Length == tailLength, "an entry's tail length is its tail array's");
+        tail = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(rest), tailLength);
+        return true;
+    }
+
+    /// <summary>Adds a value read after a miss, kept whole, unless a write invalidated the shard since the miss's ticket.</summary>
+    /// <returns>True when the value was added (false: invalidated meanwhile, already present, or too large).</returns>
+    public bool TryAdd(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long ticket) => TryAdd(key, value, value.Length, ticket);
+
+    /// <summary>Adds a value read after a miss, kept as its first <paramref name="headLength"/> bytes and the rest,
+    /// unless a write invalidated the shard since the miss's ticket.</summary>
+    /// <returns>True when the value was added (false: invalidated meanwhile, already present, or too large).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The head length is not within the value, or the key is longer
+    /// than <see cref="MaxKeyLength"/>.</exception>
+    public bool TryAdd(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int headLength, long ticket)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(headLength, value.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, MaxKeyLength, nameof(key));
         if (value.Length > MaxValueBytes)
         {
             return false;
         }
 
-        Shard shard = ShardOf(key);
+        int hash = KeyComparer.Hash(key);
+        Shard shard = ShardOf(hash);
         lock (shard.Gate)
         {
-            if (shard.Generation != ticket || shard.Lookup.ContainsKey(key))
+            if (shard.Generation != ticket || shard.Lookup.ContainsKey(new HashedKey(key, hash)))
             {
                 return false;
             }
         }
 
         // Copies outside the lock; the ticket is checked again before adding.
-        byte[] keyCopy = key.ToArray();
-        byte[] valueCopy = value.ToArray();
+        byte[] entry = new byte[EntryPrefixBytes + key.Length + headLength];
+        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)key.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(entry.AsSpan(sizeof(ushort)), value.Length - headLength);
+        key.CopyTo(entry.AsSpan(EntryPrefixBytes));
+        value[..headLength].CopyTo(entry.AsSpan(EntryPrefixBytes + key.Length));
+        byte[] tail = headLength == value.Length ? [] : value[headLength..].ToArray();
         lock (shard.Gate)
         {
-            if (shard.Generation != ticket || !shard.Entries.TryAdd(keyCopy, valueCopy))
+            if (shard.Generation != ticket || !shard.Entries.TryAdd(entry, tail))
             {
                 return false;
             }
 
-            shard.Bytes += Cost(keyCopy, valueCopy);
-            shard.Order.Enqueue(keyCopy);
+            shard.Bytes += Cost(entry, tail);
+            shard.Order.Enqueue(entry);
             while (shard.Bytes > _shardBudget && shard.Order.TryDequeue(out byte[]? oldest))
             {
-                if (shard.Entries.Remove(oldest, out byte[]? evicted))
+                // The queue holds entry arrays: an invalidated key's finds nothing, or a newer entry of the same key
+                // (entries compare by key), which is then evicted early: harmless for a cache.
+                ReadOnlySpan<byte> oldestKey = KeyOf(oldest);
+                if (shard.Lookup.Remove(new HashedKey(oldestKey, KeyComparer.Hash(oldestKey)), out byte[]? removed, out byte[]? evicted))
                 {
-                    shard.Bytes -= Cost(oldest, evicted);
+                    shard.Bytes -= Cost(removed, evicted);
                 }
             }
 
@@ -176,13 +239,14 @@ internal sealed class RecordCache
     /// <summary>Drops <paramref name="key"/>'s value, and makes every miss ticket taken in its shard so far stale.</summary>
     public void Invalidate(ReadOnlySpan<byte> key)
     {
-        Shard shard = ShardOf(key);
+        int hash = KeyComparer.Hash(key);
+        Shard shard = ShardOf(hash);
         lock (shard.Gate)
         {
             shard.Generation++;
-            if (shard.Lookup.Remove(key, out byte[]? storedKey, out byte[]? value))
+            if (shard.Lookup.Remove(new HashedKey(key, hash), out byte[]? entry, out byte[]? tail))
             {
-                shard.Bytes -= Cost(storedKey, value);
+                shard.Bytes -= Cost(entry, tail);
             }
         }
     }
@@ -202,23 +266,27 @@ internal sealed class RecordCache
         }
     }
 
-    private static long Cost(byte[] key, byte[] value) => key.Length + value.Length + EntryOverheadBytes;
+    private static long Cost(byte[] entry, byte[] tail) => entry.Length - EntryPrefixBytes + tail.Length + EntryOverheadBytes;
 
-    private Shard ShardOf(ReadOnlySpan<byte> key) => _shards[KeyComparer.Hash(key) & (ShardCount - 1)];
+    private Shard ShardOf(int hash) => _shards[hash & (ShardCount - 1)];
+
+    /// <summary>The key bytes of an entry array.</summary>
+    private static ReadOnlySpan<byte> KeyOf(byte[] entry) =>
+        entry.AsSpan(EntryPrefixBytes, BinaryPrimitives.ReadUInt16LittleEndian(entry));
 
     private sealed class Shard
     {
         public Shard()
         {
             Entries = new Dictionary<byte[], byte[]>(KeyComparer.Instance);
-            Lookup = Entries.GetAlternateLookup<ReadOnlySpan<byte>>();
+            Lookup = Entries.GetAlternateLookup<HashedKey>();
         }
 
         public Lock Gate { get; } = new();
 
         public Dictionary<byte[], byte[]> Entries { get; }
 
-        public Dictionary<byte[], byte[]>.AlternateLookup<ReadOnlySpan<byte>> Lookup { get; }
+        public Dictionary<byte[], byte[]>.AlternateLookup<HashedKey> Lookup { get; }
 
         public Queue<byte[]> Order { get; } = new();
 
@@ -236,8 +304,16 @@ internal sealed class RecordCache
         }
     }
 
-    /// <summary>Byte-wise equality, with span lookups so a probe allocates nothing.</summary>
-    private sealed class KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    /// <summary>A probe: key bytes and their hash, computed once per lookup (for the shard and the table both).</summary>
+    private readonly ref struct HashedKey(ReadOnlySpan<byte> bytes, int hash)
+    {
+        public ReadOnlySpan<byte> Bytes { get; } = bytes;
+
+        public int Hash { get; } = hash;
+    }
+
+    /// <summary>Entries compare and hash by their key bytes; probes by <see cref="HashedKey"/>, so a probe allocates nothing.</summary>
+    private sealed class KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<HashedKey, byte[]>
     {
         public static readonly KeyComparer Instance = new();
 
@@ -248,14 +324,15 @@ internal sealed class RecordCache
             return hash.ToHashCode();
         }
 
-        public bool Equals(byte[]? x, byte[]? y) => x is not null && y is not null && x.AsSpan().SequenceEqual(y);
+        public bool Equals(byte[]? x, byte[]? y) => x is not null && y is not null && KeyOf(x).SequenceEqual(KeyOf(y));
 
-        public int GetHashCode(byte[] obj) => Hash(obj);
+        public int GetHashCode(byte[] obj) => Hash(KeyOf(obj));
 
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+        public bool Equals(HashedKey alternate, byte[] other) => alternate.Bytes.SequenceEqual(KeyOf(other));
 
-        public int GetHashCode(ReadOnlySpan<byte> alternate) => Hash(alternate);
+        public int GetHashCode(HashedKey alternate) => alternate.Hash;
 
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+        public byte[] Create(HashedKey alternate) =>
+            throw new NotSupportedException("entries are added whole (TryAdd), never through a probe");
     }
 }

@@ -45,26 +45,30 @@ internal static class RecordValueCodec
     }
 
     /// <summary>Reads the fixed header; throws <see cref="InvalidDataException"/> for a value that is not a version-1 record.</summary>
-    public static RecordHeader ReadHeader(ReadOnlySpan<byte> value)
+    public static RecordHeader ReadHeader(ReadOnlySpan<byte> value) => ReadHeader(value, value.Length);
+
+    /// <summary>Reads the fixed header from the first bytes of a value of <paramref name="valueLength"/> bytes (a value
+    /// kept in two parts, see <see cref="HeadLength"/>); throws <see cref="InvalidDataException"/> as <see cref="ReadHeader(ReadOnlySpan{byte})"/>.</summary>
+    public static RecordHeader ReadHeader(ReadOnlySpan<byte> head, int valueLength)
     {
-        if (value.Length < HeaderSize || value[0] != Version)
+        if (head.Length < HeaderSize || head[0] != Version)
         {
-            throw new InvalidDataException($"A stored record value of {value.Length} bytes has version {(value.Length > 0 ? value[0] : 0)}; expected {Version} with a {HeaderSize}-byte header.");
+            throw new InvalidDataException($"A stored record value of {valueLength} bytes has version {(head.Length > 0 ? head[0] : 0)}; expected {Version} with a {HeaderSize}-byte header.");
         }
 
-        int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(value[4..]);
-        int dimension = BinaryPrimitives.ReadInt32LittleEndian(value[40..]);
-        if (payloadLength < 0 || dimension < 0 || HeaderSize + payloadLength + (4L * dimension) != value.Length)
+        int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(head[4..]);
+        int dimension = BinaryPrimitives.ReadInt32LittleEndian(head[40..]);
+        if (payloadLength < 0 || dimension < 0 || HeaderSize + payloadLength + (4L * dimension) != valueLength)
         {
-            throw new InvalidDataException($"A stored record value of {value.Length} bytes declares {payloadLength} payload bytes and dimension {dimension}.");
+            throw new InvalidDataException($"A stored record value of {valueLength} bytes declares {payloadLength} payload bytes and dimension {dimension}.");
         }
 
         return new RecordHeader(
             Found: true,
-            InternalId: BinaryPrimitives.ReadInt64LittleEndian(value[8..]),
-            CreatedUnixMs: BinaryPrimitives.ReadInt64LittleEndian(value[16..]),
-            UpdatedUnixMs: BinaryPrimitives.ReadInt64LittleEndian(value[24..]),
-            Lsn: BinaryPrimitives.ReadInt64LittleEndian(value[32..]),
+            InternalId: BinaryPrimitives.ReadInt64LittleEndian(head[8..]),
+            CreatedUnixMs: BinaryPrimitives.ReadInt64LittleEndian(head[16..]),
+            UpdatedUnixMs: BinaryPrimitives.ReadInt64LittleEndian(head[24..]),
+            Lsn: BinaryPrimitives.ReadInt64LittleEndian(head[32..]),
             PayloadLength: payloadLength,
             Dimension: dimension);
     }
@@ -73,6 +77,58 @@ internal static class RecordValueCodec
 
     public static ReadOnlySpan<float> Vector(ReadOnlySpan<byte> value, in RecordHeader header) =>
         MemoryMarshal.Cast<byte, float>(value.Slice(HeaderSize + header.PayloadLength, header.Dimension * sizeof(float)));
+
+    /// <summary>
+    /// The header and the payload: the part of a value that a read without the vector needs (the record cache keeps it
+    /// apart from the vector, so that such a read touches no vector bytes). The whole value when it has no valid
+    /// payload length (its header is checked when it is read).
+    /// </summary>
+    public static int HeadLength(ReadOnlySpan<byte> value)
+    {
+        if (value.Length < HeaderSize)
+        {
+            return value.Length;
+        }
+
+        int payloadLength = BinaryPrimitives.ReadInt32LittleEndian(value[4..]);
+        return payloadLength >= 0 && payloadLength <= value.Length - HeaderSize ? HeaderSize + payloadLength : value.Length;
+    }
+
+    /// <summary>
+    /// The parts of a value kept as <see cref="HeadLength"/> bytes and the rest: header and payload in
+    /// <paramref name="head"/>, the vector in <paramref name="tail"/>; or the whole value in <paramref name="head"/> and
+    /// nothing in <paramref name="tail"/>. Throws <see cref="InvalidDataException"/> for anything else.
+    /// </summary>
+    public static RecordHeader ReadParts(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, out ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> vectorBytes)
+    {
+        RecordHeader header = ReadHeader(head, head.Length + tail.Length);
+        int payloadEnd = HeaderSize + header.PayloadLength;
+        int vectorLength = header.Dimension * sizeof(float);
+        if (tail.IsEmpty)
+        {
+            payload = head.Slice(HeaderSize, header.PayloadLength);
+            vectorBytes = head.Slice(payloadEnd, vectorLength);
+        }
+        else if (head.Length == payloadEnd)
+        {
+            payload = head[HeaderSize..];
+            vectorBytes = tail; // its length is the header's, checked above
+        }
+        else
+        {
+            throw new InvalidDataException($"A stored record value kept as {head.Length} + {tail.Length} bytes is not split after its {header.PayloadLength}-byte payload.");
+        }
+
+        return header;
+    }
+
+    /// <summary>A record from a value kept in two parts (see <see cref="ReadParts"/>).</summary>
+    public static StoredRecord ToRecord(ReadOnlySpan<byte> idUtf8, ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, bool includeVector = true)
+    {
+        RecordHeader header = ReadParts(head, tail, out ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> vectorBytes);
+        float[]? vector = header.Dimension == 0 || !includeVector ? null : MemoryMarshal.Cast<byte, float>(vectorBytes).ToArray();
+        return new StoredRecord(Encoding.UTF8.GetString(idUtf8), payload.ToArray(), vector, header.CreatedUnixMs, header.UpdatedUnixMs, header.Lsn);
+    }
 
     public static StoredRecord ToRecord(ReadOnlySpan<byte> idUtf8, ReadOnlySpan<byte> value, bool includeVector = true)
     {

@@ -305,9 +305,9 @@ internal sealed class RocksDbRecordStore : IRecordStore
         Span<byte> cacheKey = stackalloc byte[sizeof(long) + idUtf8.Length];
         RecordCache.WriteKey(cacheKey, collection.Id, idUtf8);
         long ticket = 0;
-        if (_cache?.TryGet(cacheKey, out ticket) is { } cached)
+        if (_cache is not null && _cache.TryGet(cacheKey, out ReadOnlySpan<byte> head, out ReadOnlySpan<byte> tail, out ticket))
         {
-            record = RecordValueCodec.ToRecord(idUtf8, cached);
+            record = RecordValueCodec.ToRecord(idUtf8, head, tail);
             return true;
         }
 
@@ -320,7 +320,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             return false;
         }
 
-        _cache?.TryAdd(cacheKey, pinned.Value, ticket);
+        _cache?.TryAdd(cacheKey, pinned.Value, RecordValueCodec.HeadLength(pinned.Value), ticket);
         record = RecordValueCodec.ToRecord(idUtf8, pinned.Value);
         return true;
     }
@@ -332,9 +332,11 @@ internal sealed class RocksDbRecordStore : IRecordStore
         Span<byte> cacheKey = stackalloc byte[sizeof(long) + idUtf8.Length];
         RecordCache.WriteKey(cacheKey, collection.Id, idUtf8);
         long ticket = 0;
-        if (_cache?.TryGet(cacheKey, out ticket) is { } cached)
+        if (_cache is not null && _cache.TryGet(cacheKey, out ReadOnlySpan<byte> head, out ReadOnlySpan<byte> tail, out ticket))
         {
-            Visit(idUtf8, cached, ref visitor);
+            // Header and payload from the entry's head; the vector span is not read unless the visitor reads it.
+            RecordHeader cached = RecordValueCodec.ReadParts(head, tail, out ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> vectorBytes);
+            visitor.Visit(new RecordView(idUtf8, payload, vectorBytes, cached.CreatedUnixMs, cached.UpdatedUnixMs, cached.Lsn));
             return true;
         }
 
@@ -346,7 +348,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             return false;
         }
 
-        _cache?.TryAdd(cacheKey, pinned.Value, ticket);
+        _cache?.TryAdd(cacheKey, pinned.Value, RecordValueCodec.HeadLength(pinned.Value), ticket);
         Visit(idUtf8, pinned.Value, ref visitor);
         return true;
     }

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Text;
 using AgentDb.Server.Network.Handlers;
 using AgentDb.Wire;
 using AgentDb.Wire.Messages;
-using MessagePack;
 
 namespace AgentDb.Server.Engine;
 
@@ -16,13 +16,16 @@ namespace AgentDb.Server.Engine;
 /// The hot path allocates nothing: the request's strings are read as UTF-8 slices of the body, the collection is looked
 /// up by a stack copy of its characters, and the stored value (read by <see cref="AgentDatabase.TryRead{TVisitor}"/>
 /// into a buffer the thread reuses) is written as the response's MessagePack straight from its bytes — id, vector and
-/// payload each copied once, into the response. A body the fast parser does not take (another encoding of the same
+/// payload each copied once, into one span of the response of the answer's exact size. A body the fast parser does not take (another encoding of the same
 /// message, a malformed one) and a stored payload that is not a MessagePack map go the general way, through
 /// <see cref="GetRequest"/> and <see cref="GetResponse"/>, which gives the same answers and the same errors.
 /// </remarks>
 internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
 {
     private readonly Decoded _decoded = new(database);
+
+    /// <summary>True: both paths read the body before they return (the general path decodes it into strings first).</summary>
+    public bool ReadsBodyOnlyDuringCall => true;
 
     public ValueTask<HandlerResult> HandleAsync(HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken)
     {
@@ -160,30 +163,112 @@ internal sealed class GetHandler(AgentDatabase database) : IRequestHandler
             {
                 return;
             }
-            scoped var writer = new MessagePackWriter(output);
-            writer.WriteArrayHeader(4);
-            writer.WriteString(record.IdUtf8);
-            var vector = record.VectorBytes;
-            if (includeVector && !vector.IsEmpty)
+            // What MessagePackWriter writes (smallest headers, str8 and bin8 allowed), encoded by hand into
+            // one span of the exact size: one GetSpan and one Advance per answer.
+            var id = record.IdUtf8;
+            var vector = includeVector ? record.VectorBytes : default;
+            var version = EngineHandlers.ToVersion(record.Lsn);
+            var length = 1 + StringHeaderLength(id.Length) + id.Length
+                + (vector.IsEmpty ? 1 : BinHeaderLength(vector.Length) + vector.Length)
+                + (payload.IsEmpty ? 1 : payload.Length)
+                + UInt64Length(version);
+            var span = output.GetSpan(length);
+            span[0] = 0x94; // fixarray of 4
+            var at = 1;
+            at += WriteStringHeader(span[at..], id.Length);
+            id.CopyTo(span[at..]);
+            at += id.Length;
+            if (vector.IsEmpty)
             {
-                writer.WriteBinHeader(vector.Length);
-                writer.WriteRaw(vector); // stored little-endian, as the wire wants it
+                span[at++] = 0xc0; // nil
             }
             else
             {
-                writer.WriteNil();
+                at += WriteBinHeader(span[at..], vector.Length);
+                vector.CopyTo(span[at..]); // stored little-endian, as the wire wants it
+                at += vector.Length;
             }
             if (payload.IsEmpty)
             {
-                writer.WriteNil();
+                span[at++] = 0xc0;
             }
             else
             {
-                writer.WriteRaw(payload);
+                payload.CopyTo(span[at..]);
+                at += payload.Length;
             }
-            writer.Write(EngineHandlers.ToVersion(record.Lsn));
-            writer.Flush();
+            at += WriteUInt64(span[at..], version);
+            Debug.Assert(at == length, "the GET answer's size was computed exactly");
+            output.Advance(length);
             Written = true;
+        }
+
+        private static int StringHeaderLength(int length) => length <= 31 ? 1 : length <= byte.MaxValue ? 2 : length <= ushort.MaxValue ? 3 : 5;
+
+        private static int BinHeaderLength(int length) => length <= byte.MaxValue ? 2 : length <= ushort.MaxValue ? 3 : 5;
+
+        private static int UInt64Length(ulong value) =>
+            value <= 0x7f ? 1 : value <= byte.MaxValue ? 2 : value <= ushort.MaxValue ? 3 : value <= uint.MaxValue ? 5 : 9;
+
+        private static int WriteStringHeader(Span<byte> span, int length)
+        {
+            if (length <= 31)
+            {
+                span[0] = (byte)(0xa0 | length);
+                return 1;
+            }
+            return WriteLength(span, length, 0xd9, 0xda, 0xdb);
+        }
+
+        private static int WriteBinHeader(Span<byte> span, int length) => WriteLength(span, length, 0xc4, 0xc5, 0xc6);
+
+        private static int WriteLength(Span<byte> span, int length, byte code8, byte code16, byte code32)
+        {
+            if (length <= byte.MaxValue)
+            {
+                span[0] = code8;
+                span[1] = (byte)length;
+                return 2;
+            }
+            if (length <= ushort.MaxValue)
+            {
+                span[0] = code16;
+                BinaryPrimitives.WriteUInt16BigEndian(span[1..], (ushort)length);
+                return 3;
+            }
+            span[0] = code32;
+            BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)length);
+            return 5;
+        }
+
+        private static int WriteUInt64(Span<byte> span, ulong value)
+        {
+            if (value <= 0x7f)
+            {
+                span[0] = (byte)value;
+                return 1;
+            }
+            if (value <= byte.MaxValue)
+            {
+                span[0] = 0xcc;
+                span[1] = (byte)value;
+                return 2;
+            }
+            if (value <= ushort.MaxValue)
+            {
+                span[0] = 0xcd;
+                BinaryPrimitives.WriteUInt16BigEndian(span[1..], (ushort)value);
+                return 3;
+            }
+            if (value <= uint.MaxValue)
+            {
+                span[0] = 0xce;
+                BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)value);
+                return 5;
+            }
+            span[0] = 0xcf;
+            BinaryPrimitives.WriteUInt64BigEndian(span[1..], value);
+            return 9;
         }
 
         private static bool IsMapHeader(byte code) => code is (>= 0x80 and <= 0x8f) or 0xde or 0xdf;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using AgentDb.Server.Network.Auth;
@@ -17,10 +18,17 @@ namespace AgentDb.Server.Network;
 /// </summary>
 /// <remarks>
 /// Two paths write to the output, one at a time (<c>_outputGate</c>): the read loop writes the answers it produced
-/// itself (HELLO, PING, errors, handlers that completed synchronously) once per read, with one flush, on its own
-/// thread — no hop to another thread per request; answers of handlers that complete later go through a queue to the
-/// writer loop, which writes whatever is queued with one flush. Handlers registered for
-/// <see cref="HandlerExecution.ThreadPool"/> start on the thread pool, never on the read loop.
+/// itself (HELLO, PING, errors, handlers that completed synchronously) once per read, framed back to back in one buffer,
+/// with one write and one flush, on its own thread — no hop to another thread per request; answers of handlers that
+/// complete later go through a queue to the writer loop, which writes whatever is queued with one flush. Handlers
+/// registered for <see cref="HandlerExecution.ThreadPool"/> start on the thread pool, never on the read loop.
+/// <para>
+/// The pipelined hot path (an inline handler that completes synchronously, e.g. GET from the record cache) takes no
+/// lock and makes no interlocked update per request: the handler writes into the read loop's one response buffer, its
+/// answer is appended to the read's batch, a borrowing handler reads its body straight from the receive buffer, the
+/// opcode's handler and role check are resolved once per connection while it repeats the opcode, and the metrics are
+/// updated once per read.
+/// </para>
 /// <para>
 /// Protocol errors (bad framing, no HELLO, bad key) send one error frame and end the session; responses still in
 /// flight are dropped. Domain errors (unknown opcode, bad body, role, BUSY, handler errors) answer the one request and
@@ -31,20 +39,39 @@ internal sealed class ProtocolSession
 {
     private const int RetainedBufferCapacity = 64 * 1024;
     private const int MaxRetainedBuffers = 16;
+    private const int InitialAnswerBytes = 4 * 1024;
+    // The idle timer is re-armed at most once per this fraction of the timeout (a timer-queue update per read was
+    // measurable); when it fires early, it is re-armed for the rest.
+    private const int IdleRearmFraction = 16;
 
     private readonly IDuplexPipe _transport;
     private readonly SessionSettings _settings;
     private readonly Channel<FrameBuffer> _outbound =
         Channel.CreateUnbounded<FrameBuffer>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stack<FrameBuffer> _spareBuffers = new();
-    private readonly List<FrameBuffer> _readBatch = [];
+    // Read loop only: the answers it produced during the current read, framed back to back (written with one flush).
+    private byte[] _answers = ArrayPool<byte>.Shared.Rent(InitialAnswerBytes);
+    private int _answerBytes;
+    private int _answerFrames;
+    // Read loop only: the response buffer of inline handlers, reused while they complete synchronously (one that goes
+    // asynchronous keeps it, and the loop takes another).
+    private FrameBuffer? _scratch;
+    // Read loop only: the opcode dispatched last and its resolved, role-checked entry (the caller's role is fixed by
+    // HELLO, the registry is read-only once the server runs); Opcode.None, never dispatched, before the first.
+    private Opcode _entryOpcode = Opcode.None;
+    private HandlerEntry _entry;
+    // Read loop only: requests of one opcode counted during the current read, added to the metrics once.
+    private Opcode _countedOpcode = Opcode.None;
+    private long _countedRequests;
     private readonly SemaphoreSlim _outputGate = new(1, 1);
     private volatile bool _failed;
     private readonly CancellationTokenSource _aborted;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Two counts of the requests being served: _inFlight is the limit's (a slot is freed before the answer is queued, so
     // a client that has its answer can always send the next request), _unanswered is the drain's and the idle timer's
-    // (it drops only once the answer is queued, so a stop never ends the session before an answer is written).
+    // (it drops only once the answer is queued, so a stop never ends the session before an answer is written). Only
+    // requests that leave the read loop unanswered are counted (a handler that completes synchronously is answered
+    // before the loop looks at either count again); the read loop alone increments them.
     private int _inFlight;
     private int _unanswered;
     private int _draining;
@@ -94,11 +121,11 @@ internal sealed class ProtocolSession
                 await _aborted.CancelAsync().ConfigureAwait(false);
                 await input.CompleteAsync().ConfigureAwait(false);
                 await _transport.Output.CompleteAsync().ConfigureAwait(false);
-                foreach (var unsent in _readBatch)
-                {
-                    unsent.Dispose(); // the transport failed before this read's answers went out
-                }
-                _readBatch.Clear();
+                // The transport may have failed before this read's answers went out.
+                ArrayPool<byte>.Shared.Return(_answers);
+                _answers = [];
+                _scratch?.Dispose();
+                _scratch = null;
                 ReleaseSpareBuffers();
                 _aborted.Dispose();
                 _outputGate.Dispose();
@@ -114,6 +141,12 @@ internal sealed class ProtocolSession
         var limits = _settings.Limits;
         var idle = limits.IdleTimeout;
         var idleTimer = idle > TimeSpan.Zero ? new CancellationTokenSource() : null;
+        // The timer fires at armedAt + idle; it is re-armed after a read only when that is a sixteenth of the timeout
+        // old, and when it fires while the connection was not idle for the whole timeout, re-armed for the rest.
+        var rearmTicks = (long)(idle.TotalSeconds * Stopwatch.Frequency / IdleRearmFraction);
+        var lastRead = Stopwatch.GetTimestamp();
+        var armedAt = lastRead;
+        idleTimer?.CancelAfter(idle);
         try
         {
             // Bounded by the connection: each pass either consumes bytes, waits for more, or returns.
@@ -122,18 +155,27 @@ internal sealed class ProtocolSession
                 ReadResult result;
                 try
                 {
-                    idleTimer?.CancelAfter(idle);
                     result = await input.ReadAsync(idleTimer?.Token ?? default).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (idleTimer is { IsCancellationRequested: true })
                 {
-                    if (Volatile.Read(ref _unanswered) == 0)
+                    var quiet = Stopwatch.GetElapsedTime(lastRead);
+                    if (quiet >= idle && Volatile.Read(ref _unanswered) == 0)
                     {
                         return true; // idle: close without a frame
                     }
                     idleTimer.Dispose();
                     idleTimer = new CancellationTokenSource();
+                    // Requests still in flight: a whole timeout more; a read since the timer was armed: the rest.
+                    idleTimer.CancelAfter(quiet >= idle ? idle : idle - quiet);
+                    armedAt = quiet >= idle ? Stopwatch.GetTimestamp() : lastRead;
                     continue;
+                }
+                lastRead = Stopwatch.GetTimestamp();
+                if (idleTimer is not null && lastRead - armedAt >= rearmTicks)
+                {
+                    idleTimer.CancelAfter(idle);
+                    armedAt = lastRead;
                 }
                 if (result.IsCanceled || stopRequested.IsCancellationRequested)
                 {
@@ -148,29 +190,7 @@ internal sealed class ProtocolSession
                 long bytesIn = 0;
                 try
                 {
-                    while (true)
-                    {
-                        var status = FrameReader.Read(ref buffer, limits.MaxFrameBytes, out var frame);
-                        if (status == FrameStatus.Incomplete)
-                        {
-                            break;
-                        }
-                        if (status != FrameStatus.Complete)
-                        {
-                            Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
-                                FrameReader.Describe(status, frame.Header, limits.MaxFrameBytes));
-                            outcome = false;
-                            break;
-                        }
-                        consumed = buffer.Start;
-                        framesIn++;
-                        bytesIn += FrameHeader.Size + (long)frame.Header.BodyLength;
-                        if (!OnFrame(frame))
-                        {
-                            outcome = false;
-                            break;
-                        }
-                    }
+                    outcome = OnFrames(buffer, ref consumed, ref framesIn, ref bytesIn);
                     if (outcome is null && result.IsCompleted)
                     {
                         outcome = true; // the peer closed its side; a partial frame is dropped
@@ -180,6 +200,7 @@ internal sealed class ProtocolSession
                 {
                     input.AdvanceTo(consumed, examined);
                     _settings.Metrics.FramesReceived(framesIn, bytesIn); // one update per read, not per frame
+                    FlushRequestCount();
                 }
                 // Everything this read produced goes out now, in one flush (the last error frame too).
                 if (!await WriteReadBatchAsync().ConfigureAwait(false))
@@ -198,11 +219,86 @@ internal sealed class ProtocolSession
         }
     }
 
+    /// <summary>Serves the complete frames at the front of one read's bytes.</summary>
+    /// <param name="buffer">The read's bytes.</param>
+    /// <param name="consumed">Moved past every frame served (a protocol error's frame too).</param>
+    /// <param name="framesIn">Counts the frames served.</param>
+    /// <param name="bytesIn">Counts their bytes.</param>
+    /// <returns>False after a protocol error; null otherwise.</returns>
+    private bool? OnFrames(ReadOnlySequence<byte> buffer, ref SequencePosition consumed, ref long framesIn, ref long bytesIn)
+    {
+        var maxFrame = _settings.Limits.MaxFrameBytes;
+        // Fast path: the frames that lie whole in the first segment, cut from its span with no sequence slicing; what is
+        // left (a frame across segments, the next segments) takes the general path below.
+        var first = buffer.First;
+        var span = first.Span;
+        var offset = 0;
+        bool? outcome = null;
+        // Bounded by the segment: each pass consumes a frame or leaves.
+        while (true)
+        {
+            var status = FrameReader.Read(span[offset..], maxFrame, out var header);
+            if (status == FrameStatus.Incomplete)
+            {
+                break;
+            }
+            if (status != FrameStatus.Complete)
+            {
+                Fail(header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
+                    FrameReader.Describe(status, header, maxFrame));
+                outcome = false;
+                break;
+            }
+            var bodyLength = (int)header.BodyLength;
+            var frame = new Frame(header, new ReadOnlySequence<byte>(first.Slice(offset + FrameHeader.Size, bodyLength)));
+            offset += FrameHeader.Size + bodyLength;
+            framesIn++;
+            bytesIn += FrameHeader.Size + bodyLength;
+            if (!OnFrame(frame))
+            {
+                outcome = false;
+                break;
+            }
+        }
+        if (offset > 0)
+        {
+            buffer = buffer.Slice(offset);
+            consumed = buffer.Start;
+        }
+        if (outcome is not null)
+        {
+            return outcome;
+        }
+
+        // Bounded by the buffer: each pass consumes a frame or leaves.
+        while (true)
+        {
+            var status = FrameReader.Read(ref buffer, maxFrame, out var frame);
+            if (status == FrameStatus.Incomplete)
+            {
+                return null;
+            }
+            if (status != FrameStatus.Complete)
+            {
+                Fail(frame.Header, status == FrameStatus.TooLarge ? ErrorCode.TooLarge : ErrorCode.BadRequest,
+                    FrameReader.Describe(status, frame.Header, maxFrame));
+                return false;
+            }
+            consumed = buffer.Start;
+            framesIn++;
+            bytesIn += FrameHeader.Size + (long)frame.Header.BodyLength;
+            if (!OnFrame(frame))
+            {
+                return false;
+            }
+        }
+    }
+
     /// <returns>False when the frame was a protocol error and the session must end.</returns>
     private bool OnFrame(in Frame frame)
     {
         var header = frame.Header;
-        _settings.Metrics.Request(header.Opcode);
+        CountRequest(header.Opcode);
         if (header.IsResponse || header.IsError)
         {
             Fail(header, ErrorCode.BadRequest, "clients send requests only: the RESPONSE or ERROR flag is set");
@@ -217,6 +313,10 @@ internal sealed class ProtocolSession
                 return false;
             }
             return OnHello(frame);
+        }
+        if (header.Opcode == _entryOpcode)
+        {
+            return Admit(frame); // defined, allowed for the caller, resolved: checked at its first request
         }
 
         switch (header.Opcode)
@@ -248,16 +348,44 @@ internal sealed class ProtocolSession
                 $"{OpcodeInfo.Name(header.Opcode)} needs {RoleName(OperationRoles.Required(header.Opcode))}");
             return true;
         }
+        _entry = _settings.Handlers.ResolveEntry(header.Opcode);
+        _entryOpcode = header.Opcode;
+        return Admit(frame);
+    }
+
+    /// <summary>Checks the in-flight limit and dispatches a request of <see cref="_entryOpcode"/>.</summary>
+    private bool Admit(in Frame frame)
+    {
+        // Only this loop raises _inFlight, others only lower it: a stale read can only refuse too early, never too late.
         var limit = _settings.Limits.MaxInFlightPerConnection;
-        if (Interlocked.Increment(ref _inFlight) > limit)
+        if (Volatile.Read(ref _inFlight) >= limit)
         {
-            Interlocked.Decrement(ref _inFlight);
-            ReplyError(header, ErrorCode.Busy, $"{limit} requests are already in flight on this connection");
+            ReplyError(frame.Header, ErrorCode.Busy, $"{limit} requests are already in flight on this connection");
             return true;
         }
-        Interlocked.Increment(ref _unanswered);
-        Dispatch(frame);
+        Dispatch(frame, _entry);
         return true;
+    }
+
+    /// <summary>Counts a frame for the metrics: a run of one opcode is added to them at once (on a change of opcode and
+    /// at the end of each read, see <see cref="FlushRequestCount"/>).</summary>
+    private void CountRequest(Opcode opcode)
+    {
+        if (opcode != _countedOpcode)
+        {
+            FlushRequestCount();
+            _countedOpcode = opcode;
+        }
+        _countedRequests++;
+    }
+
+    private void FlushRequestCount()
+    {
+        if (_countedRequests > 0)
+        {
+            _settings.Metrics.Request(_countedOpcode, _countedRequests);
+            _countedRequests = 0;
+        }
     }
 
     private bool OnHello(in Frame frame)
@@ -287,38 +415,130 @@ internal sealed class ProtocolSession
         return true;
     }
 
-    private void Dispatch(in Frame frame)
+    private void Dispatch(in Frame frame, in HandlerEntry entry)
     {
         var header = frame.Header;
         var length = (int)header.BodyLength;
-        // The frame's bytes belong to the pipe until AdvanceTo; the handler may outlive that, so it gets a pooled copy.
-        var body = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        frame.Body.CopyTo(body);
-        var response = RentBuffer();
-        var request = new HandlerRequest(header.Opcode, header.RequestId, body.AsMemory(0, length), _caller!.Role, _caller.Name);
-
-        var handler = _settings.Handlers.Resolve(header.Opcode, out var execution);
-        if (handler is IStreamingRequestHandler streaming)
+        if (entry.Streaming || entry.Execution == HandlerExecution.ThreadPool)
         {
-            // A stream (replication) runs until it ends; its frames and its answer go through the writer queue.
-            _ = FinishLaterAsync(header, body, response, RunStreamAsync(streaming, request, response));
-            return;
-        }
-        if (execution == HandlerExecution.ThreadPool)
-        {
+            // They finish on other threads: counted before they start. The frame's bytes belong to the pipe until
+            // AdvanceTo; the handler outlives that, so it gets a pooled copy.
+            Interlocked.Increment(ref _inFlight);
+            Interlocked.Increment(ref _unanswered);
+            var copy = CopyBody(frame, length);
+            var buffer = RentBuffer();
+            var started = new HandlerRequest(header.Opcode, header.RequestId, copy.AsMemory(0, length), _caller!.Role, _caller.Name);
+            if (entry.Streaming)
+            {
+                // A stream (replication) runs until it ends; its frames and its answer go through the writer queue.
+                _ = FinishLaterAsync(header, copy, buffer, RunStreamAsync((IStreamingRequestHandler)entry.Handler, started, buffer));
+                return;
+            }
             // A long computation must not hold the I/O thread that serves this and other connections.
-            RunOnThreadPool(handler, header, body, response, request);
+            RunOnThreadPool(entry.Handler, header, copy, buffer, started);
             return;
         }
-        var pending = Invoke(handler, request, response, _aborted.Token);
 
-        if (pending.IsCompletedSuccessfully)
+        // Inline. A borrowing handler reads the body in the receive buffer (valid until AdvanceTo, after this call);
+        // any other may keep it past its first await and gets a pooled copy.
+        byte[]? rented = null;
+        ReadOnlyMemory<byte> body;
+        if (entry.BorrowsBody && frame.Body.IsSingleSegment)
         {
-            Finish(header, body, response, pending.Result, failure: null, fromReadLoop: true);
+            body = frame.Body.First;
         }
         else
         {
-            _ = FinishLaterAsync(header, body, response, pending);
+            rented = CopyBody(frame, length);
+            body = rented.AsMemory(0, length);
+        }
+        var response = TakeScratch();
+        var request = new HandlerRequest(header.Opcode, header.RequestId, body, _caller!.Role, _caller.Name);
+        var pending = Invoke(entry.Handler, request, response, _aborted.Token);
+        if (pending.IsCompletedSuccessfully)
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+            AnswerInline(header, response, pending.Result);
+            return;
+        }
+        // Asynchronous (or failed): it keeps its body and its response buffer, and is in flight until its answer is queued.
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _unanswered);
+        _ = FinishLaterAsync(header, rented, response, pending);
+    }
+
+    private static byte[] CopyBody(in Frame frame, int length)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        frame.Body.CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>Answers a request whose inline handler completed synchronously: its frame joins this read's batch.</summary>
+    private void AnswerInline(FrameHeader header, FrameBuffer response, HandlerResult result)
+    {
+        result = LimitSize(header, response, result);
+        if (result.IsSuccess)
+        {
+            response.Complete(header.Opcode, FrameFlags.Response, header.RequestId);
+        }
+        else
+        {
+            _settings.Metrics.Error(result.Code);
+            response.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId,
+                new ErrorResponse(result.Code, result.Message ?? "", result.PrimaryAddress));
+        }
+        AppendAnswer(response.Frame.Span);
+        KeepScratch(response);
+    }
+
+    /// <summary>The read loop's response buffer (taken: a handler that goes asynchronous keeps it).</summary>
+    private FrameBuffer TakeScratch()
+    {
+        var buffer = _scratch ?? RentBuffer();
+        _scratch = null;
+        return buffer;
+    }
+
+    /// <summary>Gives the read loop's response buffer back after its frame was copied into the batch.</summary>
+    private void KeepScratch(FrameBuffer buffer)
+    {
+        if (buffer.Capacity > RetainedBufferCapacity)
+        {
+            buffer.Dispose(); // a large answer's buffer is not kept for the connection's lifetime
+            return;
+        }
+        buffer.Reset();
+        _scratch = buffer;
+    }
+
+    /// <summary>Appends one answer frame to this read's batch.</summary>
+    private void AppendAnswer(ReadOnlySpan<byte> frame)
+    {
+        if (_answers.Length - _answerBytes < frame.Length)
+        {
+            var size = (int)Math.Min(Array.MaxLength, Math.Max(2L * _answers.Length, (long)_answerBytes + frame.Length));
+            var larger = ArrayPool<byte>.Shared.Rent(size);
+            _answers.AsSpan(0, _answerBytes).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_answers);
+            _answers = larger;
+        }
+        frame.CopyTo(_answers.AsSpan(_answerBytes));
+        _answerBytes += frame.Length;
+        _answerFrames++;
+    }
+
+    private void ClearAnswers()
+    {
+        _answerBytes = 0;
+        _answerFrames = 0;
+        if (_answers.Length > RetainedBufferCapacity)
+        {
+            ArrayPool<byte>.Shared.Return(_answers); // a large batch's buffer is not kept for the connection's lifetime
+            _answers = ArrayPool<byte>.Shared.Rent(InitialAnswerBytes);
         }
     }
 
@@ -364,7 +584,7 @@ internal sealed class ProtocolSession
         }
     }
 
-    private async Task FinishLaterAsync(FrameHeader header, byte[] body, FrameBuffer response, ValueTask<HandlerResult> pending)
+    private async Task FinishLaterAsync(FrameHeader header, byte[]? body, FrameBuffer response, ValueTask<HandlerResult> pending)
     {
         HandlerResult result = default;
         Exception? failure = null;
@@ -376,24 +596,22 @@ internal sealed class ProtocolSession
         {
             failure = e;
         }
-        Finish(header, body, response, result, failure, fromReadLoop: false);
+        Finish(header, body, response, result, failure);
     }
 
-    private void Finish(FrameHeader header, byte[] body, FrameBuffer response, HandlerResult result, Exception? failure, bool fromReadLoop)
+    /// <summary>Queues the answer of a request that left the read loop unanswered (asynchronous, on the thread pool,
+    /// streaming, or failed).</summary>
+    private void Finish(FrameHeader header, byte[]? body, FrameBuffer response, HandlerResult result, Exception? failure)
     {
-        ArrayPool<byte>.Shared.Return(body);
+        if (body is not null)
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
         if (failure is not null)
         {
             result = ToResult(header, failure);
         }
-        var maxFrame = _settings.Limits.MaxFrameBytes;
-        if (result.IsSuccess && (long)FrameHeader.Size + response.BodyLength > maxFrame)
-        {
-            // The peer's limit is the same as ours by default: a bigger frame would be a protocol error on its side.
-            result = HandlerResult.Error(ErrorCode.TooLarge,
-                $"the {OpcodeInfo.Name(header.Opcode)} response of {FrameHeader.Size + (long)response.BodyLength} bytes " +
-                $"exceeds the maximum frame size of {maxFrame}");
-        }
+        result = LimitSize(header, response, result);
         if (result.IsSuccess)
         {
             response.Complete(header.Opcode, FrameFlags.Response, header.RequestId);
@@ -407,16 +625,23 @@ internal sealed class ProtocolSession
         // The slot is free before the answer can reach the client: a client that waits for an answer before sending
         // its next request is never answered BUSY (seen when the finishing thread was descheduled between the two).
         Interlocked.Decrement(ref _inFlight);
-        if (fromReadLoop)
-        {
-            _readBatch.Add(response);
-        }
-        else
-        {
-            Enqueue(response);
-            _settings.AfterAnswerQueued?.Invoke();
-        }
+        Enqueue(response);
+        _settings.AfterAnswerQueued?.Invoke();
         AnswerQueued();
+    }
+
+    /// <summary>TOO_LARGE instead of a successful answer over the maximum frame size.</summary>
+    private HandlerResult LimitSize(FrameHeader header, FrameBuffer response, HandlerResult result)
+    {
+        var maxFrame = _settings.Limits.MaxFrameBytes;
+        if (result.IsSuccess && (long)FrameHeader.Size + response.BodyLength > maxFrame)
+        {
+            // The peer's limit is the same as ours by default: a bigger frame would be a protocol error on its side.
+            return HandlerResult.Error(ErrorCode.TooLarge,
+                $"the {OpcodeInfo.Name(header.Opcode)} response of {FrameHeader.Size + (long)response.BodyLength} bytes " +
+                $"exceeds the maximum frame size of {maxFrame}");
+        }
+        return result;
     }
 
     private HandlerResult ToResult(FrameHeader header, Exception failure)
@@ -457,18 +682,18 @@ internal sealed class ProtocolSession
     /// <summary>Answers from the read loop (written after the current read, see <see cref="WriteReadBatchAsync"/>).</summary>
     private void Reply<T>(FrameHeader header, T message) where T : IWireMessage<T>
     {
-        var buffer = RentBuffer();
-        buffer.Build(header.Opcode, FrameFlags.Response, header.RequestId, message);
-        _readBatch.Add(buffer);
+        var buffer = TakeScratch();
+        AppendAnswer(buffer.Build(header.Opcode, FrameFlags.Response, header.RequestId, message).Span);
+        KeepScratch(buffer);
     }
 
     /// <summary>An error answer from the read loop.</summary>
     private void ReplyError(FrameHeader header, ErrorCode code, string message)
     {
         _settings.Metrics.Error(code);
-        var buffer = RentBuffer();
-        buffer.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId, new ErrorResponse(code, message));
-        _readBatch.Add(buffer);
+        var buffer = TakeScratch();
+        AppendAnswer(buffer.Build(header.Opcode, FrameFlags.Response | FrameFlags.Error, header.RequestId, new ErrorResponse(code, message)).Span);
+        KeepScratch(buffer);
     }
 
     /// <summary>Adds a last error frame and closes the queue: nothing after this read's answers is sent.</summary>
@@ -479,11 +704,11 @@ internal sealed class ProtocolSession
         _outbound.Writer.TryComplete();
     }
 
-    /// <summary>Writes the answers the read loop produced during one read, with one flush.</summary>
+    /// <summary>Writes the answers the read loop produced during one read, with one write and one flush.</summary>
     /// <returns>False when the transport failed or was completed.</returns>
     private async ValueTask<bool> WriteReadBatchAsync()
     {
-        if (_readBatch.Count == 0)
+        if (_answerBytes == 0)
         {
             return true;
         }
@@ -491,26 +716,15 @@ internal sealed class ProtocolSession
         await _outputGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            long bytesOut = 0;
-            foreach (var frame in _readBatch)
-            {
-                var bytes = frame.Frame;
-                output.Write(bytes.Span);
-                bytesOut += bytes.Length;
-                ReturnBuffer(frame);
-            }
-            _settings.Metrics.FramesSent(_readBatch.Count, bytesOut);
-            _readBatch.Clear();
+            output.Write(_answers.AsSpan(0, _answerBytes));
+            _settings.Metrics.FramesSent(_answerFrames, _answerBytes);
+            ClearAnswers();
             var flushed = await output.FlushAsync().ConfigureAwait(false);
             return !flushed.IsCompleted && !flushed.IsCanceled;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            foreach (var frame in _readBatch)
-            {
-                ReturnBuffer(frame);
-            }
-            _readBatch.Clear();
+            ClearAnswers();
             return false; // the peer is gone
         }
         finally

@@ -5,7 +5,8 @@ using AgentDb.Wire.Messages;
 
 namespace AgentDb.Server.Network;
 
-/// <summary>Counters for /metrics, updated with interlocked increments from every session; no locks, no allocation.</summary>
+/// <summary>Counters for /metrics, updated with interlocked increments from every session (once per read or flush, not
+/// per request); no locks, no allocation.</summary>
 internal sealed class ServerMetrics
 {
     // One per defined opcode, plus one for unknown opcodes (the last): sized from the protocol, so a new opcode family
@@ -65,6 +66,16 @@ internal sealed class ServerMetrics
     }
 
     public void Request(Opcode opcode) => Interlocked.Increment(ref _requestsByOpcode[Slot(opcode)]);
+
+    /// <summary>Counts <paramref name="count"/> requests of one opcode (a session adds up a read's run of one opcode,
+    /// so that a pipelined batch costs one update, not one per request).</summary>
+    public void Request(Opcode opcode, long count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _requestsByOpcode[Slot(opcode)], count);
+        }
+    }
 
     public void Error(ErrorCode code)
     {

@@ -23,8 +23,12 @@ internal sealed class MinLsnGate(IRequestHandler inner, AgentDatabase database, 
         {
             return inner.HandleAsync(request, responseBody, cancellationToken);
         }
-        return WaitThenHandleAsync(request, responseBody, minLsn, cancellationToken);
+        // The body may be lent only for this call (ReadsBodyOnlyDuringCall): a request that waits keeps a copy.
+        return WaitThenHandleAsync(request with { Body = request.Body.ToArray() }, responseBody, minLsn, cancellationToken);
     }
+
+    /// <summary>As the inner handler's: a request that waits here reads a copy of its body.</summary>
+    public bool ReadsBodyOnlyDuringCall => inner.ReadsBodyOnlyDuringCall;
 
     private ulong Applied() => (ulong)Math.Max(database.VisibleLsn, 0);
 

@@ -32,6 +32,46 @@ public sealed class RecordCacheTests
     }
 
     [Fact]
+    public void ValueKeptInTwoParts_IsReturnedAsTheSameBytes_AndCountedWhole()
+    {
+        var cache = new RecordCache(1 << 20);
+        byte[] key = Key(7, "record-1");
+        byte[] value = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+        Assert.Null(cache.TryGet(key, out long ticket));
+        Assert.True(cache.TryAdd(key, value, 4, ticket));
+
+        Assert.True(cache.TryGet(key, out ReadOnlySpan<byte> head, out ReadOnlySpan<byte> tail, out _));
+        Assert.Equal(value[..4], head.ToArray());
+        Assert.Equal(value[4..], tail.ToArray());
+        Assert.Equal(value, cache.TryGet(key, out _));
+        Assert.Equal(key.Length + value.Length + RecordCache.EntryOverheadBytes, cache.CountedBytes);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => cache.TryAdd(Key(7, "b"), value, value.Length + 1, 0));
+        cache.Invalidate(key);
+        Assert.False(cache.TryGet(key, out _, out _, out _));
+        Assert.Equal(0, cache.CountedBytes);
+    }
+
+    [Fact]
+    public void Database_ReadsThroughTheSplitCache_ReturnTheWholeRecord()
+    {
+        // The store keeps header and payload apart from the vector: a cached read gives back both, as stored.
+        using var dir = new TempDirectory();
+        using var db = AgentDatabase.Open(dir.Path, Options());
+        db.CreateCollection("c", Dim, DistanceMetric.L2Squared);
+        float[] vector = Vector(Dim, 5);
+        db.Upsert("c", "a", Payload("n", "v1"), vector);
+        for (int read = 0; read < 2; read++) // a miss that fills the cache, then a hit
+        {
+            Assert.True(db.TryGet("c", "a", out StoredRecord? record));
+            Assert.Equal(Payload("n", "v1"), record.Payload);
+            Assert.Equal(vector, record.Vector);
+            Assert.Equal(Payload("n", "v1"), ReadPayload(db, "a"));
+        }
+    }
+
+    [Fact]
     public void ValueReadBeforeAnInvalidation_IsNotAddedAfterIt()
     {
         var cache = new RecordCache(1 << 20);

@@ -124,6 +124,30 @@ public sealed class GetHandlerTests : IDisposable
         Assert.Throws<ArgumentException>(() => Handle(Encode(new GetRequest("docs", "odd", false)), out _));
     }
 
+    [Fact]
+    public async Task Get_LentItsBody_ThroughAMinLsnGateThatWaits_ReadsTheBodyItWasSent()
+    {
+        // The session lends GET the receive buffer's bytes for the call only (ReadsBodyOnlyDuringCall); a gate that has to
+        // wait for minLsn must keep a copy, since the buffer is reused for the next reads meanwhile.
+        var gate = new AgentDb.Server.Replication.MinLsnGate(_handler, _database, GetRequest.MinLsnField, TimeSpan.FromSeconds(30));
+        Assert.True(_handler.ReadsBodyOnlyDuringCall);
+        Assert.True(gate.ReadsBodyOnlyDuringCall);
+        var lsn = _database.Upsert("docs", "a", s_payload, [1f, 2f, 3f]);
+        var body = Encode(new GetRequest("docs", "a", false, (ulong)lsn + 1));
+        var output = new ArrayBufferWriter<byte>();
+
+        var pending = gate.HandleAsync(new HandlerRequest(Opcode.Get, 7, body, AccessRole.Read, "test"), output, default);
+        Assert.False(pending.IsCompleted); // waits for the next LSN
+        Array.Fill(body, (byte)0xc1); // the lent buffer is overwritten by later reads (0xc1: never valid MessagePack)
+        var next = _database.Upsert("docs", "b", s_payload, [1f, 2f, 3f]);
+
+        var result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.IsSuccess, result.Message);
+        var response = Decode(output.WrittenSpan.ToArray());
+        Assert.Equal("a", response.Id);
+        Assert.True(next > lsn);
+    }
+
     private byte[] Handle(byte[] body, out HandlerResult result)
     {
         var output = new ArrayBufferWriter<byte>();

@@ -144,6 +144,49 @@ public sealed class FrameReaderTests
         Assert.Equal(ErrorCode.BadRequest, e.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(MalformedHeaders))]
+    public void ReadSpan_MalformedHeader_IsTheSameProtocolError(string name, byte[] bytes, FrameStatus expected)
+    {
+        Assert.True(expected == FrameReader.Read(bytes.AsSpan(), Max, out var header), name);
+        if (expected == FrameStatus.BadMagic)
+        {
+            Assert.Equal(0UL, header.RequestId); // not a frame: no request id is taken from it
+        }
+    }
+
+    [Fact]
+    public void ReadSpan_AgreesWithTheSequenceReader_OnEveryPrefix_AndOnRandomBytes()
+    {
+        var bytes = SampleFrame(requestId: 77);
+        for (var length = 0; length <= bytes.Length; length++)
+        {
+            var sequence = new ReadOnlySequence<byte>(bytes, 0, length);
+            var expected = FrameReader.Read(ref sequence, Max, out var frame);
+
+            Assert.Equal(expected, FrameReader.Read(bytes.AsSpan(0, length), Max, out var header));
+            if (expected == FrameStatus.Complete)
+            {
+                Assert.Equal(frame.Header.RequestId, header.RequestId);
+                Assert.Equal((uint)(bytes.Length - FrameHeader.Size), header.BodyLength);
+            }
+        }
+
+        var random = new Random(20261127);
+        for (var iteration = 0; iteration < 20_000; iteration++)
+        {
+            var noise = new byte[random.Next(0, 64)];
+            random.NextBytes(noise);
+            if (random.Next(2) == 0 && noise.Length >= 2)
+            {
+                noise[0] = 0xAD;
+                noise[1] = 0xB1;
+            }
+            var sequence = new ReadOnlySequence<byte>(noise);
+            Assert.Equal(FrameReader.Read(ref sequence, 48, out _), FrameReader.Read(noise.AsSpan(), 48, out _));
+        }
+    }
+
     [Fact]
     public void Read_UnknownOpcode_IsAWellFormedFrame_LeftToTheReceiverToRefuse()
     {

@@ -24,24 +24,16 @@ public static class FrameReader
             return buffer.Length >= 2 && !StartsWithMagic(buffer) ? FrameStatus.BadMagic : FrameStatus.Incomplete;
         }
 
-        if (header.Magic != FrameHeader.MagicValue)
+        var status = Check(header, maxFrameSize);
+        if (status != FrameStatus.Complete)
         {
-            return FrameStatus.BadMagic;
+            if (status != FrameStatus.BadMagic)
+            {
+                frame = new Frame(header, default);
+            }
+            return status;
         }
         frame = new Frame(header, default);
-        if (header.Version != WireInfo.ProtocolVersion)
-        {
-            return FrameStatus.UnsupportedVersion;
-        }
-        if ((header.Flags & ~FrameHeader.DefinedFlags) != 0 || header.Reserved16 != 0 || header.Reserved32 != 0)
-        {
-            return FrameStatus.ReservedBitsSet;
-        }
-        // Compared as 64-bit so a length near uint.MaxValue cannot wrap.
-        if ((long)header.BodyLength + FrameHeader.Size > maxFrameSize)
-        {
-            return FrameStatus.TooLarge;
-        }
         if (reader.Remaining < header.BodyLength)
         {
             return FrameStatus.Incomplete;
@@ -51,6 +43,38 @@ public static class FrameReader
         frame = new Frame(header, body);
         buffer = buffer.Slice(body.End);
         return FrameStatus.Complete;
+    }
+
+    /// <summary>
+    /// Reads the next frame from the front of one contiguous span (the fast path over a pipe's first segment): the same
+    /// checks as <see cref="Read(ref ReadOnlySequence{byte}, int, out Frame)"/>, with the body left in place at
+    /// <c>buffer[FrameHeader.Size..(FrameHeader.Size + header.BodyLength)]</c>.
+    /// </summary>
+    /// <param name="buffer">Bytes from a frame boundary on.</param>
+    /// <param name="maxFrameSize">The largest frame accepted, header included; at least <see cref="FrameHeader.Size"/>.</param>
+    /// <param name="header">The header when the result is <see cref="FrameStatus.Complete"/>; on a protocol error other
+    /// than <see cref="FrameStatus.BadMagic"/>, what was read (for the error reply's request id).</param>
+    /// <returns><see cref="FrameStatus.Complete"/> when the whole frame is in <paramref name="buffer"/>,
+    /// <see cref="FrameStatus.Incomplete"/> when it is not (it may continue past the span), or a protocol error.</returns>
+    public static FrameStatus Read(ReadOnlySpan<byte> buffer, int maxFrameSize, out FrameHeader header)
+    {
+        if (buffer.Length < FrameHeader.Size)
+        {
+            header = default;
+            return buffer.Length >= 2 && !StartsWithMagic(buffer) ? FrameStatus.BadMagic : FrameStatus.Incomplete;
+        }
+
+        header = FrameHeader.Read(buffer);
+        var status = Check(header, maxFrameSize);
+        if (status != FrameStatus.Complete)
+        {
+            if (status == FrameStatus.BadMagic)
+            {
+                header = default; // not a frame: nothing in it is meaningful
+            }
+            return status;
+        }
+        return buffer.Length - FrameHeader.Size < header.BodyLength ? FrameStatus.Incomplete : FrameStatus.Complete;
     }
 
     /// <summary>Reads the next frame, throwing on a protocol error.</summary>
@@ -80,6 +104,32 @@ public static class FrameReader
         FrameStatus.Incomplete => "incomplete frame",
         _ => "complete frame",
     };
+
+    /// <summary>The header's checks: <see cref="FrameStatus.Complete"/> when it is valid (whatever the body).</summary>
+    private static FrameStatus Check(in FrameHeader header, int maxFrameSize)
+    {
+        if (header.Magic != FrameHeader.MagicValue)
+        {
+            return FrameStatus.BadMagic;
+        }
+        if (header.Version != WireInfo.ProtocolVersion)
+        {
+            return FrameStatus.UnsupportedVersion;
+        }
+        if ((header.Flags & ~FrameHeader.DefinedFlags) != 0 || header.Reserved16 != 0 || header.Reserved32 != 0)
+        {
+            return FrameStatus.ReservedBitsSet;
+        }
+        // Compared as 64-bit so a length near uint.MaxValue cannot wrap.
+        if ((long)header.BodyLength + FrameHeader.Size > maxFrameSize)
+        {
+            return FrameStatus.TooLarge;
+        }
+        return FrameStatus.Complete;
+    }
+
+    private static bool StartsWithMagic(ReadOnlySpan<byte> buffer) =>
+        buffer[0] == (byte)(FrameHeader.MagicValue & 0xFF) && buffer[1] == (byte)(FrameHeader.MagicValue >> 8);
 
     private static bool StartsWithMagic(ReadOnlySequence<byte> buffer)
     {

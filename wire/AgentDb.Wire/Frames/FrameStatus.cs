@@ -1,6 +1,6 @@
 namespace AgentDb.Wire.Frames;
 
-/// <summary>The outcome of <see cref="FrameReader.Read"/>. Every value but the first two is a protocol error.</summary>
+/// <summary>The outcome of <see cref="FrameReader.Read(ref System.Buffers.ReadOnlySequence{byte}, int, out Frame)"/>. Every value but the first two is a protocol error.</summary>
 public enum FrameStatus
 {
     /// <summary>A whole frame was read.</summary>

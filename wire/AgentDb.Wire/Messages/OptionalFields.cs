@@ -22,6 +22,11 @@ public static class OptionalFields
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         value = 0;
+        var span = body.Span;
+        if (!span.IsEmpty && span[0] is >= 0x90 and <= 0x9f && (span[0] & 0x0f) <= index)
+        {
+            return true; // a fixarray without the field: answered from its first byte, no reader set up
+        }
         try
         {
             var reader = new MessagePackReader(body);

@@ -13,6 +13,15 @@ namespace AgentDb.Server.Bench.Server;
 internal static class ServerBenchCommand
 {
     private const string Collection = "bench";
+    private const int MaxWarmupRounds = 50;
+
+    /// <summary>
+    /// The least time the wire warm-up lasts. The server compiles its hot path while it warms up (tiered compilation
+    /// promotes a method after its first calls, in the background, and once more with its profile): a tenth of the run
+    /// alone (50 ms for 600,000 GETs at depth 16) left the compilation in the measured run, which then showed twice the
+    /// steady state's CPU per GET. Redis, beside it in bench/server/run.sh, has nothing to compile.
+    /// </summary>
+    private static readonly TimeSpan s_minWireWarmup = TimeSpan.FromSeconds(2);
 
     /// <summary>The payload every record carries: <c>{"v": "xyz"}</c>, about the size of redis-benchmark's 3-byte value.</summary>
     private static readonly byte[] s_payload = [0x81, 0xA1, (byte)'v', 0xA3, (byte)'x', (byte)'y', (byte)'z'];
@@ -145,26 +154,39 @@ internal static class ServerBenchCommand
         return new Row("agentdb-inprocess", op, options.Threads, 0, RunInProcessReads(database, op, options, requests, queries));
     }
 
-    /// <summary>One operation over TCP at one connection count and depth: a warm-up run, then the measured run.</summary>
+    /// <summary>One operation over TCP at one connection count and depth: warm-up runs (at least a tenth of the requests and
+    /// <see cref="s_minWireWarmup"/>), then the measured run.</summary>
     /// <exception cref="IOException">A request was answered with an error.</exception>
     private static async Task<Row> RunWireAsync(
         BenchServer server, string op, int connections, int depth, ServerBenchOptions options, float[][] queries)
     {
         var requests = op == "search" ? options.SearchRequests : options.Requests;
-        _ = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, Warmup(requests, connections), FramesFor(op, options, queries))
-            .ConfigureAwait(false);
         var frames = FramesFor(op, options, queries);
-        var cpuBefore = server.CpuTime;
-        var systemBefore = server.SystemCpuTime;
-        var clientBefore = ProcessCpu();
-        var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, frames).ConfigureAwait(false);
-        var clientCpu = ProcessCpu() - clientBefore;
+        TimeSpan? cpuBefore = null, cpuAfter = null;
+        TimeSpan? systemBefore = null, systemAfter = null;
+        TimeSpan clientBefore = TimeSpan.Zero, clientAfter = TimeSpan.Zero;
+        // Warm-up rounds of a tenth of the run, for at least s_minWireWarmup, over the connections the measured round
+        // then uses (no connection opens or closes during it); the counters are read between the two.
+        var summary = await WireLoadGenerator.RunAsync(server.EndPoint, connections, depth, requests, frames,
+            Warmup(requests, connections), s_minWireWarmup, MaxWarmupRounds, measuring: () =>
+            {
+                cpuBefore = server.CpuTime;
+                systemBefore = server.SystemCpuTime;
+                clientBefore = ProcessCpu();
+            },
+            measured: () =>
+            {
+                // Before the latencies are sorted: the sort is the report's, not the load's.
+                clientAfter = ProcessCpu();
+                cpuAfter = server.CpuTime;
+                systemAfter = server.SystemCpuTime;
+            }).ConfigureAwait(false);
         summary = summary with
         {
-            ServerCpu = server.CpuTime - cpuBefore,
-            ServerSystemCpu = server.SystemCpuTime - systemBefore,
+            ServerCpu = cpuAfter - cpuBefore,
+            ServerSystemCpu = systemAfter - systemBefore,
             // Only with the server in a process of its own is this process's CPU the load generator's alone.
-            ClientCpu = cpuBefore is null ? null : clientCpu,
+            ClientCpu = cpuBefore is null ? null : clientAfter - clientBefore,
         };
         if (summary.Errors > 0)
         {

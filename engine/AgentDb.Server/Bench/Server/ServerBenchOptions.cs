@@ -14,7 +14,8 @@ internal sealed record ServerBenchOptions
         (AgentDatabase called directly: the baseline), then starts `agentdb serve` on it as a child process on a free
         127.0.0.1 port (or in this process with --in-process-server) and drives it over TCP like redis-benchmark:
         N connections x pipeline depth, each connection writing D requests and then reading the D answers. Every
-        measured run is preceded by an unrecorded warm-up run of a tenth of its requests.
+        measured run is preceded by an unrecorded warm-up run of a tenth of its requests (over TCP: such runs
+        repeated for at least 2 seconds, so that the server's JIT compilation is done before the measured run).
 
         Options:
           --connections LIST    Connection counts, comma-separated (default 50).

@@ -12,58 +12,85 @@ namespace AgentDb.Server.Bench.Server;
 /// Drives a server over raw sockets like <c>redis-benchmark -c N -P D</c>: N connections, each writing D requests in
 /// one send and then reading the D answers, until the run's requests are spent. Requests are encoded before the run
 /// (the generator only patches request ids), so the measured cost is the server's and the network's, not the
-/// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer.
+/// client library's. A request's latency runs from the send of its pipeline batch to the arrival of its answer. Every
+/// answer is checked: its request id must be one of its connection's batch in flight, each answered once.
 /// </summary>
 internal static class WireLoadGenerator
 {
     private const int ReceiveBufferBytes = 1 << 20;
 
-    /// <summary>Runs <paramref name="totalRequests"/> requests over <paramref name="connections"/> connections.</summary>
+    /// <summary>Runs <paramref name="totalRequests"/> requests over <paramref name="connections"/> connections, after
+    /// warm-up rounds over the same connections.</summary>
     /// <param name="server">Where the server listens.</param>
     /// <param name="connections">Connections, each with its own socket and loop.</param>
     /// <param name="depth">Requests in flight per connection.</param>
     /// <param name="totalRequests">Requests in the run, spread evenly over the connections.</param>
     /// <param name="framesFor">The encoded request frames connection i cycles through (request id patched per send).</param>
-    /// <exception cref="IOException">A connection failed or the server answered HELLO with an error.</exception>
+    /// <param name="warmupRequests">Requests of each unrecorded warm-up round (0: none).</param>
+    /// <param name="minWarmup">Warm-up rounds follow each other until this much time has passed (at least one round,
+    /// at most <paramref name="maxWarmupRounds"/>).</param>
+    /// <param name="maxWarmupRounds">The most warm-up rounds.</param>
+    /// <param name="measuring">Called after the warm-up, right before the measured round (to read CPU counters).</param>
+    /// <param name="measured">Called as soon as the measured round's last answer arrived (before its latencies are sorted).</param>
+    /// <exception cref="IOException">A connection failed, the server answered HELLO with an error, or an answer carried a
+    /// request id that was not in flight.</exception>
     public static async Task<LatencySummary> RunAsync(
-        IPEndPoint server, int connections, int depth, long totalRequests, Func<int, byte[][]> framesFor)
+        IPEndPoint server, int connections, int depth, long totalRequests, Func<int, byte[][]> framesFor,
+        long warmupRequests = 0, TimeSpan minWarmup = default, int maxWarmupRounds = 1, Action? measuring = null, Action? measured = null)
     {
         var loops = new Connection[connections];
-        for (var i = 0; i < connections; i++)
-        {
-            var share = totalRequests / connections + (i < totalRequests % connections ? 1 : 0);
-            loops[i] = await Connection.OpenAsync(server, framesFor(i), depth, (int)share).ConfigureAwait(false);
-        }
         try
         {
-            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var running = new Task[connections];
             for (var i = 0; i < connections; i++)
             {
-                running[i] = loops[i].RunAsync(start.Task);
+                loops[i] = await Connection.OpenAsync(server, framesFor(i), depth).ConfigureAwait(false);
             }
-            var began = Stopwatch.GetTimestamp();
-            start.SetResult();
-            await Task.WhenAll(running).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(began);
-
-            var all = new long[totalRequests];
-            long offset = 0, errors = 0;
-            foreach (var loop in loops)
+            // The warm-up runs over the connections the measured run then uses: no connection is opened or closed while
+            // the measured run goes on.
+            var warmupBegan = Stopwatch.GetTimestamp();
+            for (var round = 0; warmupRequests > 0 && round < maxWarmupRounds && (round == 0 || Stopwatch.GetElapsedTime(warmupBegan) < minWarmup); round++)
             {
-                loop.Latencies.CopyTo(all, offset);
-                offset += loop.Latencies.Length;
-                errors += loop.Errors;
+                _ = await RunRoundAsync(loops, warmupRequests, null).ConfigureAwait(false);
             }
-            return LatencySummary.From(all, errors, elapsed);
+            measuring?.Invoke();
+            return await RunRoundAsync(loops, totalRequests, measured).ConfigureAwait(false);
         }
         finally
         {
             foreach (var loop in loops)
             {
-                loop.Dispose();
+                loop?.Dispose();
             }
         }
+    }
+
+    /// <summary>One round of <paramref name="totalRequests"/> requests spread over the connections, all starting together.</summary>
+    private static async Task<LatencySummary> RunRoundAsync(Connection[] loops, long totalRequests, Action? finished)
+    {
+        var connections = loops.Length;
+        var latencies = new long[connections][];
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new Task<long>[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            latencies[i] = new long[totalRequests / connections + (i < totalRequests % connections ? 1 : 0)];
+            running[i] = loops[i].RunAsync(start.Task, latencies[i]);
+        }
+        var began = Stopwatch.GetTimestamp();
+        start.SetResult();
+        await Task.WhenAll(running).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(began);
+        finished?.Invoke();
+
+        var all = new long[totalRequests];
+        long offset = 0, errors = 0;
+        for (var i = 0; i < connections; i++)
+        {
+            latencies[i].CopyTo(all, offset);
+            offset += latencies[i].Length;
+            errors += running[i].Result;
+        }
+        return LatencySummary.From(all, errors, elapsed);
     }
 
     /// <summary>Encodes one request frame (request id 0, patched at send time).</summary>
@@ -80,8 +107,9 @@ internal static class WireLoadGenerator
         private readonly int _depth;
         private readonly byte[] _send;
         private readonly byte[] _receive = new byte[ReceiveBufferBytes];
+        private readonly bool[] _answered;
 
-        private Connection(Socket socket, byte[][] frames, int depth, int requests)
+        private Connection(Socket socket, byte[][] frames, int depth)
         {
             _socket = socket;
             _frames = frames;
@@ -92,29 +120,28 @@ internal static class WireLoadGenerator
                 largest = Math.Max(largest, frame.Length);
             }
             _send = new byte[largest * depth];
-            Latencies = new long[requests];
+            _answered = new bool[Math.Max(depth, 1)];
         }
 
-        public long[] Latencies { get; }
+        // Request ids and the frame cycle go on across rounds; request id 1 is HELLO's.
+        private ulong _nextRequestId = 2;
+        private int _nextFrame;
 
-        public long Errors { get; private set; }
-
-        public static async Task<Connection> OpenAsync(IPEndPoint server, byte[][] frames, int depth, int requests)
+        public static async Task<Connection> OpenAsync(IPEndPoint server, byte[][] frames, int depth)
         {
             var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            var connection = new Connection(socket, frames, depth, requests);
+            var connection = new Connection(socket, frames, depth);
             try
             {
                 await socket.ConnectAsync(server).ConfigureAwait(false);
                 var hello = Encode(Opcode.Hello, new HelloRequest(WireInfo.ProtocolVersion, WireInfo.ProtocolVersion, null, "agentdb-bench"));
                 BinaryPrimitives.WriteUInt64LittleEndian(hello.AsSpan(8), 1);
                 await socket.SendAsync(hello, SocketFlags.None).ConfigureAwait(false);
-                await connection.ReadAnswersAsync(1, 0, 0, 0).ConfigureAwait(false);
-                if (connection.Errors > 0)
+                var (helloErrors, _) = await connection.ReadAnswersAsync(1, null, 0, 0, 1, 0).ConfigureAwait(false);
+                if (helloErrors > 0)
                 {
                     throw new IOException("the server refused HELLO (does it require an API key?)");
                 }
-                connection.Errors = 0;
                 return connection;
             }
             catch
@@ -124,24 +151,26 @@ internal static class WireLoadGenerator
             }
         }
 
-        public async Task RunAsync(Task start)
+        /// <summary>Sends <paramref name="latencies"/>.Length requests in batches of the depth, recording each one's latency.</summary>
+        /// <returns>How many were answered with an error frame.</returns>
+        public async Task<long> RunAsync(Task start, long[] latencies)
         {
             await start.ConfigureAwait(false);
-            var requestId = 2UL;
-            var next = 0;
+            long errors = 0;
             var done = 0;
             var carried = 0;
             // Bounded: each pass answers min(depth, remaining) > 0 requests.
-            while (done < Latencies.Length)
+            while (done < latencies.Length)
             {
-                var batch = Math.Min(_depth, Latencies.Length - done);
+                var batch = Math.Min(_depth, latencies.Length - done);
+                var firstId = _nextRequestId;
                 var length = 0;
                 for (var b = 0; b < batch; b++)
                 {
-                    var frame = _frames[next];
-                    next = next + 1 == _frames.Length ? 0 : next + 1;
+                    var frame = _frames[_nextFrame];
+                    _nextFrame = _nextFrame + 1 == _frames.Length ? 0 : _nextFrame + 1;
                     frame.CopyTo(_send, length);
-                    BinaryPrimitives.WriteUInt64LittleEndian(_send.AsSpan(length + 8), requestId++);
+                    BinaryPrimitives.WriteUInt64LittleEndian(_send.AsSpan(length + 8), _nextRequestId++);
                     length += frame.Length;
                 }
                 var sent = Stopwatch.GetTimestamp();
@@ -150,17 +179,25 @@ internal static class WireLoadGenerator
                 {
                     offset += await _socket.SendAsync(_send.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
                 }
-                carried = await ReadAnswersAsync(batch, done, sent, carried).ConfigureAwait(false);
+                (var batchErrors, carried) = await ReadAnswersAsync(batch, latencies, done, sent, firstId, carried).ConfigureAwait(false);
+                errors += batchErrors;
                 done += batch;
             }
+            return errors;
         }
 
-        /// <summary>Reads until <paramref name="count"/> answers have arrived, recording their latencies from
-        /// <paramref name="sent"/> at <paramref name="first"/> onwards.</summary>
-        /// <returns>Bytes of the next answers already received (none in practice: the peer answers only what was asked).</returns>
-        private async Task<int> ReadAnswersAsync(int count, int first, long sent, int filled)
+        /// <summary>Reads until <paramref name="count"/> answers have arrived, to requests
+        /// <paramref name="firstId"/> to <paramref name="firstId"/> + <paramref name="count"/> - 1 in any order, recording
+        /// their latencies from <paramref name="sent"/> in <paramref name="latencies"/> (when given) at
+        /// <paramref name="first"/> onwards.</summary>
+        /// <returns>The answers that were error frames, and the bytes of further answers already received (none in
+        /// practice: the peer answers only what was asked).</returns>
+        /// <exception cref="IOException">An answer's request id is not in the batch, or answered twice.</exception>
+        private async Task<(long Errors, int Carried)> ReadAnswersAsync(int count, long[]? latencies, int first, long sent, ulong firstId, int filled)
         {
             var answered = 0;
+            long errors = 0;
+            Array.Clear(_answered);
             while (true)
             {
                 var position = 0;
@@ -175,13 +212,20 @@ internal static class WireLoadGenerator
                     {
                         break;
                     }
+                    var index = BinaryPrimitives.ReadUInt64LittleEndian(_receive.AsSpan(position + 8)) - firstId;
+                    if (index >= (ulong)count || _answered[index])
+                    {
+                        throw new IOException($"an answer carries request id {firstId + index}, which is not in the batch in flight " +
+                            $"({firstId} to {firstId + (ulong)count - 1}) or was answered before");
+                    }
+                    _answered[index] = true;
                     if ((((FrameFlags)_receive[position + 3]) & FrameFlags.Error) != 0)
                     {
-                        Errors++;
+                        errors++;
                     }
-                    if (answered < count && sent != 0)
+                    if (latencies is not null)
                     {
-                        Latencies[first + answered] = Stopwatch.GetTimestamp() - sent;
+                        latencies[first + answered] = Stopwatch.GetTimestamp() - sent;
                     }
                     answered++;
                     position += frameLength;
@@ -193,7 +237,7 @@ internal static class WireLoadGenerator
                 }
                 if (answered >= count)
                 {
-                    return filled;
+                    return (errors, filled);
                 }
                 var read = await _socket.ReceiveAsync(_receive.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
                 if (read == 0)

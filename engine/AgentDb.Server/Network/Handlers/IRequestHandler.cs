@@ -18,4 +18,11 @@ internal interface IRequestHandler
     /// <see cref="RequestException"/>; any other exception is answered with INTERNAL and logged.</returns>
     ValueTask<HandlerResult> HandleAsync(
         HandlerRequest request, IBufferWriter<byte> responseBody, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the handler reads <see cref="HandlerRequest.Body"/> only before <see cref="HandleAsync"/> returns (not
+    /// after an await, and keeps no slice of it): the session may then lend it the bytes in the connection's receive
+    /// buffer, valid only during the call, instead of a copy. Only for <see cref="HandlerExecution.Inline"/> handlers.
+    /// </summary>
+    bool ReadsBodyOnlyDuringCall => false;
 }

@@ -45,4 +45,13 @@ internal sealed class RequestHandlerRegistry
         execution = HandlerExecution.Inline;
         return _fallback;
     }
+
+    /// <summary>The handler for a defined opcode with everything the session decides from it.</summary>
+    public HandlerEntry ResolveEntry(Opcode opcode)
+    {
+        var handler = Resolve(opcode, out var execution);
+        var streaming = handler is IStreamingRequestHandler;
+        return new HandlerEntry(handler, execution, streaming,
+            BorrowsBody: !streaming && execution == HandlerExecution.Inline && handler.ReadsBodyOnlyDuringCall);
+    }
 }
