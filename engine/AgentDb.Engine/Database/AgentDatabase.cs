@@ -1177,9 +1177,9 @@ public sealed partial class AgentDatabase : IDisposable
 
     /// <summary>
     /// Applies the entry in its turn: writes the batch prepared for it (<paramref name="prepared"/> writes), or, when
-    /// none was (<paramref name="prepared"/> -1), the whole entry.
+    /// none was (<paramref name="prepared"/> -1, the default), the whole entry.
     /// </summary>
-    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size, int prepared)
+    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size, int prepared = -1)
     {
         bool existed;
         try
