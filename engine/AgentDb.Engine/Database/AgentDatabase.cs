@@ -85,6 +85,10 @@ public sealed partial class AgentDatabase : IDisposable
     private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
     private RecordWrite[] _writes = new RecordWrite[16];
     private RecordWriteOutcome[] _outcomes = new RecordWriteOutcome[16];
+
+    // A run of vector upserts to one collection's index while an entry is applied (under the apply turn).
+    private long[] _runIds = new long[16];
+    private ReadOnlyMemory<byte>[] _runVectors = new ReadOnlyMemory<byte>[16];
     private long _nextTicket;
     private int _inflight;
     private long _visibleLsn;
@@ -1114,15 +1118,29 @@ public sealed partial class AgentDatabase : IDisposable
         return (lsn, ticket);
     }
 
-    /// <summary>Durability wait, then apply in turn. Returns whether the first write's record existed (for deletes).</summary>
+    /// <summary>
+    /// Durability wait, then apply in turn. Returns whether the first write's record existed (for deletes). When the
+    /// entry's apply turn has already come (every earlier entry is applied: a lone writer, or the oldest of several), its
+    /// store batch is prepared — the existence lookups and the batch built, nothing written or visible — before the
+    /// durability wait, so that work overlaps the commit; the batch is written only once the entry is durable.
+    /// </summary>
     private bool CompleteWrite(long lsn, long ticket, byte[] buffer, int size)
     {
         try
         {
+            int prepared;
             try
             {
+                prepared = _sequencer.IsTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size)) : -1;
                 _log.Commit(lsn);
-                _sequencer.WaitTurn(ticket);
+                if (prepared < 0)
+                {
+                    _sequencer.WaitTurn(ticket);
+                }
+                else
+                {
+                    _sequencer.ThrowIfFaulted(); // as the wait would: nothing applies after a failure
+                }
             }
             catch (Exception exception)
             {
@@ -1130,7 +1148,7 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size);
+            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
         }
         finally
         {
@@ -1151,10 +1169,19 @@ public sealed partial class AgentDatabase : IDisposable
     {
         try
         {
+            int prepared;
             try
             {
+                prepared = _sequencer.IsTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size)) : -1;
                 await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
-                await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false);
+                if (prepared < 0)
+                {
+                    await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false);
+                }
+                else
+                {
+                    _sequencer.ThrowIfFaulted();
+                }
             }
             catch (Exception exception)
             {
@@ -1162,7 +1189,7 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size);
+            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
         }
         finally
         {
@@ -1172,12 +1199,51 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
-    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size)
+    /// <summary>
+    /// For a writes entry, in its apply turn: decodes it and has the store prepare its batch (<see cref="IRecordStore.PrepareWrites"/>);
+    /// returns the number of writes. -1 for any other entry, which <see cref="ApplyEntry"/> applies whole.
+    /// </summary>
+    private int PrepareEntry(long lsn, ReadOnlyMemory<byte> entry)
+    {
+        if (LogEntryCodec.ReadHeader(entry.Span, lsn, out long timestamp) != LogOpCode.Writes)
+        {
+            return -1;
+        }
+
+        int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
+        if (_outcomes.Length < count)
+        {
+            _outcomes = new RecordWriteOutcome[_writes.Length];
+        }
+
+        _store.PrepareWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
+        return count;
+    }
+
+    /// <summary>Writes the batch <see cref="PrepareEntry"/> prepared for <paramref name="count"/> writes, then updates the indexes.</summary>
+    private bool FinishPreparedWrites(long lsn, int count, bool updateIndex)
+    {
+        _store.CommitPreparedWrites(lsn, _writes.AsSpan(0, count));
+        if (updateIndex)
+        {
+            ApplyToIndexes(count);
+        }
+
+        return count > 0 && _outcomes[0].Existed;
+    }
+
+    /// <summary>
+    /// Applies the entry in its turn: writes the batch prepared for it (<paramref name="prepared"/> writes), or, when
+    /// none was (<paramref name="prepared"/> -1, the default), the whole entry.
+    /// </summary>
+    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size, int prepared = -1)
     {
         bool existed;
         try
         {
-            existed = ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
+            existed = prepared >= 0
+                ? FinishPreparedWrites(lsn, prepared, updateIndex: true)
+                : ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
         }
         catch (Exception exception)
         {
@@ -1238,39 +1304,7 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             case LogOpCode.Writes:
-            {
-                int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
-                if (_outcomes.Length < count)
-                {
-                    _outcomes = new RecordWriteOutcome[_writes.Length];
-                }
-
-                _store.ApplyWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
-                if (updateIndex)
-                {
-                    for (int i = 0; i < count; i++)
-                    {
-                        RecordWriteOutcome outcome = _outcomes[i];
-                        if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
-                        {
-                            continue;
-                        }
-
-                        ApplyToPayloadIndexes(state, _writes[i], outcome);
-
-                        if (outcome.HasVector)
-                        {
-                            state.Index.Upsert(outcome.InternalId, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_writes[i].Vector.Span));
-                        }
-                        else if (outcome.Existed)
-                        {
-                            state.Index.Delete(outcome.InternalId);
-                        }
-                    }
-                }
-
-                return count > 0 && _outcomes[0].Existed;
-            }
+                return FinishPreparedWrites(lsn, PrepareEntry(lsn, entry), updateIndex);
 
             case LogOpCode.Epoch:
                 ApplyEpochEntry(lsn, timestamp, entry.Span);
@@ -1282,6 +1316,56 @@ public sealed partial class AgentDatabase : IDisposable
             default:
                 throw new InvalidDataException($"Log entry LSN {lsn} has unknown opcode {(byte)opCode}.");
         }
+    }
+
+    /// <summary>
+    /// Applies the first <paramref name="count"/> writes of <see cref="_writes"/> (with their <see cref="_outcomes"/>) to
+    /// the payload and vector indexes, in order. Consecutive vector upserts to one collection go to its index in one
+    /// <see cref="TieredVectorIndex.UpsertMany"/> call (one lock for the run, not two per vector); a delete, or a write to
+    /// another collection, ends such a run first.
+    /// </summary>
+    private void ApplyToIndexes(int count)
+    {
+        if (_runIds.Length < count)
+        {
+            _runIds = new long[_writes.Length];
+            _runVectors = new ReadOnlyMemory<byte>[_writes.Length];
+        }
+
+        CollectionState? runState = null;
+        int runLength = 0;
+        for (int i = 0; i < count; i++)
+        {
+            RecordWriteOutcome outcome = _outcomes[i];
+            if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
+            {
+                continue;
+            }
+
+            ApplyToPayloadIndexes(state, _writes[i], outcome);
+            if (outcome.HasVector)
+            {
+                if (!ReferenceEquals(runState, state))
+                {
+                    runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
+                    runState = state;
+                    runLength = 0;
+                }
+
+                _runIds[runLength] = outcome.InternalId;
+                _runVectors[runLength] = _writes[i].Vector;
+                runLength++;
+            }
+            else if (outcome.Existed)
+            {
+                runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
+                runState = null;
+                runLength = 0;
+                state.Index.Delete(outcome.InternalId);
+            }
+        }
+
+        runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
     }
 
     /// <summary>Replays log entries above the applied LSN, then loads (and catches up) or rebuilds every vector index.</summary>

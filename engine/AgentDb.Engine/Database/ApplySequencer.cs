@@ -29,6 +29,12 @@ internal sealed class ApplySequencer
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="ticket"/>'s turn has come (and nothing failed): then it stays so until <see cref="Complete"/>
+    /// of that ticket, so the caller may apply without waiting.
+    /// </summary>
+    public bool IsTurn(long ticket) => Volatile.Read(ref _turn) == ticket && Volatile.Read(ref _fault) is null;
+
     public ValueTask WaitTurnAsync(long ticket)
     {
         TaskCompletionSource source;
@@ -53,7 +59,7 @@ internal sealed class ApplySequencer
         TaskCompletionSource? next;
         lock (_gate)
         {
-            _turn = ticket + 1;
+            Volatile.Write(ref _turn, ticket + 1);
             _asyncWaiters.Remove(_turn, out next);
             if (_syncWaiters > 0)
             {
@@ -82,7 +88,9 @@ internal sealed class ApplySequencer
         }
     }
 
-    private void ThrowIfFaulted()
+    /// <summary>Throws when the sequencer was faulted, as a waiter would.</summary>
+    /// <exception cref="InvalidOperationException">An earlier write failed while being applied.</exception>
+    public void ThrowIfFaulted()
     {
         if (_fault is not null)
         {

@@ -65,6 +65,56 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
         }
     }
 
+    /// <summary>
+    /// As <see cref="Put"/> for each pair in order (<paramref name="vectors"/>[i] holds the float32 bytes of
+    /// <paramref name="internalIds"/>[i]), under one lock: an applied log entry's vectors in one call. Returns how many
+    /// ids were new. Every vector is checked before any is stored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length, or a vector is not of <see cref="Dimension"/> floats.</exception>
+    public int PutMany(ReadOnlySpan<long> internalIds, ReadOnlySpan<ReadOnlyMemory<byte>> vectors)
+    {
+        if (internalIds.Length != vectors.Length)
+        {
+            throw new ArgumentException($"{internalIds.Length} ids but {vectors.Length} vectors.", nameof(vectors));
+        }
+
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            CheckDimension(vectors[i].Length / sizeof(float));
+            if ((vectors[i].Length & (sizeof(float) - 1)) != 0)
+            {
+                throw new ArgumentException($"Vector {i} has {vectors[i].Length} bytes, not a whole number of floats.", nameof(vectors));
+            }
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            EnsureCapacity(_count + internalIds.Length);
+            int added = 0;
+            for (int i = 0; i < internalIds.Length; i++)
+            {
+                long internalId = internalIds[i];
+                if (!_slotOf.TryGetValue(internalId, out int slot))
+                {
+                    slot = _count;
+                    _slotOf.Add(internalId, slot);
+                    _ids[slot] = internalId;
+                    Volatile.Write(ref _count, slot + 1);
+                    added++;
+                }
+
+                vectors[i].Span.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Row(slot)));
+            }
+
+            return added;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     public bool Delete(long internalId)
     {
         _lock.EnterWriteLock();

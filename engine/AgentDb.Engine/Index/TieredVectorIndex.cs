@@ -213,6 +213,40 @@ internal sealed class TieredVectorIndex : ICollectionVectorIndex
         WaitWhileBacklogFull();
     }
 
+    /// <summary>
+    /// As <see cref="Upsert"/> for each pair in order (<paramref name="vectors"/>[i] holds the float32 bytes of
+    /// <paramref name="internalIds"/>[i]). In the exact tier, the rows that keep it below <see cref="HnswThreshold"/> are
+    /// stored under one lock (an applied log entry's vectors at once); the rest go through <see cref="Upsert"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length, or a vector is not of <see cref="Dimension"/> floats.</exception>
+    public void UpsertMany(ReadOnlySpan<long> internalIds, ReadOnlySpan<ReadOnlyMemory<byte>> vectors)
+    {
+        if (internalIds.Length != vectors.Length)
+        {
+            throw new ArgumentException($"{internalIds.Length} ids but {vectors.Length} vectors.", nameof(vectors));
+        }
+
+        int done = 0;
+        lock (_tierLock)
+        {
+            ExactVectorIndex pending = _pending;
+            if (_graph is null)
+            {
+                // Each row adds at most one: stopping one short of the threshold leaves the switch to Upsert.
+                done = Math.Min(internalIds.Length, Math.Max(0, HnswThreshold - 1 - pending.Count));
+                if (done > 0)
+                {
+                    pending.PutMany(internalIds[..done], vectors[..done]);
+                }
+            }
+        }
+
+        for (int i = done; i < internalIds.Length; i++)
+        {
+            Upsert(internalIds[i], System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(vectors[i].Span));
+        }
+    }
+
     public bool Delete(long internalId)
     {
         lock (_tierLock)

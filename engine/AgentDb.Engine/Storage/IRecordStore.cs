@@ -33,6 +33,17 @@ internal interface IRecordStore : IDisposable
     void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
 
     /// <summary>
+    /// The first half of <see cref="ApplyWrites"/>: looks up the stored records and builds the atomic batch, filling
+    /// <paramref name="outcomes"/>, but writes nothing and changes nothing a read can see. <see cref="CommitPreparedWrites"/>
+    /// with the same <paramref name="lsn"/> and writes must follow before any other apply method is called.
+    /// </summary>
+    void PrepareWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes);
+
+    /// <summary>Writes the batch <see cref="PrepareWrites"/> built for <paramref name="lsn"/> and records the LSN as applied.</summary>
+    /// <exception cref="InvalidOperationException">No batch was prepared for <paramref name="lsn"/>.</exception>
+    void CommitPreparedWrites(long lsn, ReadOnlySpan<RecordWrite> writes);
+
+    /// <summary>
     /// Replaces the names of the collection's payload-indexed fields (kept with its metadata, <see cref="CollectionDescriptor.PayloadIndexFields"/>)
     /// in one atomic batch with <paramref name="lsn"/> as the applied LSN.
     /// </summary>

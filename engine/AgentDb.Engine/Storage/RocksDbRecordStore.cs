@@ -46,6 +46,9 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private readonly byte[] _keyScratch = new byte[StorageKeys.MaxRecordKeyLength];
     private readonly RecordCache? _cache;
     private long _appliedLsn;
+
+    // The LSN whose batch PrepareWrites built in _batch and CommitPreparedWrites has not written yet; 0 when none.
+    private long _preparedLsn;
     private bool _disposed;
 
     private RocksDbRecordStore(string path, RocksDb db, ColumnFamilyHandle meta, WriteOptions writeOptions, long recordCacheBytes)
@@ -135,6 +138,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         }
 
         var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, handle, hnswM, hnswEfConstruction);
+        _preparedLsn = 0;
         _batch.Clear();
         PutDescriptor(descriptor, descriptor.LastInternalId, descriptor.RecordCount);
         PutAppliedLsn(lsn);
@@ -146,6 +150,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public bool DropCollection(long lsn, long collectionId)
     {
+        _preparedLsn = 0;
         _batch.Clear();
         bool found = _collections.TryGetValue(collectionId, out CollectionDescriptor? descriptor);
         if (found)
@@ -172,6 +177,13 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public void ApplyWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes)
     {
+        PrepareWrites(lsn, timestampUnixMs, writes, outcomes);
+        CommitPreparedWrites(lsn, writes);
+    }
+
+    public void PrepareWrites(long lsn, long timestampUnixMs, ReadOnlySpan<RecordWrite> writes, Span<RecordWriteOutcome> outcomes)
+    {
+        _preparedLsn = 0;
         _batch.Clear();
         _touched.Clear();
         LookUpExisting(writes);
@@ -183,6 +195,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             if (!_collections.TryGetValue(write.CollectionId, out CollectionDescriptor? collection))
             {
                 outcomes[i] = default;
+                _lookupHeaders[i] = default; // not looked up: nothing to invalidate either
                 continue;
             }
 
@@ -231,8 +244,19 @@ internal sealed class RocksDbRecordStore : IRecordStore
         }
 
         PutAppliedLsn(lsn);
+        _preparedLsn = lsn;
+    }
+
+    public void CommitPreparedWrites(long lsn, ReadOnlySpan<RecordWrite> writes)
+    {
+        if (_preparedLsn != lsn || lsn == 0)
+        {
+            throw new InvalidOperationException($"No batch was prepared for LSN {lsn} (prepared: {_preparedLsn}).");
+        }
+
+        _preparedLsn = 0;
         _db.Write(_batch, _writeOptions);
-        InvalidateCached(writes);
+        InvalidateCached(writes, _lookupHeaders);
         foreach (CollectionDescriptor collection in _touched.Values)
         {
             collection.LastInternalId = collection.PendingLastInternalId;
@@ -260,6 +284,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             offset += 2 + length;
         }
 
+        _preparedLsn = 0;
         _batch.Clear();
         Span<byte> key = stackalloc byte[9];
         StorageKeys.WritePayloadIndexKey(key, collection.Id);
@@ -293,6 +318,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public void MarkApplied(long lsn)
     {
+        _preparedLsn = 0;
         _batch.Clear();
         PutAppliedLsn(lsn);
         _db.Write(_batch, _writeOptions);
@@ -369,9 +395,12 @@ internal sealed class RocksDbRecordStore : IRecordStore
     /// <summary>
     /// Drops the cached values of the records a write just changed: after RocksDB has them and before the applied LSN
     /// moves or the write is acknowledged (see <see cref="RecordCache"/> for why no older value can come back). Every
-    /// path that changes records in RocksDB must call this.
+    /// path that changes records in RocksDB must call this. Only records that existed before the batch
+    /// (<paramref name="existing"/>[i] found) are dropped: a record that did not (most ingested ones) cannot be cached,
+    /// since the cache only takes values a read found in the store, the delete that removed an earlier value
+    /// invalidated it, and the apply turn keeps every other write out between the lookup and this batch.
     /// </summary>
-    private void InvalidateCached(ReadOnlySpan<RecordWrite> writes)
+    private void InvalidateCached(ReadOnlySpan<RecordWrite> writes, RecordHeader[] existing)
     {
         if (_cache is null)
         {
@@ -379,9 +408,12 @@ internal sealed class RocksDbRecordStore : IRecordStore
         }
 
         Span<byte> cacheKey = stackalloc byte[RecordCache.MaxKeyLength];
-        foreach (ref readonly RecordWrite write in writes)
+        for (int i = 0; i < writes.Length; i++)
         {
-            _cache.Invalidate(cacheKey[..RecordCache.WriteKey(cacheKey, write.CollectionId, write.Id.Span)]);
+            if (existing[i].Found)
+            {
+                _cache.Invalidate(cacheKey[..RecordCache.WriteKey(cacheKey, writes[i].CollectionId, writes[i].Id.Span)]);
+            }
         }
     }
 

@@ -57,6 +57,49 @@ public sealed class ExactVectorIndexTests
     }
 
     [Fact]
+    public void PutMany_EqualsPutOneByOne_WithRepeatsAndReplacements_AcrossChunks()
+    {
+        const int dimension = 8;
+        var random = new Random(11);
+        using var one = new ExactVectorIndex(dimension, DistanceMetric.L2Squared);
+        using var many = new ExactVectorIndex(dimension, DistanceMetric.L2Squared);
+        for (int run = 0; run < 6; run++)
+        {
+            // Runs of 700 over ids 1..1500: later runs replace vectors, and an id may repeat inside a run (the last wins).
+            var ids = new long[700];
+            var vectors = new ReadOnlyMemory<byte>[700];
+            int added = 0;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                ids[i] = random.Next(1, 1_500);
+                float[] vector = RandomVector(random, dimension);
+                vectors[i] = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+                added += one.Put(ids[i], vector) ? 1 : 0;
+            }
+
+            Assert.Equal(added, many.PutMany(ids, vectors));
+            Assert.Equal(one.Count, many.Count);
+        }
+
+        one.Snapshot(out long[] oneIds, out float[] oneVectors);
+        many.Snapshot(out long[] manyIds, out float[] manyVectors);
+        Assert.Equal(oneIds, manyIds);
+        Assert.Equal(oneVectors, manyVectors);
+    }
+
+    [Fact]
+    public void PutMany_WithAWrongDimension_Throws_AndStoresNothing()
+    {
+        using var index = new ExactVectorIndex(4, DistanceMetric.L2Squared);
+        ReadOnlyMemory<byte>[] vectors = [new byte[16], new byte[12]];
+        Assert.Throws<ArgumentException>(() => index.PutMany([1, 2], vectors));
+        Assert.Throws<ArgumentException>(() => index.PutMany([1], vectors));
+        Assert.Throws<ArgumentException>(() => index.PutMany([1], [new byte[17]]));
+        Assert.Equal(0, index.Count);
+        Assert.False(index.Contains(1));
+    }
+
+    [Fact]
     public void Rebuild_ReplacesTheContent()
     {
         using var index = new ExactVectorIndex(2, DistanceMetric.L2Squared);

@@ -27,6 +27,37 @@ public sealed class TieredVectorIndexTests
         }
     }
 
+    [Fact]
+    public void UpsertMany_CrossingTheThreshold_SwitchesAtTheSameRow_AndFindsEveryVector()
+    {
+        const int count = 1_600;
+        float[] data = VectorData.Clustered(count, Dim, 10, seed: 4);
+        long[] ids = VectorData.Ids(count, first: 1);
+        using var directory = new TemporaryDirectory();
+        using var index = new TieredVectorIndex(Dim, DistanceMetric.L2Squared, hnswThreshold: 1_000, directory.File("graph"));
+        for (int start = 0; start < count; start += 300)
+        {
+            int length = Math.Min(300, count - start);
+            var vectors = new ReadOnlyMemory<byte>[length];
+            for (int i = 0; i < length; i++)
+            {
+                vectors[i] = System.Runtime.InteropServices.MemoryMarshal.AsBytes(VectorData.Row(data, Dim, start + i)).ToArray();
+            }
+
+            index.UpsertMany(ids.AsSpan(start, length), vectors);
+            Assert.Equal(start + length >= 1_000, index.UsesHnsw);
+            Assert.Equal(start + length, index.Count);
+        }
+
+        Assert.True(index.WaitForIndexing(TimeSpan.FromMinutes(2)));
+        var hits = new VectorSearchHit[1];
+        for (int i = 0; i < count; i += 7)
+        {
+            Assert.Equal(1, index.Search(VectorData.Row(data, Dim, i), 1, hits));
+            Assert.Equal(0f, hits[0].Distance, 4);
+        }
+    }
+
     [Theory]
     [InlineData(DistanceMetric.Cosine)]
     [InlineData(DistanceMetric.L2Squared)]

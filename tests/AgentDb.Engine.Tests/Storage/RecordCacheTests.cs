@@ -161,6 +161,31 @@ public sealed class RecordCacheTests
     }
 
     [Fact]
+    public void Database_ARecordRecreatedAfterADelete_IsReadFresh_ThoughItsPredecessorWasCached()
+    {
+        // A write of a record that did not exist invalidates nothing: this checks that no cached copy survives for it.
+        using var dir = new TempDirectory();
+        using var db = AgentDatabase.Open(dir.Path, Options());
+        db.CreateCollection("c", Dim, DistanceMetric.L2Squared);
+        db.Upsert("c", "a", Payload("n", "v1"), Vector(Dim, 1));
+        Assert.Equal(Payload("n", "v1"), ReadPayload(db, "a")); // cached now
+        db.Batch(new RecordBatch().Delete("c", "a").Upsert("c", "other", Payload("n", "o"), Vector(Dim, 2)));
+        Assert.Null(db.Get("c", "a"));
+
+        var batch = new RecordBatch();
+        for (int i = 0; i < 50; i++)
+        {
+            batch.Upsert("c", "n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Payload("n", "x"), Vector(Dim, 10 + i));
+        }
+
+        batch.Upsert("c", "a", Payload("n", "v2"), Vector(Dim, 3));
+        db.Batch(batch);
+        Assert.Equal(Payload("n", "v2"), ReadPayload(db, "a"));
+        db.Upsert("c", "a", Payload("n", "v3"), Vector(Dim, 4)); // and an existing one is still invalidated
+        Assert.Equal(Payload("n", "v3"), ReadPayload(db, "a"));
+    }
+
+    [Fact]
     public async Task Database_ConcurrentReaders_NeverSeeAVersionOlderThanTheLastAcknowledgedWrite()
     {
         const int writes = 400;

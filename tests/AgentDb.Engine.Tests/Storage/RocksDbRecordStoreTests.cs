@@ -117,6 +117,43 @@ public sealed class RocksDbRecordStoreTests
         Assert.Equal(secondCount, second.RecordCount);
     }
 
+    [Fact]
+    public void PrepareWrites_ChangesNothingVisible_UntilCommitPreparedWrites_WhichNeedsTheSameLsn()
+    {
+        using var dir = new TempDirectory("agentdb-store");
+        using RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true });
+        CollectionDescriptor collection = store.CreateCollection(1, "c", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+        store.ApplyWrites(2, 10, [Write(collection, "old")], new RecordWriteOutcome[1]);
+        Assert.True(store.TryGet(collection, "old"u8, out StoredRecord? before)); // cached now
+
+        RecordWrite[] writes = [Write(collection, "new"), new RecordWrite(collection.Id, RecordWriteKind.Delete, "old"u8.ToArray(), default, default)];
+        var outcomes = new RecordWriteOutcome[writes.Length];
+        store.PrepareWrites(3, 20, writes, outcomes);
+        Assert.False(outcomes[0].Existed);
+        Assert.True(outcomes[1].Existed);
+        Assert.Equal(2, store.AppliedLsn);
+        Assert.Equal(1, collection.RecordCount);
+        Assert.False(store.TryGet(collection, "new"u8, out _));
+        Assert.True(store.TryGet(collection, "old"u8, out StoredRecord? still));
+        Assert.Equal(before!.Lsn, still!.Lsn);
+        Assert.Throws<InvalidOperationException>(() => store.CommitPreparedWrites(4, writes));
+
+        store.CommitPreparedWrites(3, writes);
+        Assert.Equal(3, store.AppliedLsn);
+        Assert.Equal(1, collection.RecordCount);
+        Assert.True(store.TryGet(collection, "new"u8, out StoredRecord? created));
+        Assert.Equal(3, created!.Lsn);
+        Assert.False(store.TryGet(collection, "old"u8, out _)); // the cached copy went with the delete
+
+        // A prepared batch is written once, and another apply method drops one not yet written.
+        Assert.Throws<InvalidOperationException>(() => store.CommitPreparedWrites(3, writes));
+        store.PrepareWrites(4, 30, [Write(collection, "dropped")], new RecordWriteOutcome[1]);
+        store.MarkApplied(5);
+        Assert.Throws<InvalidOperationException>(() => store.CommitPreparedWrites(4, [Write(collection, "dropped")]));
+        Assert.False(store.TryGet(collection, "dropped"u8, out _));
+        Assert.Equal(5, store.AppliedLsn);
+    }
+
     private static RecordWrite Write(CollectionDescriptor collection, string id) =>
         new(collection.Id, RecordWriteKind.Upsert, Encoding.UTF8.GetBytes(id), new byte[] { 0x80 }, new byte[8]);
 }
