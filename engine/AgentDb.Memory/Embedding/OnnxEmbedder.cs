@@ -72,6 +72,9 @@ public sealed class OnnxEmbedder : IEmbedder
     /// <summary>The full path of the model file.</summary>
     public string ModelPath { get; }
 
+    /// <summary>Whether a batch has created the second session that runs a batch's calls in parallel (for tests).</summary>
+    internal bool HasBatchSession => _model.HasBatchSession;
+
     /// <inheritdoc/>
     public void Embed(string text, Span<float> destination)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using BERTTokenizers.Base;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -47,6 +48,11 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     private readonly SessionOptions _sessionOptions;
     private readonly InferenceSession _session;
+    private readonly Func<SessionOptions, InferenceSession> _open;
+    private readonly int _batchWorkers;
+    private readonly Lock _batchSessionLock = new();
+    private BatchSession? _batchSession;
+    private bool _batchSessionFailed;
     private readonly TokenizerBase _tokenizer;
     private readonly string[] _inputNames;
     private readonly ModelInput[] _inputs;
@@ -55,10 +61,19 @@ internal sealed class SentenceOnnxModel : IDisposable
     private readonly string _source;
 
     private SentenceOnnxModel(
-        SessionOptions sessionOptions, InferenceSession session, TokenizerBase tokenizer, string source, int maxBatchSize, int? expectedDimension)
+        SessionOptions sessionOptions,
+        InferenceSession session,
+        Func<SessionOptions, InferenceSession> open,
+        TokenizerBase tokenizer,
+        string source,
+        int threads,
+        int maxBatchSize,
+        int? expectedDimension)
     {
         _sessionOptions = sessionOptions;
         _session = session;
+        _open = open;
+        _batchWorkers = threads > 0 ? threads : Environment.ProcessorCount;
         _tokenizer = tokenizer;
         _source = source;
         MaxBatchSize = maxBatchSize;
@@ -118,20 +133,67 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <summary>The most texts given to the model in one call.</summary>
     public int MaxBatchSize { get; }
 
+    /// <summary>
+    /// How <see cref="EmbedBatch"/> runs a batch that is cut into several model calls (for benchmarks that compare them;
+    /// read at each call). <see cref="BatchParallelism.BatchSession"/> unless a benchmark says otherwise.
+    /// </summary>
+    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.BatchSession;
+
+    /// <summary>Whether the second session for parallel batches has been created (for tests and benchmarks).</summary>
+    internal bool HasBatchSession => Volatile.Read(ref _batchSession) is not null;
+
     /// <summary>Loads a model from bytes (e.g. an embedded resource).</summary>
-    /// <param name="model">The ONNX model.</param>
+    /// <param name="model">
+    /// Gives the ONNX model's bytes: called once now and once more if a batch needs the second session (see
+    /// <see cref="EmbedBatch"/>), so the caller need not keep the bytes alive in between.
+    /// </param>
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="source">Names the model in error messages.</param>
-    /// <param name="threads">ONNX Runtime intra-op threads; 0 for its default (one per physical core).</param>
+    /// <param name="threads">
+    /// ONNX Runtime intra-op threads of a single model call; 0 for its default (one per physical core). Also how many
+    /// model calls of one batch run at once (0: one per logical processor).
+    /// </param>
     /// <param name="maxBatchSize">The most texts per model call.</param>
     /// <param name="expectedDimension">When given, the model must produce vectors of this length.</param>
-    public static SentenceOnnxModel Load(byte[] model, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension) =>
-        Load(options => new InferenceSession(model, options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    public static SentenceOnnxModel Load(Func<byte[]> model, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Load(options => new InferenceSession(model(), options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    }
 
-    /// <summary>Loads a model from a file.</summary>
-    /// <inheritdoc cref="Load(byte[], TokenizerBase, string, int, int, int?)"/>
-    public static SentenceOnnxModel Load(string modelPath, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension) =>
-        Load(options => new InferenceSession(modelPath, options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    /// <summary>
+    /// Loads a model from a file. The second session of parallel batches is opened from the same file when first needed;
+    /// if the file changed (length or last-write time) or cannot be opened by then, batches run their calls one after
+    /// another on the first session instead.
+    /// </summary>
+    /// <inheritdoc cref="Load(Func{byte[]}, TokenizerBase, string, int, int, int?)"/>
+    public static SentenceOnnxModel Load(string modelPath, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        var file = new FileInfo(modelPath);
+        long length = file.Exists ? file.Length : -1;
+        DateTime written = file.Exists ? file.LastWriteTimeUtc : default;
+        bool first = true;
+        return Load(
+            options =>
+            {
+                if (!first)
+                {
+                    var now = new FileInfo(modelPath);
+                    if (!now.Exists || now.Length != length || now.LastWriteTimeUtc != written)
+                    {
+                        throw new IOException($"The ONNX model file {modelPath} changed since it was loaded.");
+                    }
+                }
+
+                first = false;
+                return new InferenceSession(modelPath, options);
+            },
+            tokenizer,
+            source,
+            threads,
+            maxBatchSize,
+            expectedDimension);
+    }
 
     /// <summary>
     /// Embeds <paramref name="texts"/> into the rows of <paramref name="destination"/> (its length is checked by the
@@ -139,6 +201,13 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <see cref="MaxBatchSize"/> texts whose lengths are close (see <see cref="PaddingSlack"/>), since a call is padded
     /// to its longest text: one long text must not make 31 short ones pay for its length.
     /// </summary>
+    /// <remarks>
+    /// A batch of several calls runs them in parallel, longest first, on the calling thread and on thread-pool threads
+    /// (at most one per logical processor, or the <c>threads</c> given at load), each call on one core: through a second
+    /// ONNX Runtime session with one intra-op thread, created on the first such batch (it holds its own copy of the
+    /// model's weights). Data-parallel calls use the cores better than one call split across them, whose threads meet
+    /// at every operator. A single text (and a batch of one call) runs on the first session, as before.
+    /// </remarks>
     public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination)
     {
         int count = texts.Count;
@@ -155,13 +224,15 @@ internal sealed class SentenceOnnxModel : IDisposable
 
         if (count == 1)
         {
-            EmbedChunk(tokens, [0], destination);
+            EmbedChunk(_session, tokens, [0], destination);
             return;
         }
 
         // Sort by (token count, index): a unique key, so the order (and so each call's shape) is the same every run.
         long[] keys = ArrayPool<long>.Shared.Rent(count);
         int[] order = ArrayPool<int>.Shared.Rent(count);
+        int[] rows = ArrayPool<int>.Shared.Rent(count);
+        int[] bounds = ArrayPool<int>.Shared.Rent(count + 1);
         try
         {
             for (int i = 0; i < count; i++)
@@ -175,28 +246,63 @@ internal sealed class SentenceOnnxModel : IDisposable
                 order[i] = (int)(uint)keys[i];
             }
 
-            int start = 0, calls = 0;
-            while (start < count)
+            // Calls run in parallel (lanes > 1): the sorted texts are dealt round-robin into one lane per thread, so every
+            // lane holds the same mix of lengths, and each lane is cut like a sequential batch. The calls then come in
+            // near-equal pairs (triples...) and the threads finish together, with no more padding than sequential calls.
+            BatchParallelism mode = Parallelism;
+            int lanes = mode == BatchParallelism.Sequential ? 1 : Math.Min(_batchWorkers, count);
+            int calls = 0, dealt = 0;
+            bounds[0] = 0;
+            for (int lane = 0; lane < lanes; lane++)
             {
-                int shortest = tokens[order[start]].Length;
-                int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
-                int end = start + 1;
-                while (end < count && end - start < MaxBatchSize && tokens[order[end]].Length <= limit)
+                int start = dealt;
+                for (int p = lane; p < count; p += lanes)
                 {
-                    end++;
+                    rows[dealt++] = order[p];
                 }
 
-                EmbedChunk(tokens, order.AsSpan(start, end - start), destination);
-                calls++;
-                start = end;
+                // Call c embeds rows[bounds[c]..bounds[c + 1]].
+                while (start < dealt)
+                {
+                    int shortest = tokens[rows[start]].Length;
+                    int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
+                    int end = start + 1;
+                    while (end < dealt && end - start < MaxBatchSize && tokens[rows[end]].Length <= limit)
+                    {
+                        end++;
+                    }
+
+                    bounds[++calls] = end;
+                    start = end;
+                }
             }
 
             LastBatchCalls = calls;
+            int workers = Math.Min(calls, lanes);
+            InferenceSession? parallelSession = workers < 2 ? null : mode switch
+            {
+                BatchParallelism.BatchSession => BatchSessionOrNull(),
+                BatchParallelism.MainSession => _session,
+                _ => null,
+            };
+            if (parallelSession is null)
+            {
+                for (int c = 0; c < calls; c++)
+                {
+                    EmbedChunk(_session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), destination);
+                }
+            }
+            else
+            {
+                EmbedInParallel(parallelSession, tokens, rows, bounds, calls, workers, destination);
+            }
         }
         finally
         {
             ArrayPool<long>.Shared.Return(keys);
             ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(bounds);
         }
     }
 
@@ -205,18 +311,17 @@ internal sealed class SentenceOnnxModel : IDisposable
     {
         _session.Dispose();
         _sessionOptions.Dispose();
+        lock (_batchSessionLock)
+        {
+            _batchSessionFailed = true;
+            _batchSession?.Session.Dispose();
+            _batchSession?.Options.Dispose();
+            _batchSession = null;
+        }
     }
 
-    private static SentenceOnnxModel Load(
-        Func<SessionOptions, InferenceSession> open, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    private static SessionOptions NewOptions(int threads)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        if (expectedDimension is int expected)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(expected, 1, nameof(expectedDimension));
-        }
-
         var options = new SessionOptions { InterOpNumThreads = 1 };
         if (threads > 0)
         {
@@ -230,6 +335,20 @@ internal sealed class SentenceOnnxModel : IDisposable
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
 
+        return options;
+    }
+
+    private static SentenceOnnxModel Load(
+        Func<SessionOptions, InferenceSession> open, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        if (expectedDimension is int expected)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(expected, 1, nameof(expectedDimension));
+        }
+
+        SessionOptions options = NewOptions(threads);
         InferenceSession session;
         try
         {
@@ -243,13 +362,99 @@ internal sealed class SentenceOnnxModel : IDisposable
 
         try
         {
-            return new SentenceOnnxModel(options, session, tokenizer, source, maxBatchSize, expectedDimension);
+            return new SentenceOnnxModel(options, session, open, tokenizer, source, threads, maxBatchSize, expectedDimension);
         }
         catch
         {
             session.Dispose();
             options.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The session of parallel batches (one intra-op thread: each call on one core), created on first use; null if it
+    /// cannot be created (the model file changed or is gone) or the model was disposed: batches then run sequentially.
+    /// </summary>
+    private InferenceSession? BatchSessionOrNull()
+    {
+        BatchSession? batch = Volatile.Read(ref _batchSession);
+        if (batch is not null)
+        {
+            return batch.Session;
+        }
+
+        lock (_batchSessionLock)
+        {
+            if (_batchSession is null && !_batchSessionFailed)
+            {
+                SessionOptions options = NewOptions(1);
+                try
+                {
+                    Volatile.Write(ref _batchSession, new BatchSession(options, _open(options)));
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or IOException or UnauthorizedAccessException)
+                {
+                    options.Dispose();
+                    _batchSessionFailed = true;
+                }
+            }
+
+            return _batchSession?.Session;
+        }
+    }
+
+    /// <summary>
+    /// Runs calls 0..<paramref name="calls"/> (see <see cref="EmbedBatch"/>) on <paramref name="workers"/> threads, this
+    /// one included, longest call first; every row lands at its own index, whichever thread computed it.
+    /// </summary>
+    private void EmbedInParallel(
+        InferenceSession session,
+        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens,
+        int[] rows,
+        int[] bounds,
+        int calls,
+        int workers,
+        Span<float> destination)
+    {
+        // Longest first (by padded tokens; ties in call order, so the schedule is the same every run), so no thread is
+        // left alone with a long call at the end.
+        var schedule = new int[calls];
+        var keys = new long[calls];
+        for (int c = 0; c < calls; c++)
+        {
+            schedule[c] = c;
+            long padded = (long)(bounds[c + 1] - bounds[c]) * tokens[rows[bounds[c + 1] - 1]].Length;
+            keys[c] = -(Math.Min(padded, int.MaxValue) << 32) + c;
+        }
+
+        Array.Sort(keys, schedule);
+        int length = tokens.Length * Dimension;
+        float[] output = ArrayPool<float>.Shared.Rent(length);
+        var batch = new ParallelBatch(this, session, tokens, rows, bounds, schedule, output);
+        try
+        {
+            for (int w = 1; w < workers; w++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static b => b.Work(), batch, preferLocal: false);
+            }
+        }
+        finally
+        {
+            // This thread takes every call no helper has claimed (all of them if no helper starts in time); helpers
+            // that start after that find no call left and never touch the buffers.
+            batch.Work();
+            batch.WaitForClaimedCalls();
+        }
+
+        try
+        {
+            batch.ThrowIfFailed();
+            output.AsSpan(0, length).CopyTo(destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(output);
         }
     }
 
@@ -298,13 +503,13 @@ internal sealed class SentenceOnnxModel : IDisposable
     private int ProbeDimension()
     {
         (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, [0], tokens[0].Length);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(_session, tokens, [0], tokens[0].Length);
         long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
         return checked((int)shape[^1]);
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength)
+        InferenceSession session, (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength)
     {
         long[] shape = [rows.Length, sequenceLength];
         var values = new OrtValue[_inputs.Length];
@@ -316,7 +521,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
 
             using var runOptions = new RunOptions();
-            return _session.Run(runOptions, _inputNames, values, _outputNames);
+            return session.Run(runOptions, _inputNames, values, _outputNames);
         }
         finally
         {
@@ -365,7 +570,8 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// Runs the model once on the texts <paramref name="rows"/> (indexes into <paramref name="tokens"/> and rows of
     /// <paramref name="destination"/>), padded to the longest of them.
     /// </summary>
-    private void EmbedChunk((string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, Span<float> destination)
+    private void EmbedChunk(
+        InferenceSession session, (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, Span<float> destination)
     {
         int batch = rows.Length;
         int sequenceLength = 0;
@@ -374,7 +580,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             sequenceLength = Math.Max(sequenceLength, tokens[row].Length);
         }
 
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, rows, sequenceLength);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(session, tokens, rows, sequenceLength);
         OrtValue output = outputs[0];
         long[] shape = output.GetTensorTypeAndShape().Shape;
         int dimension = Dimension;
@@ -473,6 +679,19 @@ internal sealed class SentenceOnnxModel : IDisposable
         });
     }
 
+    /// <summary>How a batch of several model calls runs them (see <see cref="Parallelism"/>).</summary>
+    internal enum BatchParallelism
+    {
+        /// <summary>One call after another on the first session (its intra-op threads split each call).</summary>
+        Sequential,
+
+        /// <summary>Calls in parallel on the first session (its intra-op threads shared by the concurrent calls).</summary>
+        MainSession,
+
+        /// <summary>Calls in parallel on a second session with one intra-op thread (the default).</summary>
+        BatchSession,
+    }
+
     private enum InputRole
     {
         Ids,
@@ -481,4 +700,70 @@ internal sealed class SentenceOnnxModel : IDisposable
     }
 
     private readonly record struct ModelInput(InputRole Role, bool Int64);
+
+    private sealed record BatchSession(SessionOptions Options, InferenceSession Session);
+
+    /// <summary>
+    /// The calls of one parallel batch: every thread claims the next call in <c>schedule</c> until none is left; the
+    /// caller then waits only for calls already claimed, so a helper that starts late does nothing.
+    /// </summary>
+    private sealed class ParallelBatch(
+        SentenceOnnxModel model,
+        InferenceSession session,
+        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens,
+        int[] rows,
+        int[] bounds,
+        int[] schedule,
+        float[] output)
+    {
+        private readonly object _gate = new();
+        private int _next = -1;
+        private int _unfinished = schedule.Length;
+        private ExceptionDispatchInfo? _failure;
+
+        public void Work()
+        {
+            int claimed;
+            while ((claimed = Interlocked.Increment(ref _next)) < schedule.Length)
+            {
+                try
+                {
+                    if (Volatile.Read(ref _failure) is null)
+                    {
+                        int c = schedule[claimed];
+                        model.EmbedChunk(session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), output);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref _unfinished) == 0)
+                    {
+                        lock (_gate)
+                        {
+                            Monitor.PulseAll(_gate);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Returns once every claimed call has finished (called after this thread's <see cref="Work"/>).</summary>
+        public void WaitForClaimedCalls()
+        {
+            // The caller's Work claimed every call left, so _unfinished counts only calls other threads are running.
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _unfinished) > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        public void ThrowIfFailed() => _failure?.Throw();
+    }
 }
