@@ -12,8 +12,10 @@ namespace AgentDb.Memory.Embedding;
 /// The model (about 90 MB) is loaded on first use — the first <see cref="Embed"/> or <see cref="EmbedBatch"/>, or
 /// <see cref="Load"/> — once, even when several threads ask at the same moment; constructing the embedder is free.
 /// A batch is tokenised, sorted by token count and cut into model calls of at most <c>maxBatchSize</c> texts of similar
-/// length (a call is padded to its longest text). Texts longer than the model's 512-token window are truncated.
-/// Thread-safe; disposing while embeddings are in flight is not.
+/// length (a call is padded to its longest text). When a batch makes several calls they run in parallel, one per core,
+/// on a second ONNX Runtime session with one intra-op thread, created by the first such batch (about 100 MB more
+/// resident memory); a single text runs on the first session as one call split across its threads. Texts longer than
+/// the model's 512-token window are truncated. Thread-safe; disposing while embeddings are in flight is not.
 /// </remarks>
 public sealed class MiniLmEmbedder : IEmbedder
 {
@@ -30,7 +32,10 @@ public sealed class MiniLmEmbedder : IEmbedder
     private bool _disposed;
 
     /// <summary>Creates the embedder; the model is loaded on first use.</summary>
-    /// <param name="threads">ONNX Runtime threads per model call; 0 (the default) lets ONNX Runtime choose (one per physical core).</param>
+    /// <param name="threads">
+    /// ONNX Runtime threads per model call of a single text; 0 (the default) lets ONNX Runtime choose (one per physical
+    /// core). Also the most model calls of one batch that run at once (0: one per logical processor; 1: one after another).
+    /// </param>
     /// <param name="maxBatchSize">The most texts given to the model in one call (default 32).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative or <paramref name="maxBatchSize"/> is below 1.</exception>
     public MiniLmEmbedder(int threads = 0, int maxBatchSize = SentenceOnnxModel.DefaultMaxBatchSize)

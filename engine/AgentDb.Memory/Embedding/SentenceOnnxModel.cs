@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using BERTTokenizers.Base;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using TextTokens = (string Token, int VocabularyIndex, long SegmentIndex)[];
 
 namespace AgentDb.Memory.Embedding;
 
@@ -216,10 +217,23 @@ internal sealed class SentenceOnnxModel : IDisposable
             return;
         }
 
-        var tokens = new (string Token, int VocabularyIndex, long SegmentIndex)[count][];
+        int lanes = Math.Min(_batchWorkers, count);
+        InferenceSession? parallelSession = lanes < 2 ? null : Parallelism switch
+        {
+            BatchParallelism.BatchSession => BatchSessionOrNull(),
+            BatchParallelism.MainSession => _session,
+            _ => null,
+        };
+        if (parallelSession is not null)
+        {
+            EmbedInParallel(parallelSession, texts, lanes, destination);
+            return;
+        }
+
+        var tokens = new TextTokens[count];
         for (int i = 0; i < count; i++)
         {
-            tokens[i] = _tokenizer.Tokenize(MaxTokens, WithPlainSpaces(texts[i]))[0];
+            tokens[i] = Tokenize(texts[i]);
         }
 
         if (count == 1)
@@ -228,79 +242,18 @@ internal sealed class SentenceOnnxModel : IDisposable
             return;
         }
 
-        // Sort by (token count, index): a unique key, so the order (and so each call's shape) is the same every run.
-        long[] keys = ArrayPool<long>.Shared.Rent(count);
-        int[] order = ArrayPool<int>.Shared.Rent(count);
         int[] rows = ArrayPool<int>.Shared.Rent(count);
         int[] bounds = ArrayPool<int>.Shared.Rent(count + 1);
         try
         {
-            for (int i = 0; i < count; i++)
+            int calls = Cut(tokens, lanes: 1, rows, bounds);
+            for (int c = 0; c < calls; c++)
             {
-                keys[i] = ((long)tokens[i].Length << 32) | (uint)i;
-            }
-
-            Array.Sort(keys, 0, count);
-            for (int i = 0; i < count; i++)
-            {
-                order[i] = (int)(uint)keys[i];
-            }
-
-            // Calls run in parallel (lanes > 1): the sorted texts are dealt round-robin into one lane per thread, so every
-            // lane holds the same mix of lengths, and each lane is cut like a sequential batch. The calls then come in
-            // near-equal pairs (triples...) and the threads finish together, with no more padding than sequential calls.
-            BatchParallelism mode = Parallelism;
-            int lanes = mode == BatchParallelism.Sequential ? 1 : Math.Min(_batchWorkers, count);
-            int calls = 0, dealt = 0;
-            bounds[0] = 0;
-            for (int lane = 0; lane < lanes; lane++)
-            {
-                int start = dealt;
-                for (int p = lane; p < count; p += lanes)
-                {
-                    rows[dealt++] = order[p];
-                }
-
-                // Call c embeds rows[bounds[c]..bounds[c + 1]].
-                while (start < dealt)
-                {
-                    int shortest = tokens[rows[start]].Length;
-                    int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
-                    int end = start + 1;
-                    while (end < dealt && end - start < MaxBatchSize && tokens[rows[end]].Length <= limit)
-                    {
-                        end++;
-                    }
-
-                    bounds[++calls] = end;
-                    start = end;
-                }
-            }
-
-            LastBatchCalls = calls;
-            int workers = Math.Min(calls, lanes);
-            InferenceSession? parallelSession = workers < 2 ? null : mode switch
-            {
-                BatchParallelism.BatchSession => BatchSessionOrNull(),
-                BatchParallelism.MainSession => _session,
-                _ => null,
-            };
-            if (parallelSession is null)
-            {
-                for (int c = 0; c < calls; c++)
-                {
-                    EmbedChunk(_session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), destination);
-                }
-            }
-            else
-            {
-                EmbedInParallel(parallelSession, tokens, rows, bounds, calls, workers, destination);
+                EmbedChunk(_session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), destination);
             }
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(keys);
-            ArrayPool<int>.Shared.Return(order);
             ArrayPool<int>.Shared.Return(rows);
             ArrayPool<int>.Shared.Return(bounds);
         }
@@ -405,55 +358,128 @@ internal sealed class SentenceOnnxModel : IDisposable
     }
 
     /// <summary>
-    /// Runs calls 0..<paramref name="calls"/> (see <see cref="EmbedBatch"/>) on <paramref name="workers"/> threads, this
-    /// one included, longest call first; every row lands at its own index, whichever thread computed it.
+    /// Sorts the texts by (token count, index) — a unique key, so the calls' shapes are the same every run — deals them
+    /// round-robin into <paramref name="lanes"/> lanes and cuts each lane into calls of at most <see cref="MaxBatchSize"/>
+    /// texts whose lengths are close (see <see cref="PaddingSlack"/>). Call c embeds
+    /// <c>rows[bounds[c]..bounds[c + 1]]</c>; returns the number of calls. With one lane this is the sequential cut;
+    /// with more, every lane holds the same mix of lengths, so the calls come in near-equal pairs (triples...) and
+    /// threads that run them finish together, with no more padding than one lane would have.
     /// </summary>
-    private void EmbedInParallel(
-        InferenceSession session,
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens,
-        int[] rows,
-        int[] bounds,
-        int calls,
-        int workers,
-        Span<float> destination)
+    private int Cut(TextTokens[] tokens, int lanes, int[] rows, int[] bounds)
     {
-        // Longest first (by padded tokens; ties in call order, so the schedule is the same every run), so no thread is
-        // left alone with a long call at the end.
-        var schedule = new int[calls];
-        var keys = new long[calls];
-        for (int c = 0; c < calls; c++)
-        {
-            schedule[c] = c;
-            long padded = (long)(bounds[c + 1] - bounds[c]) * tokens[rows[bounds[c + 1] - 1]].Length;
-            keys[c] = -(Math.Min(padded, int.MaxValue) << 32) + c;
-        }
-
-        Array.Sort(keys, schedule);
-        int length = tokens.Length * Dimension;
-        float[] output = ArrayPool<float>.Shared.Rent(length);
-        var batch = new ParallelBatch(this, session, tokens, rows, bounds, schedule, output);
+        int count = tokens.Length;
+        long[] keys = ArrayPool<long>.Shared.Rent(count);
         try
         {
-            for (int w = 1; w < workers; w++)
+            for (int i = 0; i < count; i++)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static b => b.Work(), batch, preferLocal: false);
+                keys[i] = ((long)tokens[i].Length << 32) | (uint)i;
             }
+
+            Array.Sort(keys, 0, count);
+            int calls = 0, dealt = 0;
+            bounds[0] = 0;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                int start = dealt;
+                for (int p = lane; p < count; p += lanes)
+                {
+                    rows[dealt++] = (int)(uint)keys[p];
+                }
+
+                while (start < dealt)
+                {
+                    int shortest = tokens[rows[start]].Length;
+                    int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
+                    int end = start + 1;
+                    while (end < dealt && end - start < MaxBatchSize && tokens[rows[end]].Length <= limit)
+                    {
+                        end++;
+                    }
+
+                    bounds[++calls] = end;
+                    start = end;
+                }
+            }
+
+            LastBatchCalls = calls;
+            return calls;
         }
         finally
         {
-            // This thread takes every call no helper has claimed (all of them if no helper starts in time); helpers
-            // that start after that find no call left and never touch the buffers.
-            batch.Work();
-            batch.WaitForClaimedCalls();
+            ArrayPool<long>.Shared.Return(keys);
         }
+    }
 
+    /// <summary>
+    /// Embeds a batch on <paramref name="lanes"/> threads, this one included: the threads tokenise the texts together,
+    /// this thread cuts the calls (<see cref="Cut"/>), then every thread takes the next call, longest first, until none
+    /// is left. Every row lands at its text's index, whichever thread computed it.
+    /// </summary>
+    private void EmbedInParallel(InferenceSession session, IReadOnlyList<string> texts, int lanes, Span<float> destination)
+    {
+        int count = texts.Count;
+        int length = count * Dimension;
+        int[] rows = ArrayPool<int>.Shared.Rent(count);
+        int[] bounds = ArrayPool<int>.Shared.Rent(count + 1);
+        float[] output = ArrayPool<float>.Shared.Rent(length);
+        var batch = new ParallelBatch(this, session, texts);
         try
         {
+            try
+            {
+                for (int w = 1; w < lanes; w++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static b => b.Help(), batch, preferLocal: false);
+                }
+            }
+            finally
+            {
+                // This thread tokenises every text no helper has claimed (all of them if no helper starts in time).
+                batch.Tokenize();
+                batch.WaitForTokens();
+            }
+
+            bool scheduled = false;
+            try
+            {
+                batch.ThrowIfFailed();
+                int calls = Cut(batch.Tokens, lanes, rows, bounds);
+
+                // Longest first (by padded tokens; ties in call order, so the schedule is the same every run), so no
+                // thread is left alone with a long call at the end.
+                var schedule = new int[calls];
+                var keys = new long[calls];
+                for (int c = 0; c < calls; c++)
+                {
+                    schedule[c] = c;
+                    long padded = (long)(bounds[c + 1] - bounds[c]) * batch.Tokens[rows[bounds[c + 1] - 1]].Length;
+                    keys[c] = -(Math.Min(padded, int.MaxValue) << 32) + c;
+                }
+
+                Array.Sort(keys, schedule);
+                batch.Schedule(rows, bounds, schedule, output);
+                scheduled = true;
+            }
+            finally
+            {
+                if (!scheduled)
+                {
+                    batch.Abandon();
+                }
+            }
+
+            // This thread takes every call no helper has claimed; helpers that start after that find no text and no
+            // call left and never touch the buffers.
+            batch.RunCalls();
+            batch.WaitForClaimedCalls();
             batch.ThrowIfFailed();
             output.AsSpan(0, length).CopyTo(destination);
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(bounds);
             ArrayPool<float>.Shared.Return(output);
         }
     }
@@ -502,14 +528,14 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     private int ProbeDimension()
     {
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
+        TextTokens[] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
         using IDisposableReadOnlyCollection<OrtValue> outputs = Run(_session, tokens, [0], tokens[0].Length);
         long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
         return checked((int)shape[^1]);
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(
-        InferenceSession session, (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength)
+        InferenceSession session, TextTokens[] tokens, ReadOnlySpan<int> rows, int sequenceLength)
     {
         long[] shape = [rows.Length, sequenceLength];
         var values = new OrtValue[_inputs.Length];
@@ -534,12 +560,12 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>One input as a [texts, sequence] tensor, each text's tokens followed by zeros (the padding).</summary>
     private static OrtValue Tensor(
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength, ModelInput input, long[] shape)
+        TextTokens[] tokens, ReadOnlySpan<int> rows, int sequenceLength, ModelInput input, long[] shape)
     {
         var data = new long[rows.Length * sequenceLength];
         for (int t = 0; t < rows.Length; t++)
         {
-            (string Token, int VocabularyIndex, long SegmentIndex)[] text = tokens[rows[t]];
+            TextTokens text = tokens[rows[t]];
             Span<long> target = data.AsSpan(t * sequenceLength, sequenceLength);
             for (int j = 0; j < text.Length; j++)
             {
@@ -571,7 +597,7 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <paramref name="destination"/>), padded to the longest of them.
     /// </summary>
     private void EmbedChunk(
-        InferenceSession session, (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, Span<float> destination)
+        InferenceSession session, TextTokens[] tokens, ReadOnlySpan<int> rows, Span<float> destination)
     {
         int batch = rows.Length;
         int sequenceLength = 0;
@@ -645,6 +671,9 @@ internal sealed class SentenceOnnxModel : IDisposable
         }
     }
 
+    /// <summary>One text's tokens ([CLS] ... [SEP], at most <see cref="MaxTokens"/>).</summary>
+    private TextTokens Tokenize(string text) => _tokenizer.Tokenize(MaxTokens, WithPlainSpaces(text))[0];
+
     /// <summary>
     /// The package's tokenizer splits words on spaces only: a tab or newline would glue two words into one unknown
     /// token. Any other whitespace becomes a space first (no copy when there is none).
@@ -704,57 +733,128 @@ internal sealed class SentenceOnnxModel : IDisposable
     private sealed record BatchSession(SessionOptions Options, InferenceSession Session);
 
     /// <summary>
-    /// The calls of one parallel batch: every thread claims the next call in <c>schedule</c> until none is left; the
-    /// caller then waits only for calls already claimed, so a helper that starts late does nothing.
+    /// One parallel batch. Phase 1: every thread claims the next text to tokenise until none is left. Phase 2, once the
+    /// caller has cut the calls (<see cref="Schedule"/>): every thread claims the next call until none is left. The
+    /// caller waits only for texts and calls already claimed, so a helper that starts late does nothing and touches no
+    /// buffer.
     /// </summary>
-    private sealed class ParallelBatch(
-        SentenceOnnxModel model,
-        InferenceSession session,
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens,
-        int[] rows,
-        int[] bounds,
-        int[] schedule,
-        float[] output)
+    private sealed class ParallelBatch(SentenceOnnxModel model, InferenceSession session, IReadOnlyList<string> texts)
     {
         private readonly object _gate = new();
-        private int _next = -1;
-        private int _unfinished = schedule.Length;
+        private int _nextText = -1;
+        private int _untokenized = texts.Count;
+        private bool _scheduled;
+        private int[] _rows = [];
+        private int[] _bounds = [];
+        private int[] _schedule = [];
+        private float[] _output = [];
+        private int _nextCall = -1;
+        private int _unfinished;
         private ExceptionDispatchInfo? _failure;
 
-        public void Work()
+        public TextTokens[] Tokens { get; } = new TextTokens[texts.Count];
+
+        /// <summary>A helper thread: tokenise, wait for the calls, run calls.</summary>
+        public void Help()
+        {
+            Tokenize();
+            lock (_gate)
+            {
+                while (!_scheduled)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            RunCalls();
+        }
+
+        public void Tokenize()
         {
             int claimed;
-            while ((claimed = Interlocked.Increment(ref _next)) < schedule.Length)
+            while ((claimed = Interlocked.Increment(ref _nextText)) < Tokens.Length)
             {
                 try
                 {
                     if (Volatile.Read(ref _failure) is null)
                     {
-                        int c = schedule[claimed];
-                        model.EmbedChunk(session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), output);
+                        Tokens[claimed] = model.Tokenize(texts[claimed]);
                     }
                 }
                 catch (Exception e)
                 {
-                    Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                    Fail(e);
                 }
                 finally
                 {
-                    if (Interlocked.Decrement(ref _unfinished) == 0)
+                    if (Interlocked.Decrement(ref _untokenized) == 0)
                     {
-                        lock (_gate)
-                        {
-                            Monitor.PulseAll(_gate);
-                        }
+                        PulseAll();
                     }
                 }
             }
         }
 
-        /// <summary>Returns once every claimed call has finished (called after this thread's <see cref="Work"/>).</summary>
+        /// <summary>Returns once every text is tokenised (called after this thread's <see cref="Tokenize"/>).</summary>
+        public void WaitForTokens()
+        {
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _untokenized) > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        /// <summary>Publishes the calls (see <see cref="Cut"/>) and the shared output, and lets the helpers run them.</summary>
+        public void Schedule(int[] rows, int[] bounds, int[] schedule, float[] output)
+        {
+            lock (_gate)
+            {
+                _rows = rows;
+                _bounds = bounds;
+                _schedule = schedule;
+                _output = output;
+                _unfinished = schedule.Length;
+                _scheduled = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        /// <summary>No calls will come (the caller failed before <see cref="Schedule"/>): waiting helpers leave.</summary>
+        public void Abandon() => Schedule([], [], [], []);
+
+        public void RunCalls()
+        {
+            int claimed;
+            while ((claimed = Interlocked.Increment(ref _nextCall)) < _schedule.Length)
+            {
+                try
+                {
+                    if (Volatile.Read(ref _failure) is null)
+                    {
+                        int c = _schedule[claimed];
+                        model.EmbedChunk(session, Tokens, _rows.AsSpan(_bounds[c], _bounds[c + 1] - _bounds[c]), _output);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref _unfinished) == 0)
+                    {
+                        PulseAll();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Returns once every claimed call has finished (called after this thread's <see cref="RunCalls"/>).</summary>
         public void WaitForClaimedCalls()
         {
-            // The caller's Work claimed every call left, so _unfinished counts only calls other threads are running.
             lock (_gate)
             {
                 while (Volatile.Read(ref _unfinished) > 0)
@@ -764,6 +864,16 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
         }
 
-        public void ThrowIfFailed() => _failure?.Throw();
+        public void ThrowIfFailed() => Volatile.Read(ref _failure)?.Throw();
+
+        private void Fail(Exception e) => Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+
+        private void PulseAll()
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
     }
 }
