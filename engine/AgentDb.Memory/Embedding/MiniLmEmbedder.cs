@@ -12,10 +12,9 @@ namespace AgentDb.Memory.Embedding;
 /// The model (about 90 MB) is loaded on first use — the first <see cref="Embed"/> or <see cref="EmbedBatch"/>, or
 /// <see cref="Load"/> — once, even when several threads ask at the same moment; constructing the embedder is free.
 /// A batch is tokenised, sorted by token count and cut into model calls of at most <c>maxBatchSize</c> texts of similar
-/// length (a call is padded to its longest text). When a batch makes several calls they run in parallel, one per core,
-/// on a second ONNX Runtime session with one intra-op thread, created by the first such batch (about 100 MB more
-/// resident memory); a single text runs on the first session as one call split across its threads. Texts longer than
-/// the model's 512-token window are truncated. Thread-safe; disposing while embeddings are in flight is not.
+/// length (a call is padded to its longest text); the calls of a batch run in parallel, about one per core, on the same
+/// ONNX Runtime session, while a single text runs as one call split across its threads. Texts longer than the model's
+/// 512-token window are truncated. Thread-safe; disposing while embeddings are in flight is not.
 /// </remarks>
 public sealed class MiniLmEmbedder : IEmbedder
 {
@@ -55,7 +54,7 @@ public sealed class MiniLmEmbedder : IEmbedder
     /// <summary>Whether the model has been loaded (by a first embedding or by <see cref="Load"/>).</summary>
     public bool IsLoaded => Volatile.Read(ref _model) is not null;
 
-    /// <summary>Whether a batch has created the second session that runs a batch's calls in parallel (for tests).</summary>
+    /// <summary>Whether a batch has created the second, one-thread session (only in <see cref="SentenceOnnxModel.BatchParallelism.BatchSession"/> mode).</summary>
     internal bool HasBatchSession => Volatile.Read(ref _model)?.HasBatchSession == true;
 
     /// <summary>Loads the model now if it is not loaded yet: to fail early or to keep the load out of a first request.</summary>

@@ -72,7 +72,7 @@ public sealed class OnnxEmbedder : IEmbedder
     /// <summary>The full path of the model file.</summary>
     public string ModelPath { get; }
 
-    /// <summary>Whether a batch has created the second session that runs a batch's calls in parallel (for tests).</summary>
+    /// <summary>Whether a batch has created the second, one-thread session (only in <see cref="SentenceOnnxModel.BatchParallelism.BatchSession"/> mode).</summary>
     internal bool HasBatchSession => _model.HasBatchSession;
 
     /// <inheritdoc/>

