@@ -12,9 +12,11 @@ namespace AgentDb.Memory.Embedding;
 /// The model (about 90 MB) is loaded on first use — the first <see cref="Embed"/> or <see cref="EmbedBatch"/>, or
 /// <see cref="Load"/> — once, even when several threads ask at the same moment; constructing the embedder is free.
 /// A batch is tokenised, sorted by token count and cut into model calls of at most <c>maxBatchSize</c> texts of similar
-/// length (a call is padded to its longest text); the calls of a batch run in parallel, about one per core, on the same
-/// ONNX Runtime session, while a single text runs as one call split across its threads. Texts longer than the model's
-/// 512-token window are truncated. Thread-safe; disposing while embeddings are in flight is not.
+/// length (a call is padded to its longest text). The calls of a batch run in parallel, one per core, on a second ONNX
+/// Runtime session with one intra-op thread, created by the first batch of two texts or more: it holds a second copy of
+/// the weights (about 100–140 MB more resident memory). A single text runs on the first session as one call split
+/// across its threads. Texts longer than the model's 512-token window are truncated. Thread-safe; disposing while
+/// embeddings are in flight is not.
 /// </remarks>
 public sealed class MiniLmEmbedder : IEmbedder
 {
@@ -54,7 +56,7 @@ public sealed class MiniLmEmbedder : IEmbedder
     /// <summary>Whether the model has been loaded (by a first embedding or by <see cref="Load"/>).</summary>
     public bool IsLoaded => Volatile.Read(ref _model) is not null;
 
-    /// <summary>Whether a batch has created the second, one-thread session (only in <see cref="SentenceOnnxModel.BatchParallelism.BatchSession"/> mode).</summary>
+    /// <summary>Whether a batch has created the second, one-thread session of parallel batches (for tests).</summary>
     internal bool HasBatchSession => Volatile.Read(ref _model)?.HasBatchSession == true;
 
     /// <summary>Loads the model now if it is not loaded yet: to fail early or to keep the load out of a first request.</summary>

@@ -72,7 +72,7 @@ public sealed class OnnxEmbedder : IEmbedder
     /// <summary>The full path of the model file.</summary>
     public string ModelPath { get; }
 
-    /// <summary>Whether a batch has created the second, one-thread session (only in <see cref="SentenceOnnxModel.BatchParallelism.BatchSession"/> mode).</summary>
+    /// <summary>Whether a batch has created the second, one-thread session of parallel batches (for tests).</summary>
     internal bool HasBatchSession => _model.HasBatchSession;
 
     /// <inheritdoc/>

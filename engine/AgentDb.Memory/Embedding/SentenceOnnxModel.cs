@@ -136,9 +136,9 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>
     /// How <see cref="EmbedBatch"/> runs a batch that is cut into several model calls (for benchmarks that compare them;
-    /// read at each call). <see cref="BatchParallelism.MainSession"/> unless a benchmark or test says otherwise.
+    /// read at each call). <see cref="BatchParallelism.BatchSession"/> unless a benchmark or test says otherwise.
     /// </summary>
-    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.MainSession;
+    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.BatchSession;
 
     /// <summary>How many threads the last <see cref="EmbedBatch"/> on this thread ran its calls on (for tests and benchmarks).</summary>
     [ThreadStatic]
@@ -208,12 +208,11 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// </summary>
     /// <remarks>
     /// A batch of two texts or more runs its calls in parallel, longest first, on the calling thread and on thread-pool
-    /// threads (one per logical processor, or the <c>threads</c> given at load): by default all on the one session,
-    /// whose intra-op threads then serve whichever call has work, so a call left alone at the end still gets every
-    /// core (<see cref="BatchParallelism.MainSession"/>); <see cref="BatchParallelism.BatchSession"/> runs them on a
-    /// second session with one intra-op thread instead (about 100 MB more memory; benchmarks compare the two). Whole
-    /// calls side by side need fewer meetings of threads than one call split across them. A single text runs as one
-    /// call on the first session, as before.
+    /// threads (one per logical processor, or the <c>threads</c> given at load), by default on a second session with one
+    /// intra-op thread, created by the first such batch (<see cref="BatchParallelism.BatchSession"/>: each call on one
+    /// core, no meetings of threads inside a call; it holds its own copy of the weights, about 100–140 MB resident).
+    /// <see cref="BatchParallelism.MainSession"/> runs them on the first session instead (no second copy; benchmarks
+    /// compare the two). A single text runs as one call on the first session, split across its threads, as before.
     /// </remarks>
     public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination)
     {
@@ -721,10 +720,10 @@ internal sealed class SentenceOnnxModel : IDisposable
         /// <summary>One call after another on the first session (its intra-op threads split each call).</summary>
         Sequential,
 
-        /// <summary>Calls in parallel on the first session, its intra-op threads shared by the concurrent calls (the default).</summary>
+        /// <summary>Calls in parallel on the first session, its intra-op threads shared by the concurrent calls.</summary>
         MainSession,
 
-        /// <summary>Calls in parallel on a second session with one intra-op thread, created on first use.</summary>
+        /// <summary>Calls in parallel on a second session with one intra-op thread, created on first use (the default).</summary>
         BatchSession,
     }
 

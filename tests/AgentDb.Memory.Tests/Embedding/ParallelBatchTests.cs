@@ -41,17 +41,9 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
     ];
 
     [Fact]
-    public void ParallelBatch_GivesEachTextItsOwnOneAtATimeVector()
-    {
-        // threads: 2 makes a batch run two calls at once even on a one-core machine; 4 texts per call: several calls.
-        using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
-        AssertParallelBatchMatchesOneAtATime(embedder);
-        Assert.False(embedder.HasBatchSession);
-    }
-
-    [Fact]
     public void ParallelBatch_OnASecondOneThreadSession_GivesEachTextItsOwnOneAtATimeVector()
     {
+        // threads: 2 makes a batch run two calls at once even on a one-core machine; 4 texts per call: several calls.
         using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
         AssertParallelBatchMatchesOneAtATime(embedder);
@@ -59,8 +51,24 @@ public sealed class ParallelBatchTests(MiniLmFixture fixture)
     }
 
     [Fact]
+    public void ParallelBatch_OnTheFirstSession_GivesEachTextItsOwnOneAtATimeVector()
+    {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.MainSession);
+        using var embedder = new MiniLmEmbedder(threads: 2, maxBatchSize: 4);
+        AssertParallelBatchMatchesOneAtATime(embedder);
+        Assert.False(embedder.HasBatchSession);
+    }
+
+    [Fact]
+    public void DefaultMode_IsTheSecondOneThreadSession()
+    {
+        Assert.Equal(SentenceOnnxModel.BatchParallelism.BatchSession, SentenceOnnxModel.Parallelism);
+    }
+
+    [Fact]
     public void ParallelBatch_MatchesThePackagesOwnEncoder()
     {
+        using var mode = new ParallelismScope(SentenceOnnxModel.BatchParallelism.BatchSession);
         using var reference = new SentenceEncoder();
         float[][] expected = reference.Encode(s_texts);
         var batch = new float[s_texts.Length * Dimension];
