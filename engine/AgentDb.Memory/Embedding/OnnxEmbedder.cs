@@ -72,6 +72,9 @@ public sealed class OnnxEmbedder : IEmbedder
     /// <summary>The full path of the model file.</summary>
     public string ModelPath { get; }
 
+    /// <summary>Whether a batch has created the second, one-thread session of parallel batches (for tests).</summary>
+    internal bool HasBatchSession => _model.HasBatchSession;
+
     /// <inheritdoc/>
     public void Embed(string text, Span<float> destination)
     {

@@ -16,7 +16,12 @@ public sealed class OnnxEmbedderOptions
     /// </summary>
     public bool CaseSensitive { get; init; }
 
-    /// <summary>ONNX Runtime threads per model call; 0 (the default) lets ONNX Runtime choose (one per physical core).</summary>
+    /// <summary>
+    /// ONNX Runtime threads per model call of a single text; 0 (the default) lets ONNX Runtime choose (one per physical
+    /// core). Also the most model calls of one batch that run at once, on a second one-thread session opened from the
+    /// model file by the first batch of two texts or more (0: one per logical processor; 1: one after another, no second
+    /// session). If the file changed since loading, batches run their calls one after another instead.
+    /// </summary>
     public int Threads { get; init; }
 
     /// <summary>The most texts given to the model in one call (default 32).</summary>

@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using BERTTokenizers.Base;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using TextTokens = (string Token, int VocabularyIndex, long SegmentIndex)[];
 
 namespace AgentDb.Memory.Embedding;
 
@@ -47,6 +49,11 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     private readonly SessionOptions _sessionOptions;
     private readonly InferenceSession _session;
+    private readonly Func<SessionOptions, InferenceSession> _open;
+    private readonly int _batchWorkers;
+    private readonly Lock _batchSessionLock = new();
+    private BatchSession? _batchSession;
+    private bool _batchSessionFailed;
     private readonly TokenizerBase _tokenizer;
     private readonly string[] _inputNames;
     private readonly ModelInput[] _inputs;
@@ -55,10 +62,19 @@ internal sealed class SentenceOnnxModel : IDisposable
     private readonly string _source;
 
     private SentenceOnnxModel(
-        SessionOptions sessionOptions, InferenceSession session, TokenizerBase tokenizer, string source, int maxBatchSize, int? expectedDimension)
+        SessionOptions sessionOptions,
+        InferenceSession session,
+        Func<SessionOptions, InferenceSession> open,
+        TokenizerBase tokenizer,
+        string source,
+        int threads,
+        int maxBatchSize,
+        int? expectedDimension)
     {
         _sessionOptions = sessionOptions;
         _session = session;
+        _open = open;
+        _batchWorkers = threads > 0 ? threads : Environment.ProcessorCount;
         _tokenizer = tokenizer;
         _source = source;
         MaxBatchSize = maxBatchSize;
@@ -118,20 +134,71 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <summary>The most texts given to the model in one call.</summary>
     public int MaxBatchSize { get; }
 
+    /// <summary>
+    /// How <see cref="EmbedBatch"/> runs a batch that is cut into several model calls (for benchmarks that compare them;
+    /// read at each call). <see cref="BatchParallelism.BatchSession"/> unless a benchmark or test says otherwise.
+    /// </summary>
+    internal static BatchParallelism Parallelism { get; set; } = BatchParallelism.BatchSession;
+
+    /// <summary>How many threads the last <see cref="EmbedBatch"/> on this thread ran its calls on (for tests and benchmarks).</summary>
+    [ThreadStatic]
+    internal static int LastBatchLanes;
+
+    /// <summary>Whether the second session for parallel batches has been created (for tests and benchmarks).</summary>
+    internal bool HasBatchSession => Volatile.Read(ref _batchSession) is not null;
+
     /// <summary>Loads a model from bytes (e.g. an embedded resource).</summary>
-    /// <param name="model">The ONNX model.</param>
+    /// <param name="model">
+    /// Gives the ONNX model's bytes: called once now and once more if a batch needs the second session (see
+    /// <see cref="EmbedBatch"/>), so the caller need not keep the bytes alive in between.
+    /// </param>
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="source">Names the model in error messages.</param>
-    /// <param name="threads">ONNX Runtime intra-op threads; 0 for its default (one per physical core).</param>
+    /// <param name="threads">
+    /// ONNX Runtime intra-op threads of a single model call; 0 for its default (one per physical core). Also how many
+    /// model calls of one batch run at once (0: one per logical processor).
+    /// </param>
     /// <param name="maxBatchSize">The most texts per model call.</param>
     /// <param name="expectedDimension">When given, the model must produce vectors of this length.</param>
-    public static SentenceOnnxModel Load(byte[] model, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension) =>
-        Load(options => new InferenceSession(model, options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    public static SentenceOnnxModel Load(Func<byte[]> model, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Load(options => new InferenceSession(model(), options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    }
 
-    /// <summary>Loads a model from a file.</summary>
-    /// <inheritdoc cref="Load(byte[], TokenizerBase, string, int, int, int?)"/>
-    public static SentenceOnnxModel Load(string modelPath, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension) =>
-        Load(options => new InferenceSession(modelPath, options), tokenizer, source, threads, maxBatchSize, expectedDimension);
+    /// <summary>
+    /// Loads a model from a file. The second session of parallel batches is opened from the same file when first needed;
+    /// if the file changed (length or last-write time) or cannot be opened by then, batches run their calls one after
+    /// another on the first session instead.
+    /// </summary>
+    /// <inheritdoc cref="Load(Func{byte[]}, TokenizerBase, string, int, int, int?)"/>
+    public static SentenceOnnxModel Load(string modelPath, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        var file = new FileInfo(modelPath);
+        long length = file.Exists ? file.Length : -1;
+        DateTime written = file.Exists ? file.LastWriteTimeUtc : default;
+        bool first = true;
+        return Load(
+            options =>
+            {
+                if (!first)
+                {
+                    var now = new FileInfo(modelPath);
+                    if (!now.Exists || now.Length != length || now.LastWriteTimeUtc != written)
+                    {
+                        throw new IOException($"The ONNX model file {modelPath} changed since it was loaded.");
+                    }
+                }
+
+                first = false;
+                return new InferenceSession(modelPath, options);
+            },
+            tokenizer,
+            source,
+            threads,
+            maxBatchSize,
+            expectedDimension);
+    }
 
     /// <summary>
     /// Embeds <paramref name="texts"/> into the rows of <paramref name="destination"/> (its length is checked by the
@@ -139,6 +206,14 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// <see cref="MaxBatchSize"/> texts whose lengths are close (see <see cref="PaddingSlack"/>), since a call is padded
     /// to its longest text: one long text must not make 31 short ones pay for its length.
     /// </summary>
+    /// <remarks>
+    /// A batch of two texts or more runs its calls in parallel, longest first, on the calling thread and on thread-pool
+    /// threads (one per logical processor, or the <c>threads</c> given at load), by default on a second session with one
+    /// intra-op thread, created by the first such batch (<see cref="BatchParallelism.BatchSession"/>: each call on one
+    /// core, no meetings of threads inside a call; it holds its own copy of the weights, about 100–140 MB resident).
+    /// <see cref="BatchParallelism.MainSession"/> runs them on the first session instead (no second copy; benchmarks
+    /// compare the two). A single text runs as one call on the first session, split across its threads, as before.
+    /// </remarks>
     public void EmbedBatch(IReadOnlyList<string> texts, Span<float> destination)
     {
         int count = texts.Count;
@@ -147,56 +222,45 @@ internal sealed class SentenceOnnxModel : IDisposable
             return;
         }
 
-        var tokens = new (string Token, int VocabularyIndex, long SegmentIndex)[count][];
+        int lanes = Math.Min(_batchWorkers, count);
+        InferenceSession? parallelSession = lanes < 2 ? null : Parallelism switch
+        {
+            BatchParallelism.BatchSession => BatchSessionOrNull(),
+            BatchParallelism.MainSession => _session,
+            _ => null,
+        };
+        if (parallelSession is not null)
+        {
+            EmbedInParallel(parallelSession, texts, lanes, destination);
+            return;
+        }
+
+        var tokens = new TextTokens[count];
         for (int i = 0; i < count; i++)
         {
-            tokens[i] = _tokenizer.Tokenize(MaxTokens, WithPlainSpaces(texts[i]))[0];
+            tokens[i] = Tokenize(texts[i]);
         }
 
         if (count == 1)
         {
-            EmbedChunk(tokens, [0], destination);
+            EmbedChunk(_session, tokens, [0], destination);
             return;
         }
 
-        // Sort by (token count, index): a unique key, so the order (and so each call's shape) is the same every run.
-        long[] keys = ArrayPool<long>.Shared.Rent(count);
-        int[] order = ArrayPool<int>.Shared.Rent(count);
+        int[] rows = ArrayPool<int>.Shared.Rent(count);
+        int[] bounds = ArrayPool<int>.Shared.Rent(count + 1);
         try
         {
-            for (int i = 0; i < count; i++)
+            int calls = Cut(tokens, lanes: 1, rows, bounds);
+            for (int c = 0; c < calls; c++)
             {
-                keys[i] = ((long)tokens[i].Length << 32) | (uint)i;
+                EmbedChunk(_session, tokens, rows.AsSpan(bounds[c], bounds[c + 1] - bounds[c]), destination);
             }
-
-            Array.Sort(keys, 0, count);
-            for (int i = 0; i < count; i++)
-            {
-                order[i] = (int)(uint)keys[i];
-            }
-
-            int start = 0, calls = 0;
-            while (start < count)
-            {
-                int shortest = tokens[order[start]].Length;
-                int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
-                int end = start + 1;
-                while (end < count && end - start < MaxBatchSize && tokens[order[end]].Length <= limit)
-                {
-                    end++;
-                }
-
-                EmbedChunk(tokens, order.AsSpan(start, end - start), destination);
-                calls++;
-                start = end;
-            }
-
-            LastBatchCalls = calls;
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(keys);
-            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(bounds);
         }
     }
 
@@ -205,18 +269,17 @@ internal sealed class SentenceOnnxModel : IDisposable
     {
         _session.Dispose();
         _sessionOptions.Dispose();
+        lock (_batchSessionLock)
+        {
+            _batchSessionFailed = true;
+            _batchSession?.Session.Dispose();
+            _batchSession?.Options.Dispose();
+            _batchSession = null;
+        }
     }
 
-    private static SentenceOnnxModel Load(
-        Func<SessionOptions, InferenceSession> open, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    private static SessionOptions NewOptions(int threads)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        if (expectedDimension is int expected)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(expected, 1, nameof(expectedDimension));
-        }
-
         var options = new SessionOptions { InterOpNumThreads = 1 };
         if (threads > 0)
         {
@@ -230,6 +293,20 @@ internal sealed class SentenceOnnxModel : IDisposable
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
 
+        return options;
+    }
+
+    private static SentenceOnnxModel Load(
+        Func<SessionOptions, InferenceSession> open, TokenizerBase tokenizer, string source, int threads, int maxBatchSize, int? expectedDimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        if (expectedDimension is int expected)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(expected, 1, nameof(expectedDimension));
+        }
+
+        SessionOptions options = NewOptions(threads);
         InferenceSession session;
         try
         {
@@ -243,13 +320,173 @@ internal sealed class SentenceOnnxModel : IDisposable
 
         try
         {
-            return new SentenceOnnxModel(options, session, tokenizer, source, maxBatchSize, expectedDimension);
+            return new SentenceOnnxModel(options, session, open, tokenizer, source, threads, maxBatchSize, expectedDimension);
         }
         catch
         {
             session.Dispose();
             options.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The session of parallel batches (one intra-op thread: each call on one core), created on first use; null if it
+    /// cannot be created (the model file changed or is gone) or the model was disposed: batches then run sequentially.
+    /// </summary>
+    private InferenceSession? BatchSessionOrNull()
+    {
+        BatchSession? batch = Volatile.Read(ref _batchSession);
+        if (batch is not null)
+        {
+            return batch.Session;
+        }
+
+        lock (_batchSessionLock)
+        {
+            if (_batchSession is null && !_batchSessionFailed)
+            {
+                SessionOptions options = NewOptions(1);
+                try
+                {
+                    Volatile.Write(ref _batchSession, new BatchSession(options, _open(options)));
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or IOException or UnauthorizedAccessException)
+                {
+                    options.Dispose();
+                    _batchSessionFailed = true;
+                }
+            }
+
+            return _batchSession?.Session;
+        }
+    }
+
+    /// <summary>
+    /// Sorts the texts by (token count, index) — a unique key, so the calls' shapes are the same every run — deals them
+    /// round-robin into <paramref name="lanes"/> lanes and cuts each lane into calls of at most <see cref="MaxBatchSize"/>
+    /// texts whose lengths are close (see <see cref="PaddingSlack"/>). Call c embeds
+    /// <c>rows[bounds[c]..bounds[c + 1]]</c>; returns the number of calls. With one lane this is the sequential cut;
+    /// with more, every lane holds the same mix of lengths, so the calls come in near-equal pairs (triples...) and
+    /// threads that run them finish together, with no more padding than one lane would have.
+    /// </summary>
+    private int Cut(TextTokens[] tokens, int lanes, int[] rows, int[] bounds)
+    {
+        int count = tokens.Length;
+        long[] keys = ArrayPool<long>.Shared.Rent(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = ((long)tokens[i].Length << 32) | (uint)i;
+            }
+
+            Array.Sort(keys, 0, count);
+            int calls = 0, dealt = 0;
+            bounds[0] = 0;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                int start = dealt;
+                for (int p = lane; p < count; p += lanes)
+                {
+                    rows[dealt++] = (int)(uint)keys[p];
+                }
+
+                while (start < dealt)
+                {
+                    int shortest = tokens[rows[start]].Length;
+                    int limit = shortest + Math.Max(MinPaddingSlack, (int)Math.Min(int.MaxValue, (long)shortest * PaddingSlackPercent / 100));
+                    int end = start + 1;
+                    while (end < dealt && end - start < MaxBatchSize && tokens[rows[end]].Length <= limit)
+                    {
+                        end++;
+                    }
+
+                    bounds[++calls] = end;
+                    start = end;
+                }
+            }
+
+            LastBatchCalls = calls;
+            LastBatchLanes = lanes;
+            return calls;
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(keys);
+        }
+    }
+
+    /// <summary>
+    /// Embeds a batch on <paramref name="lanes"/> threads, this one included: the threads tokenise the texts together,
+    /// this thread cuts the calls (<see cref="Cut"/>), then every thread takes the next call, longest first, until none
+    /// is left. Every row lands at its text's index, whichever thread computed it.
+    /// </summary>
+    private void EmbedInParallel(InferenceSession session, IReadOnlyList<string> texts, int lanes, Span<float> destination)
+    {
+        int count = texts.Count;
+        int length = count * Dimension;
+        int[] rows = ArrayPool<int>.Shared.Rent(count);
+        int[] bounds = ArrayPool<int>.Shared.Rent(count + 1);
+        float[] output = ArrayPool<float>.Shared.Rent(length);
+        var batch = new ParallelBatch(this, session, texts);
+        try
+        {
+            try
+            {
+                for (int w = 1; w < lanes; w++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static b => b.Help(), batch, preferLocal: false);
+                }
+            }
+            finally
+            {
+                // This thread tokenises every text no helper has claimed (all of them if no helper starts in time).
+                batch.Tokenize();
+                batch.WaitForTokens();
+            }
+
+            bool scheduled = false;
+            try
+            {
+                batch.ThrowIfFailed();
+                int calls = Cut(batch.Tokens, lanes, rows, bounds);
+
+                // Longest first (by padded tokens; ties in call order, so the schedule is the same every run), so no
+                // thread is left alone with a long call at the end.
+                var schedule = new int[calls];
+                var keys = new long[calls];
+                for (int c = 0; c < calls; c++)
+                {
+                    schedule[c] = c;
+                    long padded = (long)(bounds[c + 1] - bounds[c]) * batch.Tokens[rows[bounds[c + 1] - 1]].Length;
+                    keys[c] = -(Math.Min(padded, int.MaxValue) << 32) + c;
+                }
+
+                Array.Sort(keys, schedule);
+                batch.Schedule(rows, bounds, schedule, output);
+                scheduled = true;
+            }
+            finally
+            {
+                if (!scheduled)
+                {
+                    batch.Abandon();
+                }
+            }
+
+            // This thread takes every call no helper has claimed; helpers that start after that find no text and no
+            // call left and never touch the buffers.
+            batch.RunCalls();
+            batch.WaitForClaimedCalls();
+            batch.ThrowIfFailed();
+            output.AsSpan(0, length).CopyTo(destination);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(bounds);
+            ArrayPool<float>.Shared.Return(output);
         }
     }
 
@@ -297,14 +534,14 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     private int ProbeDimension()
     {
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, [0], tokens[0].Length);
+        TextTokens[] tokens = [_tokenizer.Tokenize(MaxTokens, "dimension probe")[0]];
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(_session, tokens, [0], tokens[0].Length);
         long[] shape = outputs[0].GetTensorTypeAndShape().Shape;
         return checked((int)shape[^1]);
     }
 
     private IDisposableReadOnlyCollection<OrtValue> Run(
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength)
+        InferenceSession session, TextTokens[] tokens, ReadOnlySpan<int> rows, int sequenceLength)
     {
         long[] shape = [rows.Length, sequenceLength];
         var values = new OrtValue[_inputs.Length];
@@ -316,7 +553,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             }
 
             using var runOptions = new RunOptions();
-            return _session.Run(runOptions, _inputNames, values, _outputNames);
+            return session.Run(runOptions, _inputNames, values, _outputNames);
         }
         finally
         {
@@ -329,12 +566,12 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>One input as a [texts, sequence] tensor, each text's tokens followed by zeros (the padding).</summary>
     private static OrtValue Tensor(
-        (string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, int sequenceLength, ModelInput input, long[] shape)
+        TextTokens[] tokens, ReadOnlySpan<int> rows, int sequenceLength, ModelInput input, long[] shape)
     {
         var data = new long[rows.Length * sequenceLength];
         for (int t = 0; t < rows.Length; t++)
         {
-            (string Token, int VocabularyIndex, long SegmentIndex)[] text = tokens[rows[t]];
+            TextTokens text = tokens[rows[t]];
             Span<long> target = data.AsSpan(t * sequenceLength, sequenceLength);
             for (int j = 0; j < text.Length; j++)
             {
@@ -365,7 +602,8 @@ internal sealed class SentenceOnnxModel : IDisposable
     /// Runs the model once on the texts <paramref name="rows"/> (indexes into <paramref name="tokens"/> and rows of
     /// <paramref name="destination"/>), padded to the longest of them.
     /// </summary>
-    private void EmbedChunk((string Token, int VocabularyIndex, long SegmentIndex)[][] tokens, ReadOnlySpan<int> rows, Span<float> destination)
+    private void EmbedChunk(
+        InferenceSession session, TextTokens[] tokens, ReadOnlySpan<int> rows, Span<float> destination)
     {
         int batch = rows.Length;
         int sequenceLength = 0;
@@ -374,7 +612,7 @@ internal sealed class SentenceOnnxModel : IDisposable
             sequenceLength = Math.Max(sequenceLength, tokens[row].Length);
         }
 
-        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, rows, sequenceLength);
+        using IDisposableReadOnlyCollection<OrtValue> outputs = Run(session, tokens, rows, sequenceLength);
         OrtValue output = outputs[0];
         long[] shape = output.GetTensorTypeAndShape().Shape;
         int dimension = Dimension;
@@ -439,6 +677,9 @@ internal sealed class SentenceOnnxModel : IDisposable
         }
     }
 
+    /// <summary>One text's tokens ([CLS] ... [SEP], at most <see cref="MaxTokens"/>).</summary>
+    private TextTokens Tokenize(string text) => _tokenizer.Tokenize(MaxTokens, WithPlainSpaces(text))[0];
+
     /// <summary>
     /// The package's tokenizer splits words on spaces only: a tab or newline would glue two words into one unknown
     /// token. Any other whitespace becomes a space first (no copy when there is none).
@@ -473,6 +714,19 @@ internal sealed class SentenceOnnxModel : IDisposable
         });
     }
 
+    /// <summary>How a batch of several model calls runs them (see <see cref="Parallelism"/>).</summary>
+    internal enum BatchParallelism
+    {
+        /// <summary>One call after another on the first session (its intra-op threads split each call).</summary>
+        Sequential,
+
+        /// <summary>Calls in parallel on the first session, its intra-op threads shared by the concurrent calls.</summary>
+        MainSession,
+
+        /// <summary>Calls in parallel on a second session with one intra-op thread, created on first use (the default).</summary>
+        BatchSession,
+    }
+
     private enum InputRole
     {
         Ids,
@@ -481,4 +735,151 @@ internal sealed class SentenceOnnxModel : IDisposable
     }
 
     private readonly record struct ModelInput(InputRole Role, bool Int64);
+
+    private sealed record BatchSession(SessionOptions Options, InferenceSession Session);
+
+    /// <summary>
+    /// One parallel batch. Phase 1: every thread claims the next text to tokenise until none is left. Phase 2, once the
+    /// caller has cut the calls (<see cref="Schedule"/>): every thread claims the next call until none is left. The
+    /// caller waits only for texts and calls already claimed, so a helper that starts late does nothing and touches no
+    /// buffer.
+    /// </summary>
+    private sealed class ParallelBatch(SentenceOnnxModel model, InferenceSession session, IReadOnlyList<string> texts)
+    {
+        private readonly object _gate = new();
+        private int _nextText = -1;
+        private int _untokenized = texts.Count;
+        private bool _scheduled;
+        private int[] _rows = [];
+        private int[] _bounds = [];
+        private int[] _schedule = [];
+        private float[] _output = [];
+        private int _nextCall = -1;
+        private int _unfinished;
+        private ExceptionDispatchInfo? _failure;
+
+        public TextTokens[] Tokens { get; } = new TextTokens[texts.Count];
+
+        /// <summary>A helper thread: tokenise, wait for the calls, run calls.</summary>
+        public void Help()
+        {
+            Tokenize();
+            lock (_gate)
+            {
+                while (!_scheduled)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            RunCalls();
+        }
+
+        public void Tokenize()
+        {
+            int claimed;
+            while ((claimed = Interlocked.Increment(ref _nextText)) < Tokens.Length)
+            {
+                try
+                {
+                    if (Volatile.Read(ref _failure) is null)
+                    {
+                        Tokens[claimed] = model.Tokenize(texts[claimed]);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref _untokenized) == 0)
+                    {
+                        PulseAll();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Returns once every text is tokenised (called after this thread's <see cref="Tokenize"/>).</summary>
+        public void WaitForTokens()
+        {
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _untokenized) > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        /// <summary>Publishes the calls (see <see cref="Cut"/>) and the shared output, and lets the helpers run them.</summary>
+        public void Schedule(int[] rows, int[] bounds, int[] schedule, float[] output)
+        {
+            lock (_gate)
+            {
+                _rows = rows;
+                _bounds = bounds;
+                _schedule = schedule;
+                _output = output;
+                _unfinished = schedule.Length;
+                _scheduled = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        /// <summary>No calls will come (the caller failed before <see cref="Schedule"/>): waiting helpers leave.</summary>
+        public void Abandon() => Schedule([], [], [], []);
+
+        public void RunCalls()
+        {
+            int claimed;
+            while ((claimed = Interlocked.Increment(ref _nextCall)) < _schedule.Length)
+            {
+                try
+                {
+                    if (Volatile.Read(ref _failure) is null)
+                    {
+                        int c = _schedule[claimed];
+                        model.EmbedChunk(session, Tokens, _rows.AsSpan(_bounds[c], _bounds[c + 1] - _bounds[c]), _output);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref _unfinished) == 0)
+                    {
+                        PulseAll();
+                    }
+                }
+            }
+        }
+
+        /// <summary>Returns once every claimed call has finished (called after this thread's <see cref="RunCalls"/>).</summary>
+        public void WaitForClaimedCalls()
+        {
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _unfinished) > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+
+        public void ThrowIfFailed() => Volatile.Read(ref _failure)?.Throw();
+
+        private void Fail(Exception e) => Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+
+        private void PulseAll()
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
 }
