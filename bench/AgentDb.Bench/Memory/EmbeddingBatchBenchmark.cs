@@ -20,7 +20,7 @@ internal static class EmbeddingBatchBenchmark
     {
         int rounds = 40;
         int threads = 0;
-        int[] slacks = [25];
+        int[] slacks = [50];
         string[] modeNames = ["parallel", "sequential"];
         for (int i = 0; i < args.Length; i++)
         {

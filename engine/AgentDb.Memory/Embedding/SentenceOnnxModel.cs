@@ -28,9 +28,11 @@ internal sealed class SentenceOnnxModel : IDisposable
 
     /// <summary>
     /// A model call takes texts up to this many percent more tokens than its shortest (or <see cref="MinPaddingSlack"/>
-    /// more, whichever is larger): padding waste stays bounded, while short texts still share calls.
+    /// more, whichever is larger): padding waste stays bounded, while short texts still share calls. 50 %: with a batch's
+    /// texts dealt to one lane per core, 25 % cut 32 texts into 7 calls and 50 % into 6, 2.07–2.12× one text per call
+    /// against 1.96–1.97× in the same runs (docs/BENCHMARKS.md, "MiniLM" in the final pass of 2026-11-27, 14:10 UTC).
     /// </summary>
-    private const int PaddingSlack = 25;
+    private const int PaddingSlack = 50;
 
     /// <summary>
     /// The padding slack (percent) batches use; <see cref="PaddingSlack"/> unless a benchmark compares others
