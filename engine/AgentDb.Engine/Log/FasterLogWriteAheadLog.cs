@@ -330,30 +330,10 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     public void BeginCommit()
     {
         ThrowIfUnusable();
-        long targetLsn;
-        long targetAddress;
-        lock (_appendLock)
+        if (StartCommit(out long targetLsn, out long targetAddress))
         {
-            targetLsn = _lastLsn;
-            targetAddress = _log.TailAddress;
+            _ = CompleteCommitAsync(targetLsn, targetAddress);
         }
-
-        if (targetLsn <= _commits.Committed)
-        {
-            return;
-        }
-
-        try
-        {
-            _log.Commit(spinWait: false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            _commits.SetFault(exception);
-            throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
-        }
-
-        _ = CompleteCommitAsync(targetLsn, targetAddress);
     }
 
     /// <inheritdoc />
@@ -812,8 +792,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                _commits.SetFault(exception);
-                throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
+                throw Fault(exception);
             }
 
             HoldCommitForTests();
@@ -848,8 +827,30 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     /// </summary>
     private void CommitCore()
     {
-        long targetLsn;
-        long targetAddress;
+        if (!StartCommit(out long targetLsn, out long targetAddress))
+        {
+            return;
+        }
+
+        try
+        {
+            _log.WaitForCommitAsync(targetAddress).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw Fault(exception);
+        }
+
+        HoldCommitForTests();
+        _commits.Advance(targetLsn);
+    }
+
+    /// <summary>
+    /// Asks FASTER to commit everything appended before the call, without waiting; false when that is committed
+    /// already. <paramref name="targetLsn"/> and <paramref name="targetAddress"/> are what the commit covers.
+    /// </summary>
+    private bool StartCommit(out long targetLsn, out long targetAddress)
+    {
         lock (_appendLock)
         {
             targetLsn = _lastLsn;
@@ -858,22 +859,26 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
         if (targetLsn <= _commits.Committed)
         {
-            return;
+            return false;
         }
 
         try
         {
             _log.Commit(spinWait: false);
-            _log.WaitForCommitAsync(targetAddress).AsTask().GetAwaiter().GetResult();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            _commits.SetFault(exception);
-            throw new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
+            throw Fault(exception);
         }
 
-        HoldCommitForTests();
-        _commits.Advance(targetLsn);
+        return true;
+    }
+
+    /// <summary>Faults the commit signal (every waiter fails) and returns the exception to throw.</summary>
+    private IOException Fault(Exception exception)
+    {
+        _commits.SetFault(exception);
+        return new IOException($"Committing the write-ahead log in '{_directory}' failed.", exception);
     }
 
     private void RunCommitter()
