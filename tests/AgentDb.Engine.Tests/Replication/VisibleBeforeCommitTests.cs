@@ -24,7 +24,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 20);
         long last = entries[^1].Lsn;
 
-        using var hold = new ManualResetEventSlim(false);
+        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
         replica.WriteAheadLogForTests.CommitHoldForTests = hold;
         Task<int> applying = Task.Run(() => replica.ApplyReplicated(entries));
         try
@@ -40,6 +40,7 @@ public sealed class VisibleBeforeCommitTests
         finally
         {
             hold.Set();
+            replica.WriteAheadLogForTests.CommitHoldForTests = null;
         }
 
         Assert.Equal(entries.Count, await applying.WaitAsync(s_waitLimit));
@@ -55,7 +56,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 5);
         long last = entries[^1].Lsn;
 
-        using var hold = new ManualResetEventSlim(false);
+        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
         replica.WriteAheadLogForTests.CommitHoldForTests = hold;
         Task<int> applying = Task.Run(() => replica.ApplyReplicatedAheadOfCommit(entries));
         Task durable;
@@ -70,6 +71,7 @@ public sealed class VisibleBeforeCommitTests
         finally
         {
             hold.Set();
+            replica.WriteAheadLogForTests.CommitHoldForTests = null;
         }
 
         await durable.WaitAsync(s_waitLimit);
@@ -85,7 +87,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 5);
         long last = entries[^1].Lsn;
 
-        using var hold = new ManualResetEventSlim(false);
+        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
         replica.WriteAheadLogForTests.CommitHoldForTests = hold;
         Task checkpoint;
         try
@@ -98,6 +100,7 @@ public sealed class VisibleBeforeCommitTests
         finally
         {
             hold.Set();
+            replica.WriteAheadLogForTests.CommitHoldForTests = null;
         }
 
         await checkpoint.WaitAsync(s_waitLimit);
