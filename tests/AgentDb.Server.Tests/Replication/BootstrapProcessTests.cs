@@ -20,17 +20,9 @@ public sealed class BootstrapProcessTests
             await using var writer = await ConnectAsync(primaryPort);
             await writer.CreateCollectionAsync("docs", 3, Wire.Messages.VectorMetric.L2Squared);
             var ids = new List<string>();
-            for (var i = 0; i < 40; i++)
-            {
-                ids.Add($"r{i}");
-                await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
-            }
+            await UpsertRecordsAsync(writer, 0, 40, ids);
             await writer.CheckpointAsync(); // truncates the log: a new replica cannot start from LSN 1
-            for (var i = 40; i < 50; i++)
-            {
-                ids.Add($"r{i}");
-                await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
-            }
+            await UpsertRecordsAsync(writer, 40, 50, ids);
             await writer.DeleteAsync("docs", "r3");
             Assert.True(await StatAsync(writer, "lsn.first") > 1, "the checkpoint did not truncate the log");
 

@@ -35,11 +35,7 @@ public sealed class CorruptReplicaProcessTests
             await using var writer = await ConnectAsync(primaryPort);
             await writer.CreateCollectionAsync("docs", 3, VectorMetric.L2Squared);
             var ids = new List<string>();
-            for (var i = 0; i < 120; i++)
-            {
-                ids.Add($"r{i}");
-                await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
-            }
+            await UpsertRecordsAsync(writer, 0, 120, ids);
 
             var replicaData = Path.Combine(root.Path, "replica");
             var (replica, replicaPort, _) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");

@@ -57,6 +57,16 @@ internal static class ReplicationCluster
         return 0;
     }
 
+    /// <summary>Upserts records <c>r{from}</c> … <c>r{to - 1}</c> into "docs" (vector and payload of their number) one by one, adding their ids to <paramref name="ids"/>.</summary>
+    public static async Task UpsertRecordsAsync(AgentDbClient writer, int from, int to, List<string> ids)
+    {
+        for (var i = from; i < to; i++)
+        {
+            ids.Add($"r{i}");
+            await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
+        }
+    }
+
     /// <summary>Polls the replica's applied LSN until it reaches <paramref name="lsn"/>; fails after the timeout (a hang, not a speed check).</summary>
     public static async Task WaitForAppliedAsync(AgentDbClient replica, long lsn, AgentDbProcess replicaProcess)
     {

@@ -22,11 +22,7 @@ public sealed class ReplicationProcessTests
             await using var writer = await ConnectAsync(primaryPort);
             await writer.CreateCollectionAsync("docs", 3, VectorMetric.L2Squared);
             var ids = new List<string>();
-            for (var i = 0; i < 60; i++)
-            {
-                ids.Add($"r{i}");
-                await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
-            }
+            await UpsertRecordsAsync(writer, 0, 60, ids);
             for (var i = 0; i < 60; i += 5)
             {
                 await writer.DeleteAsync("docs", $"r{i}");
@@ -91,11 +87,7 @@ public sealed class ReplicationProcessTests
             }
 
             // The primary goes on; the restarted replica resumes from the LSN its log holds.
-            for (var i = 60; i < 90; i++)
-            {
-                ids.Add($"r{i}");
-                await writer.UpsertAsync("docs", $"r{i}", Vector(i), Payload(i));
-            }
+            await UpsertRecordsAsync(writer, 60, 90, ids);
             await writer.UpsertAsync("docs", "r1", Vector(1000), Payload(99));
             var (restarted, restartedPort, _) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");
             using (restarted)
