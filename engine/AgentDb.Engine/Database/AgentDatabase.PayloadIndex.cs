@@ -166,6 +166,7 @@ public sealed partial class AgentDatabase
             // on without it until it is published. (At open, Recover builds every index after the replay.)
             PayloadFieldIndex index = BuildPayloadIndexes(descriptor, [field])[0];
             state.PayloadIndexes = [.. state.PayloadIndexes, index];
+            state.ChangeLsn = lsn;
         }
 
         return true;

@@ -92,6 +92,7 @@ public sealed partial class AgentDatabase : IDisposable
     private long _nextTicket;
     private int _inflight;
     private long _visibleLsn;
+    private long _lastDropLsn; // the LSN of the last collection drop applied since open (under _stateLock)
     private int _checkpointRunning;
     private long _compactions;
     private volatile bool _closing;
@@ -366,6 +367,41 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             return result;
+        }
+        finally
+        {
+            _stateLock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// When collection <paramref name="name"/> last changed, for caches derived from its records (the agent memory's
+    /// query cache on a replica): true and, in <paramref name="lsn"/>, the LSN of the last applied entry that changed
+    /// it (a record write, its creation, a payload index), or the LSN the database opened at when nothing changed it
+    /// since; false when no such collection exists, and <paramref name="lsn"/> is then the LSN of the last collection
+    /// drop applied since open (0 when none). Every entry that changes a collection moves its value (LSNs only grow),
+    /// and an entry that does not change it leaves it. Taken from the applied state: it may already count an entry that
+    /// is being applied but not yet complete (an LSN above <see cref="VisibleLsn"/>). Cheap: one lookup, no allocation.
+    /// </summary>
+    /// <param name="name">The collection's name.</param>
+    /// <param name="lsn">The collection's change LSN, or, when it does not exist, the last drop's LSN.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The database was disposed.</exception>
+    public bool TryGetCollectionChangeLsn(string name, out long lsn)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        _stateLock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (_byName.TryGetValue(name, out CollectionState? state))
+            {
+                lsn = state.ChangeLsn;
+                return true;
+            }
+
+            lsn = _lastDropLsn;
+            return false;
         }
         finally
         {
@@ -1226,7 +1262,7 @@ public sealed partial class AgentDatabase : IDisposable
         _store.CommitPreparedWrites(lsn, _writes.AsSpan(0, count));
         if (updateIndex)
         {
-            ApplyToIndexes(count);
+            ApplyToIndexes(lsn, count);
         }
 
         return count > 0 && _outcomes[0].Existed;
@@ -1270,7 +1306,7 @@ public sealed partial class AgentDatabase : IDisposable
                 try
                 {
                     CollectionDescriptor descriptor = _store.CreateCollection(lsn, name, dimension, metric, timestamp, hnswM, hnswEfConstruction);
-                    var state = new CollectionState(descriptor, CreateIndex(descriptor));
+                    var state = new CollectionState(descriptor, CreateIndex(descriptor)) { ChangeLsn = lsn };
                     _byName[name] = state;
                     _byId[descriptor.Id] = state;
                 }
@@ -1289,6 +1325,7 @@ public sealed partial class AgentDatabase : IDisposable
                 try
                 {
                     bool existed = _store.DropCollection(lsn, id);
+                    _lastDropLsn = lsn;
                     if (_byId.Remove(id, out CollectionState? state))
                     {
                         _byName.Remove(state.Descriptor.Name);
@@ -1322,9 +1359,10 @@ public sealed partial class AgentDatabase : IDisposable
     /// Applies the first <paramref name="count"/> writes of <see cref="_writes"/> (with their <see cref="_outcomes"/>) to
     /// the payload and vector indexes, in order. Consecutive vector upserts to one collection go to its index in one
     /// <see cref="TieredVectorIndex.UpsertMany"/> call (one lock for the run, not two per vector); a delete, or a write to
-    /// another collection, ends such a run first.
+    /// another collection, ends such a run first. Each applied write's collection takes <paramref name="lsn"/> as its
+    /// <see cref="CollectionState.ChangeLsn"/> (a field store on the state already looked up: no lookup more).
     /// </summary>
-    private void ApplyToIndexes(int count)
+    private void ApplyToIndexes(long lsn, int count)
     {
         if (_runIds.Length < count)
         {
@@ -1342,6 +1380,7 @@ public sealed partial class AgentDatabase : IDisposable
                 continue;
             }
 
+            state.ChangeLsn = lsn;
             ApplyToPayloadIndexes(state, _writes[i], outcome);
             if (outcome.HasVector)
             {
@@ -1400,6 +1439,7 @@ public sealed partial class AgentDatabase : IDisposable
                 _byName[descriptor.Name] = state;
             }
 
+            state.ChangeLsn = _store.AppliedLsn; // the replay applied no index update: not changed since open, as far as this open knows
             LoadIndex(state);
             state.PayloadIndexes = BuildPayloadIndexes(descriptor, descriptor.PayloadIndexFields);
             _logical[descriptor.Name] = new LogicalCollection(descriptor.Id, descriptor.Dimension, descriptor.Metric, descriptor.HnswM, descriptor.HnswEfConstruction);

@@ -7,6 +7,7 @@ namespace AgentDb;
 internal sealed class CollectionState
 {
     private PayloadFieldIndex[] _payloadIndexes = [];
+    private long _changeLsn;
 
     public CollectionState(CollectionDescriptor descriptor, TieredVectorIndex index)
     {
@@ -23,6 +24,16 @@ internal sealed class CollectionState
     {
         get => Volatile.Read(ref _payloadIndexes);
         set => Volatile.Write(ref _payloadIndexes, value);
+    }
+
+    /// <summary>
+    /// The LSN of the last applied entry that changed the collection (a write, its creation, a payload index), or the
+    /// LSN the database opened at for a collection not changed since. Written by the apply thread; read by anyone.
+    /// </summary>
+    public long ChangeLsn
+    {
+        get => Volatile.Read(ref _changeLsn);
+        set => Volatile.Write(ref _changeLsn, value);
     }
 
     /// <summary>The payload index on <paramref name="field"/> (UTF-8), or null.</summary>
