@@ -48,9 +48,9 @@ public sealed class AgentMemory : IDisposable
         Graph = new GraphStore(context);
         if (attached is not null)
         {
-            // A replica's records change by replication, not through the controllers that invalidate the cache.
-            QueryCache cache = context.Cache;
-            _onReplicated = _ => cache.Invalidate(MemoryScope.Reflexion | MemoryScope.Skills | MemoryScope.Causal | MemoryScope.Graph);
+            // A replica's records change by replication, not through the controllers that invalidate the cache: the
+            // kinds whose collections an applied batch changed are invalidated.
+            _onReplicated = new ReplicatedInvalidation(attached, context.Cache).OnApplied;
             attached.ReplicatedEntriesApplied += _onReplicated;
             _attached = attached;
         }
@@ -120,7 +120,8 @@ public sealed class AgentMemory : IDisposable
     /// <remarks>
     /// On a database opened as a replica the memory serves reads of what has been replicated (a read of a kind of
     /// memory whose collections have not arrived yet throws <see cref="CollectionNotFoundException"/>), the query cache
-    /// is invalidated whenever replicated entries are applied, and writes are refused by the database
+    /// is invalidated, for a kind of memory, whenever replicated entries applied change its collections, and writes are
+    /// refused by the database
     /// (<see cref="NotPrimaryException"/>). The memory's own setup writes (its collections and index, the embedder
     /// record) wait until the database is promoted: call <see cref="CompleteSetup"/> after
     /// <see cref="AgentDatabase.PromoteToPrimary"/>.

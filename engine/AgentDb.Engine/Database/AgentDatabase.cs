@@ -1359,8 +1359,9 @@ public sealed partial class AgentDatabase : IDisposable
     /// Applies the first <paramref name="count"/> writes of <see cref="_writes"/> (with their <see cref="_outcomes"/>) to
     /// the payload and vector indexes, in order. Consecutive vector upserts to one collection go to its index in one
     /// <see cref="TieredVectorIndex.UpsertMany"/> call (one lock for the run, not two per vector); a delete, or a write to
-    /// another collection, ends such a run first. Each applied write's collection takes <paramref name="lsn"/> as its
-    /// <see cref="CollectionState.ChangeLsn"/> (a field store on the state already looked up: no lookup more).
+    /// another collection, ends such a run first. The collection of each applied write takes <paramref name="lsn"/> as
+    /// its <see cref="CollectionState.ChangeLsn"/>: a field store on the state already looked up, once per run of writes
+    /// to one collection.
     /// </summary>
     private void ApplyToIndexes(long lsn, int count)
     {
@@ -1371,6 +1372,7 @@ public sealed partial class AgentDatabase : IDisposable
         }
 
         CollectionState? runState = null;
+        CollectionState? marked = null;
         int runLength = 0;
         for (int i = 0; i < count; i++)
         {
@@ -1380,7 +1382,12 @@ public sealed partial class AgentDatabase : IDisposable
                 continue;
             }
 
-            state.ChangeLsn = lsn;
+            if (!ReferenceEquals(marked, state))
+            {
+                state.ChangeLsn = lsn; // once per run of writes to one collection, not per write: searches read this object
+                marked = state;
+            }
+
             ApplyToPayloadIndexes(state, _writes[i], outcome);
             if (outcome.HasVector)
             {
