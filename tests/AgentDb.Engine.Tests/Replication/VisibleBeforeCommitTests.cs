@@ -15,6 +15,20 @@ public sealed class VisibleBeforeCommitTests
 {
     private static readonly TimeSpan s_waitLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>Holds every commit completion of <paramref name="replica"/>'s log until <see cref="ReleaseCommits"/>.</summary>
+    private static ManualResetEventSlim HoldCommits(AgentDatabase replica)
+    {
+        var hold = new ManualResetEventSlim(false); // never disposed: the replica's committer may still read it after the test
+        replica.WriteAheadLogForTests.CommitHoldForTests = hold;
+        return hold;
+    }
+
+    private static void ReleaseCommits(AgentDatabase replica, ManualResetEventSlim hold)
+    {
+        hold.Set();
+        replica.WriteAheadLogForTests.CommitHoldForTests = null;
+    }
+
     [Fact]
     public async Task ReplicatedEntries_AreVisible_WhileTheReplicasLogCommitIsHeld()
     {
@@ -24,8 +38,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 20);
         long last = entries[^1].Lsn;
 
-        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
-        replica.WriteAheadLogForTests.CommitHoldForTests = hold;
+        ManualResetEventSlim hold = HoldCommits(replica);
         Task<int> applying = Task.Run(() => replica.ApplyReplicated(entries));
         try
         {
@@ -39,8 +52,7 @@ public sealed class VisibleBeforeCommitTests
         }
         finally
         {
-            hold.Set();
-            replica.WriteAheadLogForTests.CommitHoldForTests = null;
+            ReleaseCommits(replica, hold);
         }
 
         Assert.Equal(entries.Count, await applying.WaitAsync(s_waitLimit));
@@ -56,8 +68,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 5);
         long last = entries[^1].Lsn;
 
-        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
-        replica.WriteAheadLogForTests.CommitHoldForTests = hold;
+        ManualResetEventSlim hold = HoldCommits(replica);
         Task<int> applying = Task.Run(() => replica.ApplyReplicatedAheadOfCommit(entries));
         Task durable;
         try
@@ -70,8 +81,7 @@ public sealed class VisibleBeforeCommitTests
         }
         finally
         {
-            hold.Set();
-            replica.WriteAheadLogForTests.CommitHoldForTests = null;
+            ReleaseCommits(replica, hold);
         }
 
         await durable.WaitAsync(s_waitLimit);
@@ -87,8 +97,7 @@ public sealed class VisibleBeforeCommitTests
         List<LogRecord> entries = await WriteRecords(primary, 5);
         long last = entries[^1].Lsn;
 
-        var hold = new ManualResetEventSlim(false); // not disposed: the replica's committer may still read it after the test
-        replica.WriteAheadLogForTests.CommitHoldForTests = hold;
+        ManualResetEventSlim hold = HoldCommits(replica);
         Task checkpoint;
         try
         {
@@ -99,8 +108,7 @@ public sealed class VisibleBeforeCommitTests
         }
         finally
         {
-            hold.Set();
-            replica.WriteAheadLogForTests.CommitHoldForTests = null;
+            ReleaseCommits(replica, hold);
         }
 
         await checkpoint.WaitAsync(s_waitLimit);

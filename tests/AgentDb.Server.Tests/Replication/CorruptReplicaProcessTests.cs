@@ -38,18 +38,9 @@ public sealed class CorruptReplicaProcessTests
             await UpsertRecordsAsync(writer, 0, 120, ids);
 
             var replicaData = Path.Combine(root.Path, "replica");
-            var (replica, replicaPort, _) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");
-            using (replica)
-            {
-                await using var reader = await ConnectAsync(replicaPort);
-                await WaitForAppliedAsync(reader, await StatAsync(writer, "lsn.applied"), replica);
-                if (damage == Damage.Records)
-                {
-                    await reader.CheckpointAsync(); // the records go to RocksDB table files
-                }
-                replica.Signal(Sigkill);
-                await replica.WaitForExitAsync(WaitLimit);
-            }
+            // For damaged records, a checkpoint first puts the records into RocksDB table files.
+            await ReplicateThenKillAsync(replicaData, primaryPort, writer,
+                damage == Damage.Records ? reader => reader.CheckpointAsync() : null);
             var what = damage == Damage.Log ? CorruptLog(Path.Combine(replicaData, "db", "log")) : CorruptTables(Path.Combine(replicaData, "db", "rocksdb"));
 
             // The primary goes on meanwhile.

@@ -12,8 +12,6 @@ namespace AgentDb.Server.Tests.Replication;
 /// </summary>
 public sealed class ReplicaLogHoleProcessTests
 {
-    private const int Sigkill = 9;
-
     [Fact]
     public async Task AReplicaWhoseRecordsAreAheadOfItsLog_ResyncsFromASnapshot_AndConverges()
     {
@@ -31,14 +29,7 @@ public sealed class ReplicaLogHoleProcessTests
             await UpsertRecordsAsync(writer, 0, 80, ids);
 
             var replicaData = Path.Combine(root.Path, "replica");
-            var (replica, replicaPort, _) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");
-            using (replica)
-            {
-                await using var reader = await ConnectAsync(replicaPort);
-                await WaitForAppliedAsync(reader, await StatAsync(writer, "lsn.applied"), replica);
-                replica.Signal(Sigkill);
-                await replica.WaitForExitAsync(WaitLimit);
-            }
+            await ReplicateThenKillAsync(replicaData, primaryPort, writer);
 
             MakeRecordsAheadOfTheLog(root.Path, Path.Combine(replicaData, "db"), extra: 5);
 

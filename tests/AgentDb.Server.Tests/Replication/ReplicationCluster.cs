@@ -67,6 +67,27 @@ internal static class ReplicationCluster
         }
     }
 
+    /// <summary>
+    /// Starts a replica of the primary on <paramref name="primaryPort"/> in <paramref name="replicaData"/>, waits until it
+    /// has applied everything <paramref name="writer"/>'s primary holds, runs <paramref name="beforeKill"/> on a client of
+    /// it (if given), then SIGKILLs it and waits for its exit: its data directory is left as a crash left it.
+    /// </summary>
+    public static async Task ReplicateThenKillAsync(string replicaData, int primaryPort, AgentDbClient writer, Func<AgentDbClient, Task>? beforeKill = null)
+    {
+        var (replica, replicaPort, _) = await StartAsync(replicaData, $"127.0.0.1:{primaryPort}");
+        using (replica)
+        {
+            await using var reader = await ConnectAsync(replicaPort);
+            await WaitForAppliedAsync(reader, await StatAsync(writer, "lsn.applied"), replica);
+            if (beforeKill is not null)
+            {
+                await beforeKill(reader);
+            }
+            replica.Signal(9);
+            await replica.WaitForExitAsync(WaitLimit);
+        }
+    }
+
     /// <summary>Polls the replica's applied LSN until it reaches <paramref name="lsn"/>; fails after the timeout (a hang, not a speed check).</summary>
     public static async Task WaitForAppliedAsync(AgentDbClient replica, long lsn, AgentDbProcess replicaProcess)
     {
