@@ -135,6 +135,6 @@ public static class FrameReader
     {
         Span<byte> first = stackalloc byte[2];
         buffer.Slice(0, 2).CopyTo(first);
-        return first[0] == (byte)(FrameHeader.MagicValue & 0xFF) && first[1] == (byte)(FrameHeader.MagicValue >> 8);
+        return StartsWithMagic(first);
     }
 }
