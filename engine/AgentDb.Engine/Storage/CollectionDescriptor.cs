@@ -9,8 +9,9 @@ namespace AgentDb.Storage;
 /// </summary>
 internal sealed class CollectionDescriptor
 {
-    public CollectionDescriptor(long id, string name, int dimension, DistanceMetric metric, long createdUnixMs, ColumnFamilyHandle columnFamily, int hnswM, int hnswEfConstruction)
+    public CollectionDescriptor(long id, string name, int dimension, DistanceMetric metric, long createdUnixMs, ColumnFamilyHandle columnFamily, ColumnFamilyHandle idsColumnFamily, int hnswM, int hnswEfConstruction)
     {
+        IdsColumnFamily = idsColumnFamily;
         HnswM = hnswM;
         HnswEfConstruction = hnswEfConstruction;
         Id = id;
@@ -38,7 +39,14 @@ internal sealed class CollectionDescriptor
     /// <summary>The HNSW tier's build beam width, fixed when the collection was created.</summary>
     public int HnswEfConstruction { get; }
 
+    /// <summary>The column family of the records: <c>0x01 + id</c> → record value.</summary>
     public ColumnFamilyHandle ColumnFamily { get; }
+
+    /// <summary>
+    /// The column family of the id map: internal id (u64 big-endian) → id. Apart from the records so that both key
+    /// streams stay in order in their own memtables (see <see cref="StorageKeys"/>).
+    /// </summary>
+    public ColumnFamilyHandle IdsColumnFamily { get; }
 
     /// <summary>The top-level payload fields with an equality index (set by the apply thread; replaced whole, never mutated).</summary>
     public string[] PayloadIndexFields { get; set; } = [];
@@ -56,4 +64,7 @@ internal sealed class CollectionDescriptor
 
     /// <summary>The column family name of a collection id: <c>c{id}</c>.</summary>
     public static string ColumnFamilyName(long id) => "c" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The column family name of a collection's id map: <c>i{id}</c>.</summary>
+    public static string IdsColumnFamilyName(long id) => "i" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,11 @@ internal sealed class RocksDbRecordStore : IRecordStore
 {
     private const string MetaColumnFamily = "meta";
     private const uint FormatMagic = 0x53424441; // "ADBS"
-    private const ushort FormatVersion = 1;
+    // Version 2 keeps each collection's id map in its own column family (version 1 kept it beside the records, under
+    // the prefix 0x02); a version 1 store is moved over on open (MoveIdMapsOutOfRecordFamilies).
+    private const ushort FormatVersion = 2;
+    private const ushort IdMapInRecordFamilyVersion = 1;
+    private const int IdMapMoveChunk = 4096;
     private const int DescriptorHeaderSize = 32;
 
     // A descriptor is the header, the name, then i32 HNSW M and i32 efConstruction (appended fields).
@@ -131,13 +135,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public CollectionDescriptor CreateCollection(long lsn, string name, int dimension, DistanceMetric metric, long createdUnixMs, int hnswM, int hnswEfConstruction)
     {
-        string familyName = CollectionDescriptor.ColumnFamilyName(lsn);
-        if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
-        {
-            handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
-        }
-
-        var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, handle, hnswM, hnswEfConstruction);
+        var descriptor = new CollectionDescriptor(lsn, name, dimension, metric, createdUnixMs, OpenOrCreateFamily(CollectionDescriptor.ColumnFamilyName(lsn)), OpenOrCreateFamily(CollectionDescriptor.IdsColumnFamilyName(lsn)), hnswM, hnswEfConstruction);
         _preparedLsn = 0;
         _batch.Clear();
         PutDescriptor(descriptor, descriptor.LastInternalId, descriptor.RecordCount);
@@ -169,6 +167,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         {
             _collections.Remove(collectionId);
             _db.DropColumnFamily(CollectionDescriptor.ColumnFamilyName(descriptor!.Id));
+            _db.DropColumnFamily(CollectionDescriptor.IdsColumnFamilyName(descriptor.Id));
             _cache?.Clear(); // collection ids are never reused, but the memory is freed and fills in flight are stopped
         }
 
@@ -187,7 +186,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
         _batch.Clear();
         _touched.Clear();
         LookUpExisting(writes);
-        Span<byte> internalKey = stackalloc byte[9];
+        Span<byte> internalKey = stackalloc byte[StorageKeys.InternalIdKeyLength];
         Span<byte> valueHeader = stackalloc byte[RecordValueCodec.HeaderSize];
         for (int i = 0; i < writes.Length; i++)
         {
@@ -214,7 +213,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
                 {
                     _batch.Delete(recordKey, collection.ColumnFamily);
                     StorageKeys.WriteInternalIdKey(internalKey, existing.InternalId);
-                    _batch.Delete(internalKey, collection.ColumnFamily);
+                    _batch.Delete(internalKey, collection.IdsColumnFamily);
                     collection.PendingRecordCount--;
                 }
 
@@ -231,7 +230,7 @@ internal sealed class RocksDbRecordStore : IRecordStore
             if (!existing.Found)
             {
                 StorageKeys.WriteInternalIdKey(internalKey, internalId);
-                _batch.Put(internalKey, id, collection.ColumnFamily);
+                _batch.Put(internalKey, id, collection.IdsColumnFamily);
                 collection.PendingRecordCount++;
             }
 
@@ -419,9 +418,9 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public bool TryGetByInternalId(CollectionDescriptor collection, long internalId, [NotNullWhen(true)] out StoredRecord? record)
     {
-        Span<byte> key = stackalloc byte[9];
+        Span<byte> key = stackalloc byte[StorageKeys.InternalIdKeyLength];
         StorageKeys.WriteInternalIdKey(key, internalId);
-        byte[]? id = _db.Get(key, collection.ColumnFamily);
+        byte[]? id = _db.Get(key, collection.IdsColumnFamily);
         if (id is null)
         {
             record = null;
@@ -485,12 +484,13 @@ internal sealed class RocksDbRecordStore : IRecordStore
 
     public void Flush()
     {
-        var handles = new IntPtr[_collections.Count + 1];
+        var handles = new IntPtr[(_collections.Count * 2) + 1];
         handles[0] = _meta.Handle;
         int i = 1;
         foreach (CollectionDescriptor collection in _collections.Values)
         {
             handles[i++] = collection.ColumnFamily.Handle;
+            handles[i++] = collection.IdsColumnFamily.Handle;
         }
 
         var flushOptions = new FlushOptions().SetWaitForFlush(true);
@@ -569,17 +569,24 @@ internal sealed class RocksDbRecordStore : IRecordStore
     private void Load(string[] existing)
     {
         byte[]? format = _db.Get(StorageKeys.FormatKey, _meta);
+        bool moveIdMaps = false;
         if (format is null)
         {
-            byte[] value = new byte[6];
-            BinaryPrimitives.WriteUInt32LittleEndian(value, FormatMagic);
-            BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(4), FormatVersion);
-            _db.Put(StorageKeys.FormatKey, value, _meta);
+            _db.Put(StorageKeys.FormatKey, FormatValue(FormatVersion), _meta);
         }
-        else if (format.Length != 6 || BinaryPrimitives.ReadUInt32LittleEndian(format) != FormatMagic
-            || BinaryPrimitives.ReadUInt16LittleEndian(format.AsSpan(4)) != FormatVersion)
+        else if (format.Length != 6 || BinaryPrimitives.ReadUInt32LittleEndian(format) != FormatMagic)
         {
             throw new InvalidDataException($"The record store in '{_path}' has an unknown format (expected 'ADBS' version {FormatVersion}).");
+        }
+        else
+        {
+            ushort version = BinaryPrimitives.ReadUInt16LittleEndian(format.AsSpan(4));
+            if (version != FormatVersion && version != IdMapInRecordFamilyVersion)
+            {
+                throw new InvalidDataException($"The record store in '{_path}' has format version {version}; this build reads versions {IdMapInRecordFamilyVersion} and {FormatVersion}.");
+            }
+
+            moveIdMaps = version == IdMapInRecordFamilyVersion;
         }
 
         byte[]? applied = _db.Get(StorageKeys.AppliedLsnKey, _meta);
@@ -626,12 +633,69 @@ internal sealed class RocksDbRecordStore : IRecordStore
         // A column family whose descriptor is gone belongs to a drop (or create) interrupted by a crash.
         foreach (string name in existing)
         {
-            if (name.Length > 1 && name[0] == 'c' && long.TryParse(name.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id)
+            if (name.Length > 1 && (name[0] is 'c' or 'i') && long.TryParse(name.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long id)
                 && !_collections.ContainsKey(id))
             {
                 _db.DropColumnFamily(name);
             }
         }
+
+        if (moveIdMaps)
+        {
+            MoveIdMapsOutOfRecordFamilies();
+        }
+    }
+
+    private static byte[] FormatValue(ushort version)
+    {
+        byte[] value = new byte[6];
+        BinaryPrimitives.WriteUInt32LittleEndian(value, FormatMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(4), version);
+        return value;
+    }
+
+    /// <summary>
+    /// Upgrades a version 1 store: moves each collection's id map (<c>0x02 + internal id</c> in the record column family)
+    /// to the collection's id-map column family, in chunks that each put and delete their keys in one batch, then marks
+    /// the store version 2 and flushes. A crash part-way leaves a version 1 store whose remaining keys the next open
+    /// moves; a key is never in neither family.
+    /// </summary>
+    private void MoveIdMapsOutOfRecordFamilies()
+    {
+        var bounds = new ReadOptions().SetIterateUpperBound([StorageKeys.LegacyInternalIdPrefix + 1]).SetFillCache(false);
+        using var batch = new WriteBatch();
+        foreach (CollectionDescriptor collection in _collections.Values)
+        {
+            using Iterator iterator = _db.NewIterator(collection.ColumnFamily, bounds);
+            int inBatch = 0;
+            for (iterator.Seek([StorageKeys.LegacyInternalIdPrefix]); iterator.Valid(); iterator.Next())
+            {
+                ReadOnlySpan<byte> key = iterator.GetKeySpan();
+                if (key.Length != 9 || key[0] != StorageKeys.LegacyInternalIdPrefix)
+                {
+                    throw new InvalidDataException($"The record store in '{_path}' has a damaged id-map key of {key.Length} bytes in collection {collection.Id}.");
+                }
+
+                batch.Put(key[1..], iterator.GetValueSpan(), collection.IdsColumnFamily);
+                batch.Delete(key, collection.ColumnFamily);
+                if (++inBatch == IdMapMoveChunk)
+                {
+                    _db.Write(batch, _writeOptions);
+                    batch.Clear();
+                    inBatch = 0;
+                }
+            }
+
+            if (inBatch > 0)
+            {
+                _db.Write(batch, _writeOptions);
+                batch.Clear();
+            }
+        }
+
+        GC.KeepAlive(bounds); // the options own the native upper bound
+        _db.Put(StorageKeys.FormatKey, FormatValue(FormatVersion), _meta, _writeOptions);
+        Flush(); // RocksDB's WAL may be off: the move is not in the FASTER log, so it is persisted here
     }
 
     private string[] ReadPayloadIndexFields(long id, ReadOnlySpan<byte> value)
@@ -688,17 +752,21 @@ internal sealed class RocksDbRecordStore : IRecordStore
             }
         }
 
-        string familyName = CollectionDescriptor.ColumnFamilyName(id);
-        if (!_db.TryGetColumnFamily(familyName, out ColumnFamilyHandle handle))
-        {
-            handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), familyName);
-        }
-
-        return new CollectionDescriptor(id, name, dimension, metric, created, handle, hnswM, hnswEfConstruction)
+        return new CollectionDescriptor(id, name, dimension, metric, created, OpenOrCreateFamily(CollectionDescriptor.ColumnFamilyName(id)), OpenOrCreateFamily(CollectionDescriptor.IdsColumnFamilyName(id)), hnswM, hnswEfConstruction)
         {
             LastInternalId = lastInternalId,
             RecordCount = count,
         };
+    }
+
+    private ColumnFamilyHandle OpenOrCreateFamily(string name)
+    {
+        if (!_db.TryGetColumnFamily(name, out ColumnFamilyHandle handle))
+        {
+            handle = _db.CreateColumnFamily(CreateColumnOptions(new RecordStoreOptions()), name);
+        }
+
+        return handle;
     }
 
     private void PutDescriptor(CollectionDescriptor collection, long lastInternalId, long count)

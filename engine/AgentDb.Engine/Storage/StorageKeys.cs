@@ -3,8 +3,13 @@ using System.Buffers.Binary;
 namespace AgentDb.Storage;
 
 /// <summary>
-/// Key layouts. In a collection's column family: <c>0x01 + id (UTF-8)</c> → record value, and
-/// <c>0x02 + internalId (u64 big-endian)</c> → id, so search hits (internal ids) resolve to records.
+/// Key layouts. In a collection's record column family (<c>c{id}</c>): <c>0x01 + id (UTF-8)</c> → record value. In its
+/// id-map column family (<c>i{id}</c>): <c>internalId (u64 big-endian)</c> → id, so search hits (internal ids) resolve to
+/// records. The two are apart so that a batch of new records appends to both in key order (ids usually arrive in order,
+/// internal ids always do): RocksDB's memtable then inserts each key next to the previous one instead of searching its
+/// skip list from the top, which it must do when the two key ranges alternate in one memtable (measured: the `Write` of a
+/// 1,000-record batch 1.5 → 1.0 ms). Format version 1 kept the id map in the record family under the prefix
+/// <see cref="LegacyInternalIdPrefix"/>.
 /// In the <c>meta</c> column family: <c>"format"</c>, <c>"applied_lsn"</c> and <c>0x10 + collectionId (big-endian)</c> →
 /// the collection's descriptor, <c>0x11 + collectionId (big-endian)</c> → the names of its payload-indexed fields
 /// (<c>u16 count</c>, then per field <c>u16 length, UTF-8</c>; absent when it has none).
@@ -13,7 +18,9 @@ namespace AgentDb.Storage;
 internal static class StorageKeys
 {
     public const byte RecordPrefix = 0x01;
-    public const byte InternalIdPrefix = 0x02;
+    /// <summary>Format version 1's prefix of the id map in the record column family (moved out on open).</summary>
+    public const byte LegacyInternalIdPrefix = 0x02;
+    public const int InternalIdKeyLength = 8;
     public const byte CollectionPrefix = 0x10;
     public const byte PayloadIndexPrefix = 0x11;
     public const int MaxIdBytes = 512;
@@ -30,11 +37,8 @@ internal static class StorageKeys
         return 1 + idUtf8.Length;
     }
 
-    public static void WriteInternalIdKey(Span<byte> destination, long internalId)
-    {
-        destination[0] = InternalIdPrefix;
-        BinaryPrimitives.WriteInt64BigEndian(destination[1..], internalId);
-    }
+    public static void WriteInternalIdKey(Span<byte> destination, long internalId) =>
+        BinaryPrimitives.WriteInt64BigEndian(destination, internalId);
 
     public static void WriteCollectionKey(Span<byte> destination, long collectionId)
     {

@@ -26,7 +26,10 @@ public sealed class PersistedFormatTests
     public void KeyPrefixesAndHeaderSizes_NeverChange()
     {
         Assert.Equal(0x01, StorageKeys.RecordPrefix);
-        Assert.Equal(0x02, StorageKeys.InternalIdPrefix);
+        Assert.Equal(0x02, StorageKeys.LegacyInternalIdPrefix);
+        Assert.Equal(8, StorageKeys.InternalIdKeyLength);
+        Assert.Equal("c7", CollectionDescriptor.ColumnFamilyName(7));
+        Assert.Equal("i7", CollectionDescriptor.IdsColumnFamilyName(7));
         Assert.Equal(0x10, StorageKeys.CollectionPrefix);
         Assert.Equal(0x11, StorageKeys.PayloadIndexPrefix);
         Assert.Equal(48, RecordValueCodec.HeaderSize);

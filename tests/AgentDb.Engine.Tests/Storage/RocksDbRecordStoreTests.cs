@@ -154,6 +154,175 @@ public sealed class RocksDbRecordStoreTests
         Assert.Equal(5, store.AppliedLsn);
     }
 
+    [Fact]
+    public void AVersion1Store_HasItsIdMapMovedToItsOwnFamilyOnOpen_AndResolvesEveryInternalId()
+    {
+        // Version 1 kept the id map beside the records (0x02 + internal id in c{id}). More records than one move chunk.
+        const int count = 5_000;
+        using var dir = new TempDirectory("agentdb-store");
+        using (RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }))
+        {
+            CollectionDescriptor collection = store.CreateCollection(1, "c", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+            var writes = new RecordWrite[count];
+            for (int i = 0; i < count; i++)
+            {
+                writes[i] = Write(collection, Id(i));
+            }
+
+            store.ApplyWrites(2, 10, writes, new RecordWriteOutcome[count]);
+            store.ApplyWrites(3, 20, [new RecordWrite(collection.Id, RecordWriteKind.Delete, Encoding.UTF8.GetBytes(Id(3)), default, default)], new RecordWriteOutcome[1]);
+            store.Flush();
+        }
+
+        RewriteAsVersion1(dir.Path);
+        Assert.Equal(count - 1, CountKeys(dir.Path, "c1", StorageKeys.LegacyInternalIdPrefix));
+
+        using (RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }))
+        {
+            CollectionDescriptor collection = Assert.Single(store.Collections);
+            for (int i = 0; i < count; i++)
+            {
+                bool found = store.TryGetByInternalId(collection, i + 1, out StoredRecord? record);
+                Assert.Equal(i != 3, found);
+                if (found)
+                {
+                    Assert.Equal(Id(i), record!.Id);
+                }
+            }
+
+            var outcomes = new RecordWriteOutcome[1];
+            store.ApplyWrites(4, 30, [Write(collection, "after")], outcomes);
+            Assert.Equal(count + 1, outcomes[0].InternalId);
+            Assert.True(store.TryGetByInternalId(collection, count + 1, out StoredRecord? after));
+            Assert.Equal("after", after!.Id);
+            store.Flush();
+        }
+
+        Assert.Equal(0, CountKeys(dir.Path, "c1", StorageKeys.LegacyInternalIdPrefix));
+        Assert.Equal(count, CountKeys(dir.Path, "i1", prefix: null));
+        Assert.Equal(2, ReadFormatVersion(dir.Path));
+
+        static string Id(int i) => "r" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void AStoreOfAnUnknownVersion_IsRefused_NamingTheVersion()
+    {
+        using var dir = new TempDirectory("agentdb-store");
+        RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }).Dispose();
+        WithRaw(dir.Path, (db, families) => db.Put(StorageKeys.FormatKey, FormatValue(3), families["meta"]));
+
+        var error = Assert.Throws<InvalidDataException>(() => RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }));
+        Assert.Contains("format version 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DropCollection_DropsBothItsFamilies_AndOpenDropsAnOrphanedIdMap()
+    {
+        using var dir = new TempDirectory("agentdb-store");
+        using (RocksDbRecordStore store = RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }))
+        {
+            CollectionDescriptor dropped = store.CreateCollection(1, "dropped", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+            store.CreateCollection(2, "kept", 2, DistanceMetric.L2Squared, 0, AgentDatabase.DefaultHnswM, AgentDatabase.DefaultHnswEfConstruction);
+            store.ApplyWrites(3, 10, [Write(dropped, "a")], new RecordWriteOutcome[1]);
+            Assert.True(store.DropCollection(4, dropped.Id));
+        }
+
+        Assert.Equal(["c2", "i2", "meta"], Families(dir.Path));
+
+        // An id map left by a drop interrupted by a crash (its descriptor gone) is dropped on open.
+        WithRaw(dir.Path, (db, _) => db.CreateColumnFamily(new RocksDbSharp.ColumnFamilyOptions(), "i9"));
+        Assert.Contains("i9", Families(dir.Path));
+        RocksDbRecordStore.Open(dir.Path, new RecordStoreOptions { DisableWal = true }).Dispose();
+        Assert.Equal(["c2", "i2", "meta"], Families(dir.Path));
+    }
+
+    // Puts every id-map key back into the record family under 0x02, drops the id-map families and writes version 1:
+    // the layout format version 1 wrote.
+    private static void RewriteAsVersion1(string path) => WithRaw(path, (db, families) =>
+    {
+        foreach ((string name, RocksDbSharp.ColumnFamilyHandle handle) in families)
+        {
+            if (name[0] != 'i')
+            {
+                continue;
+            }
+
+            RocksDbSharp.ColumnFamilyHandle records = families["c" + name[1..]];
+            using (RocksDbSharp.Iterator iterator = db.NewIterator(handle))
+            {
+                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                {
+                    db.Put((byte[])[StorageKeys.LegacyInternalIdPrefix, .. iterator.Key()], iterator.Value(), records);
+                }
+            }
+
+            db.DropColumnFamily(name);
+        }
+
+        db.Put(StorageKeys.FormatKey, FormatValue(1), families["meta"]);
+    });
+
+    private static byte[] FormatValue(ushort version)
+    {
+        byte[] value = new byte[6];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(value, 0x53424441);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(4), version);
+        return value;
+    }
+
+    private static int ReadFormatVersion(string path)
+    {
+        int version = -1;
+        WithRaw(path, (db, families) => version = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(db.Get(StorageKeys.FormatKey, families["meta"]).AsSpan(4)));
+        return version;
+    }
+
+    private static int CountKeys(string path, string family, byte? prefix)
+    {
+        int count = 0;
+        WithRaw(path, (db, families) =>
+        {
+            using RocksDbSharp.Iterator iterator = db.NewIterator(families[family]);
+            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+            {
+                count += prefix is null || iterator.Key()[0] == prefix ? 1 : 0;
+            }
+        });
+        return count;
+    }
+
+    private static List<string> Families(string path)
+    {
+        var names = new List<string>(RocksDbSharp.RocksDb.ListColumnFamilies(new RocksDbSharp.DbOptions(), path));
+        names.Remove("default");
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    // Opens the store's directory with plain RocksDB (its own WAL on, so every change survives into the next open).
+    private static void WithRaw(string path, Action<RocksDbSharp.RocksDb, Dictionary<string, RocksDbSharp.ColumnFamilyHandle>> action)
+    {
+        var options = new RocksDbSharp.DbOptions();
+        var families = new RocksDbSharp.ColumnFamilies();
+        foreach (string name in RocksDbSharp.RocksDb.ListColumnFamilies(options, path))
+        {
+            if (name != "default")
+            {
+                families.Add(name, new RocksDbSharp.ColumnFamilyOptions());
+            }
+        }
+
+        using RocksDbSharp.RocksDb db = RocksDbSharp.RocksDb.Open(options, path, families);
+        var handles = new Dictionary<string, RocksDbSharp.ColumnFamilyHandle>(StringComparer.Ordinal);
+        foreach (RocksDbSharp.ColumnFamilies.Descriptor family in families)
+        {
+            handles[family.Name] = db.GetColumnFamily(family.Name);
+        }
+
+        action(db, handles);
+    }
+
     private static RecordWrite Write(CollectionDescriptor collection, string id) =>
         new(collection.Id, RecordWriteKind.Upsert, Encoding.UTF8.GetBytes(id), new byte[] { 0x80 }, new byte[8]);
 }
