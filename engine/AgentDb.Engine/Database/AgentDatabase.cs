@@ -83,12 +83,10 @@ public sealed partial class AgentDatabase : IDisposable
     private readonly Dictionary<string, CollectionState>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
     private readonly Dictionary<long, CollectionState> _byId = new();
     private readonly Dictionary<string, LogicalCollection> _logical = new(StringComparer.Ordinal);
-    private RecordWrite[] _writes = new RecordWrite[16];
-    private RecordWriteOutcome[] _outcomes = new RecordWriteOutcome[16];
 
-    // A run of vector upserts to one collection's index while an entry is applied (under the apply turn).
-    private long[] _runIds = new long[16];
-    private ReadOnlyMemory<byte>[] _runVectors = new ReadOnlyMemory<byte>[16];
+    // An entry's decoded writes, from its store stage to its index stage: two sets, by ticket parity. The sequencer lets
+    // ticket t into its store stage only once t - 1 holds the turn, so t - 2 is done and its set free.
+    private readonly ApplyScratch[] _scratch = [new ApplyScratch(), new ApplyScratch()];
     private long _nextTicket;
     private int _inflight;
     private long _visibleLsn;
@@ -1164,14 +1162,16 @@ public sealed partial class AgentDatabase : IDisposable
     {
         try
         {
+            ApplyScratch scratch = ScratchOf(ticket);
             int prepared;
             try
             {
-                prepared = _sequencer.IsTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size)) : -1;
+                prepared = _sequencer.IsStoreTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size), scratch) : -1;
                 _log.Commit(lsn);
                 if (prepared < 0)
                 {
-                    _sequencer.WaitTurn(ticket);
+                    _sequencer.WaitStoreTurn(ticket);
+                    prepared = PrepareEntry(lsn, buffer.AsMemory(LogRoom, size), scratch);
                 }
                 else
                 {
@@ -1184,7 +1184,25 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
+            if (prepared < 0)
+            {
+                WaitTurnOrFault(ticket); // not a writes entry: it applies alone
+                return ApplyInTurn(lsn, ticket, buffer, size);
+            }
+
+            bool existed = WritePrepared(lsn, prepared, scratch);
+            try
+            {
+                _sequencer.PassStoreTurn(ticket);
+            }
+            catch (Exception exception)
+            {
+                Fault(exception);
+                throw;
+            }
+
+            IndexInTurn(lsn, ticket, prepared, scratch);
+            return existed;
         }
         finally
         {
@@ -1196,8 +1214,9 @@ public sealed partial class AgentDatabase : IDisposable
 
     /// <summary>
     /// The last LSN whose entry is applied to the records <em>and</em> the indexes: a read sees every write up to it,
-    /// by id and by search. <see cref="AppliedLsn"/> (the record store's) may run one entry ahead of it while that
-    /// entry's vectors are being indexed. Read-your-writes waits for this one.
+    /// by id and by search. <see cref="AppliedLsn"/> (the record store's) may run up to two entries ahead of it: the
+    /// entry whose vectors are being indexed, and the next one, whose records were written meanwhile (see
+    /// <see cref="ApplySequencer"/>). Read-your-writes waits for this one.
     /// </summary>
     public long VisibleLsn => Volatile.Read(ref _visibleLsn);
 
@@ -1205,14 +1224,20 @@ public sealed partial class AgentDatabase : IDisposable
     {
         try
         {
+            ApplyScratch scratch = ScratchOf(ticket);
             int prepared;
             try
             {
-                prepared = _sequencer.IsTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size)) : -1;
+                prepared = _sequencer.IsStoreTurn(ticket) ? PrepareEntry(lsn, buffer.AsMemory(LogRoom, size), scratch) : -1;
                 await _log.CommitAsync(lsn, CancellationToken.None).ConfigureAwait(false);
                 if (prepared < 0)
                 {
-                    await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false);
+                    await _sequencer.WaitStoreTurnAsync(ticket).ConfigureAwait(false);
+                    prepared = PrepareEntry(lsn, buffer.AsMemory(LogRoom, size), scratch);
+                    if (prepared < 0)
+                    {
+                        await _sequencer.WaitTurnAsync(ticket).ConfigureAwait(false); // not a writes entry: it applies alone
+                    }
                 }
                 else
                 {
@@ -1225,7 +1250,24 @@ public sealed partial class AgentDatabase : IDisposable
                 throw;
             }
 
-            return ApplyInTurn(lsn, ticket, buffer, size, prepared);
+            if (prepared < 0)
+            {
+                return ApplyInTurn(lsn, ticket, buffer, size);
+            }
+
+            bool existed = WritePrepared(lsn, prepared, scratch);
+            try
+            {
+                await _sequencer.PassStoreTurnAsync(ticket).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                Fault(exception);
+                throw;
+            }
+
+            IndexInTurn(lsn, ticket, prepared, scratch);
+            return existed;
         }
         finally
         {
@@ -1235,51 +1277,39 @@ public sealed partial class AgentDatabase : IDisposable
         }
     }
 
+    private ApplyScratch ScratchOf(long ticket) => _scratch[ticket & 1];
+
     /// <summary>
-    /// For a writes entry, in its apply turn: decodes it and has the store prepare its batch (<see cref="IRecordStore.PrepareWrites"/>);
-    /// returns the number of writes. -1 for any other entry, which <see cref="ApplyEntry"/> applies whole.
+    /// For a writes entry, in its store turn: decodes it into <paramref name="scratch"/> and has the store prepare its
+    /// batch (<see cref="IRecordStore.PrepareWrites"/>); returns the number of writes. -1 for any other entry, which
+    /// <see cref="ApplyEntry"/> applies whole.
     /// </summary>
-    private int PrepareEntry(long lsn, ReadOnlyMemory<byte> entry)
+    private int PrepareEntry(long lsn, ReadOnlyMemory<byte> entry, ApplyScratch scratch)
     {
         if (LogEntryCodec.ReadHeader(entry.Span, lsn, out long timestamp) != LogOpCode.Writes)
         {
             return -1;
         }
 
-        int count = LogEntryCodec.DecodeWrites(entry, lsn, ref _writes);
-        if (_outcomes.Length < count)
+        int count = LogEntryCodec.DecodeWrites(entry, lsn, ref scratch.Writes);
+        if (scratch.Outcomes.Length < count)
         {
-            _outcomes = new RecordWriteOutcome[_writes.Length];
+            scratch.Outcomes = new RecordWriteOutcome[scratch.Writes.Length];
         }
 
-        _store.PrepareWrites(lsn, timestamp, _writes.AsSpan(0, count), _outcomes.AsSpan(0, count));
+        _store.PrepareWrites(lsn, timestamp, scratch.Writes.AsSpan(0, count), scratch.Outcomes.AsSpan(0, count));
         return count;
     }
 
-    /// <summary>Writes the batch <see cref="PrepareEntry"/> prepared for <paramref name="count"/> writes, then updates the indexes.</summary>
-    private bool FinishPreparedWrites(long lsn, int count, bool updateIndex)
-    {
-        _store.CommitPreparedWrites(lsn, _writes.AsSpan(0, count));
-        if (updateIndex)
-        {
-            ApplyToIndexes(lsn, count);
-        }
-
-        return count > 0 && _outcomes[0].Existed;
-    }
-
     /// <summary>
-    /// Applies the entry in its turn: writes the batch prepared for it (<paramref name="prepared"/> writes), or, when
-    /// none was (<paramref name="prepared"/> -1, the default), the whole entry.
+    /// The store stage's end: writes the batch <see cref="PrepareEntry"/> prepared for <paramref name="count"/> writes.
+    /// Returns whether the first write's record existed. Faults the database when the write fails.
     /// </summary>
-    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size, int prepared = -1)
+    private bool WritePrepared(long lsn, int count, ApplyScratch scratch)
     {
-        bool existed;
         try
         {
-            existed = prepared >= 0
-                ? FinishPreparedWrites(lsn, prepared, updateIndex: true)
-                : ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true);
+            _store.CommitPreparedWrites(lsn, scratch.Writes.AsSpan(0, count));
         }
         catch (Exception exception)
         {
@@ -1287,13 +1317,60 @@ public sealed partial class AgentDatabase : IDisposable
             throw;
         }
 
-        Volatile.Write(ref _visibleLsn, lsn); // in LSN order: the sequencer lets one entry apply at a time
+        return count > 0 && scratch.Outcomes[0].Existed;
+    }
+
+    /// <summary>The index stage, in the entry's turn: updates the indexes, makes the entry visible and ends its turn.</summary>
+    private void IndexInTurn(long lsn, long ticket, int count, ApplyScratch scratch)
+    {
+        try
+        {
+            ApplyToIndexes(lsn, count, scratch);
+        }
+        catch (Exception exception)
+        {
+            Fault(exception);
+            throw;
+        }
+
+        Volatile.Write(ref _visibleLsn, lsn); // in LSN order: one entry at a time holds the turn
+        _sequencer.Complete(ticket);
+    }
+
+    private void WaitTurnOrFault(long ticket)
+    {
+        try
+        {
+            _sequencer.WaitTurn(ticket);
+        }
+        catch (Exception exception)
+        {
+            Fault(exception);
+            throw;
+        }
+    }
+
+    /// <summary>Applies the whole entry (both stages) in its turn, which it holds alone.</summary>
+    private bool ApplyInTurn(long lsn, long ticket, byte[] buffer, int size)
+    {
+        bool existed;
+        try
+        {
+            existed = ApplyEntry(lsn, buffer.AsMemory(LogRoom, size), updateIndex: true, ScratchOf(ticket));
+        }
+        catch (Exception exception)
+        {
+            Fault(exception); // the store and the log disagree now: no further write may apply before a reopen replays
+            throw;
+        }
+
+        Volatile.Write(ref _visibleLsn, lsn); // in LSN order: one entry at a time holds the turn
         _sequencer.Complete(ticket);
         return existed;
     }
 
     /// <summary>Applies one log entry to the store (and the indexes). Called in LSN order, one at a time.</summary>
-    private bool ApplyEntry(long lsn, ReadOnlyMemory<byte> entry, bool updateIndex)
+    private bool ApplyEntry(long lsn, ReadOnlyMemory<byte> entry, bool updateIndex, ApplyScratch scratch)
     {
         LogOpCode opCode = LogEntryCodec.ReadHeader(entry.Span, lsn, out long timestamp);
         switch (opCode)
@@ -1341,7 +1418,16 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             case LogOpCode.Writes:
-                return FinishPreparedWrites(lsn, PrepareEntry(lsn, entry), updateIndex);
+            {
+                int count = PrepareEntry(lsn, entry, scratch);
+                _store.CommitPreparedWrites(lsn, scratch.Writes.AsSpan(0, count));
+                if (updateIndex)
+                {
+                    ApplyToIndexes(lsn, count, scratch);
+                }
+
+                return count > 0 && scratch.Outcomes[0].Existed;
+            }
 
             case LogOpCode.Epoch:
                 ApplyEpochEntry(lsn, timestamp, entry.Span);
@@ -1356,28 +1442,33 @@ public sealed partial class AgentDatabase : IDisposable
     }
 
     /// <summary>
-    /// Applies the first <paramref name="count"/> writes of <see cref="_writes"/> (with their <see cref="_outcomes"/>) to
+    /// Applies the first <paramref name="count"/> writes of <paramref name="scratch"/> (with their outcomes) to
     /// the payload and vector indexes, in order. Consecutive vector upserts to one collection go to its index in one
     /// <see cref="TieredVectorIndex.UpsertMany"/> call (one lock for the run, not two per vector); a delete, or a write to
     /// another collection, ends such a run first. The collection of each applied write takes <paramref name="lsn"/> as
     /// its <see cref="CollectionState.ChangeLsn"/>: a field store on the state already looked up, once per run of writes
     /// to one collection.
     /// </summary>
-    private void ApplyToIndexes(long lsn, int count)
+    private void ApplyToIndexes(long lsn, int count, ApplyScratch scratch)
     {
-        if (_runIds.Length < count)
+        if (scratch.RunIds.Length < count)
         {
-            _runIds = new long[_writes.Length];
-            _runVectors = new ReadOnlyMemory<byte>[_writes.Length];
+            scratch.RunIds = new long[scratch.Writes.Length];
+            scratch.RunVectors = new ReadOnlyMemory<byte>[scratch.Writes.Length];
         }
+
+        RecordWrite[] writes = scratch.Writes;
+        RecordWriteOutcome[] outcomes = scratch.Outcomes;
+        long[] runIds = scratch.RunIds;
+        ReadOnlyMemory<byte>[] runVectors = scratch.RunVectors;
 
         CollectionState? runState = null;
         CollectionState? marked = null;
         int runLength = 0;
         for (int i = 0; i < count; i++)
         {
-            RecordWriteOutcome outcome = _outcomes[i];
-            if (!outcome.Applied || !_byId.TryGetValue(_writes[i].CollectionId, out CollectionState? state))
+            RecordWriteOutcome outcome = outcomes[i];
+            if (!outcome.Applied || !_byId.TryGetValue(writes[i].CollectionId, out CollectionState? state))
             {
                 continue;
             }
@@ -1388,30 +1479,30 @@ public sealed partial class AgentDatabase : IDisposable
                 marked = state;
             }
 
-            ApplyToPayloadIndexes(state, _writes[i], outcome);
+            ApplyToPayloadIndexes(state, writes[i], outcome);
             if (outcome.HasVector)
             {
                 if (!ReferenceEquals(runState, state))
                 {
-                    runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
+                    runState?.Index.UpsertMany(runIds.AsSpan(0, runLength), runVectors.AsSpan(0, runLength));
                     runState = state;
                     runLength = 0;
                 }
 
-                _runIds[runLength] = outcome.InternalId;
-                _runVectors[runLength] = _writes[i].Vector;
+                runIds[runLength] = outcome.InternalId;
+                runVectors[runLength] = writes[i].Vector;
                 runLength++;
             }
             else if (outcome.Existed)
             {
-                runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
+                runState?.Index.UpsertMany(runIds.AsSpan(0, runLength), runVectors.AsSpan(0, runLength));
                 runState = null;
                 runLength = 0;
                 state.Index.Delete(outcome.InternalId);
             }
         }
 
-        runState?.Index.UpsertMany(_runIds.AsSpan(0, runLength), _runVectors.AsSpan(0, runLength));
+        runState?.Index.UpsertMany(runIds.AsSpan(0, runLength), runVectors.AsSpan(0, runLength));
     }
 
     /// <summary>Replays log entries above the applied LSN, then loads (and catches up) or rebuilds every vector index.</summary>
@@ -1426,7 +1517,7 @@ public sealed partial class AgentDatabase : IDisposable
                 LogRecord record = replay.Current;
                 if (record.Lsn > applied)
                 {
-                    ApplyEntry(record.Lsn, record.Payload, updateIndex: false);
+                    ApplyEntry(record.Lsn, record.Payload, updateIndex: false, _scratch[0]);
                     applied = record.Lsn;
                 }
             }
