@@ -31,6 +31,108 @@ public sealed class BatchTests
         Assert.Equal(1, db.Count("a"));
     }
 
+    [Fact]
+    public async Task PipelinedBatches_AreFoundByIdAndBySearchWhenAcknowledged_WhileCheckpointsAndCreatesRunBetweenThem()
+    {
+        // Up to four BatchAsync in flight: an entry's RocksDB write overlaps the previous entry's index update, and a
+        // checkpoint or a collection create (which apply alone) can come between any two. When a batch is acknowledged
+        // it must be visible by id and by search; after a reopen every record and vector must be there, and no index
+        // segment may be refused (a checkpoint sealed exactly the entries it had applied).
+        const int dim = 4;
+        const int batches = 60;
+        const int perBatch = 20;
+        using var dir = new TempDirectory();
+        var warnings = new List<string>();
+        var options = new AgentDatabaseOptions
+        {
+            Durability = DurabilityMode.Group,
+            LogPageSizeBits = 20,
+            LogMemorySizeBits = 22,
+            MaxPayloadBytes = 64 * 1024,
+            HnswThreshold = 300, // the graph tier, with segments sealed by the checkpoints
+            Warning = w =>
+            {
+                lock (warnings)
+                {
+                    warnings.Add(w);
+                }
+            },
+        };
+        var vectors = new Dictionary<string, float[]>();
+        using (var db = AgentDatabase.Open(dir.Path, options))
+        {
+            db.CreateCollection("c", dim, DistanceMetric.L2Squared);
+            using var stop = new CancellationTokenSource();
+            Task barriers = Task.Run(async () =>
+            {
+                for (int n = 0; !stop.IsCancellationRequested && n < 400; n++)
+                {
+                    if (n % 5 == 0)
+                    {
+                        db.CreateCollection("x" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), dim, DistanceMetric.L2Squared);
+                    }
+                    else
+                    {
+                        db.Checkpoint();
+                    }
+
+                    await Task.Delay(2);
+                }
+            });
+
+            var pending = new Queue<(ValueTask<long> Ack, string Probe)>();
+            for (int b = 0; b < batches; b++)
+            {
+                if (pending.Count == 4)
+                {
+                    await CheckAcknowledged(db, pending.Dequeue(), vectors);
+                }
+
+                var batch = new RecordBatch();
+                string probe = string.Empty;
+                for (int i = 0; i < perBatch; i++)
+                {
+                    string id = "b" + b.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + "-" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+                    float[] vector = [b, i, b * 0.5f, 1f];
+                    vectors[id] = vector;
+                    batch.Upsert("c", id, Payload("n", "s"), vector);
+                    probe = id;
+                }
+
+                pending.Enqueue((db.BatchAsync(batch), probe));
+            }
+
+            while (pending.Count > 0)
+            {
+                await CheckAcknowledged(db, pending.Dequeue(), vectors);
+            }
+
+            await stop.CancelAsync();
+            await barriers.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(batches * perBatch, db.Count("c"));
+        }
+
+        using (var db = AgentDatabase.Open(dir.Path, options))
+        {
+            Assert.Equal(batches * perBatch, db.Count("c"));
+            foreach ((string id, float[] vector) in vectors)
+            {
+                Assert.Equal(vector, db.Get("c", id)!.Vector);
+            }
+        }
+
+        Assert.Empty(warnings);
+
+        static async Task CheckAcknowledged(AgentDatabase db, (ValueTask<long> Ack, string Probe) acknowledged, Dictionary<string, float[]> vectors)
+        {
+            long lsn = await acknowledged.Ack;
+            Assert.True(db.VisibleLsn >= lsn, $"acknowledged LSN {lsn} but visible {db.VisibleLsn}");
+            Assert.NotNull(db.Get("c", acknowledged.Probe));
+            IReadOnlyList<SearchResult> hits = db.Search("c", vectors[acknowledged.Probe], 1, ef: 400);
+            Assert.Equal(acknowledged.Probe, Assert.Single(hits).Record.Id);
+        }
+    }
+
     [Theory]
     [InlineData(DurabilityMode.Group)]
     [InlineData(DurabilityMode.Sync)]
