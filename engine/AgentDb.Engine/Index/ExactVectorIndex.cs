@@ -428,7 +428,7 @@ internal sealed class ExactVectorIndex : ICollectionVectorIndex
     {
         while (_chunks.Count * ChunkRows < rows)
         {
-            _chunks.Add(new float[ChunkRows * Dimension]);
+            _chunks.Add(GC.AllocateUninitializedArray<float>(ChunkRows * Dimension)); // rows past the count are never read
         }
 
         if (rows > _ids.Length)
