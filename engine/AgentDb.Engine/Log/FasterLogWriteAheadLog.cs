@@ -66,7 +66,7 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
 
         Directory.CreateDirectory(directory);
         _cuts = LogCutList.Load(Path.Combine(directory, CutFileName));
-        _device = Devices.CreateLogDevice(Path.Combine(directory, SegmentFileBaseName), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        _device = new DirectLogDevice(Path.Combine(directory, SegmentFileBaseName), options.DirectIo);
         try
         {
             _commitManager = options.FasterCommitFiles ? null : new InPlaceLogCommitManager(Path.Combine(directory, CommitDirectoryName));
@@ -499,9 +499,9 @@ public sealed class FasterLogWriteAheadLog : IWriteAheadLog
     }
 
     /// <summary>
-    /// Closes the segment files, waiting at most <see cref="DeviceCloseTimeout"/>: FASTER's managed device waits for every
-    /// pooled file handle to come back, and one that an I/O never returned (seen once, after segments were truncated
-    /// away under load) would hang the close forever. Everything was committed before this, so giving up the wait
+    /// Closes the segment files, waiting at most <see cref="DeviceCloseTimeout"/>: a device waits for the I/Os in flight
+    /// (FASTER's managed device, used before <see cref="DirectLogDevice"/>, hung once on a file handle an I/O never
+    /// returned, after segments were truncated away under load). Everything was committed before this, so giving up the wait
     /// loses nothing: a warning is written and the handles go with the process.
     /// </summary>
     private void DisposeDevice()

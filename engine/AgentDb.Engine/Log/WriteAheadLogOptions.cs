@@ -30,6 +30,12 @@ public sealed class WriteAheadLogOptions
     public Action<string>? Warning { get; init; }
 
     /// <summary>
+    /// Whether the segment files are written with <c>O_DIRECT</c> where the file system allows it (default true; see
+    /// <see cref="DirectLogDevice"/>). False writes them through the page cache with write-through, as FASTER's own device.
+    /// </summary>
+    public bool DirectIo { get; init; } = true;
+
+    /// <summary>
     /// For the benchmark's comparison: FASTER's own commit manager (a new commit file per commit, the one before last
     /// deleted) instead of <see cref="InPlaceLogCommitManager"/>. Default false.
     /// </summary>
