@@ -209,16 +209,7 @@ public sealed partial class AgentDatabase
     {
         try
         {
-            try
-            {
-                _sequencer.WaitTurn(ticket);
-            }
-            catch (Exception exception)
-            {
-                Fault(exception);
-                throw;
-            }
-
+            WaitTurnOrFault(ticket);
             ApplyInTurn(lsn, ticket, buffer, size);
         }
         finally
