@@ -182,7 +182,14 @@ internal static class ServeCommand
                     var databaseDirectory = Path.Combine(dataDirectory, DatabaseDirectoryName);
                     // A cluster member opens as a replica; the failover coordinator promotes it when it is elected.
                     var replica = replicationSettings.IsReplica || cluster is not null;
-                    var databaseOptions = new AgentDatabaseOptions { Role = replica ? DatabaseRole.Replica : DatabaseRole.Primary };
+                    // The engine's warnings (a torn log tail cut at open, index segments refused and rebuilt, a failed
+                    // background checkpoint) come from its own threads too: one synchronized writer for all of them.
+                    var warnings = TextWriter.Synchronized(stderr);
+                    var databaseOptions = new AgentDatabaseOptions
+                    {
+                        Role = replica ? DatabaseRole.Replica : DatabaseRole.Primary,
+                        Warning = message => warnings.WriteLine($"agentdb: warning: {message}"),
+                    };
                     try
                     {
                         if (replica)

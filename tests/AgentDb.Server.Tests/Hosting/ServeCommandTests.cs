@@ -40,6 +40,52 @@ public sealed partial class ServeCommandTests
     }
 
     [Fact]
+    public async Task RunAsync_WritesTheEnginesWarnings_HereRefusedIndexSegments()
+    {
+        // A collection past the HNSW threshold has its graph sealed in segment files at close; one of them is cut short
+        // on disk, so the engine refuses the segments at open and rebuilds the index, with a warning that must reach the
+        // server's stderr (it used to go nowhere).
+        using var root = new TempDirectory();
+        var dataDirectory = Path.Combine(root.Path, "data");
+        var databaseDirectory = Path.Combine(dataDirectory, ServeCommand.DatabaseDirectoryName);
+        using (var database = AgentDatabase.Open(databaseDirectory))
+        {
+            database.CreateCollection("c", 4, AgentDb.Kernels.DistanceMetric.L2Squared);
+            var batch = new RecordBatch();
+            var random = new Random(5);
+            for (int i = 0; i < new AgentDatabaseOptions().HnswThreshold + 500; i++)
+            {
+                batch.Upsert("c", "v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), [0x80], [random.NextSingle(), random.NextSingle(), random.NextSingle(), random.NextSingle()]);
+                if (batch.Count == 1000)
+                {
+                    database.Batch(batch);
+                    batch.Clear();
+                }
+            }
+
+            database.Batch(batch);
+        }
+
+        FileInfo segment = new DirectoryInfo(Path.Combine(databaseDirectory, "index")).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.Name != "segments.manifest").OrderByDescending(f => f.Length).First();
+        using (var stream = new FileStream(segment.FullName, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var run = ServeCommand.RunAsync(AnyPorts(dataDirectory), stdout, stderr, stop.Token);
+        await WaitForReadyAsync(stdout);
+        await stop.CancelAsync();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        string warning = Assert.Single(stderr.ToString().ReplaceLineEndings("\n").Split('\n'), line => line.Contains("rebuilding the index", StringComparison.Ordinal));
+        Assert.StartsWith("agentdb: warning: The vector index segments of collection 'c'", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ReportsTheFullPathWithoutTrailingSeparator()
     {
         using var root = new TempDirectory();
