@@ -14,13 +14,17 @@ namespace AgentDb.Log;
 /// <para>Where a file system refuses <c>O_DIRECT</c> (tmpfs, some overlays), or off Linux, a segment is written through
 /// the page cache with write-through (<c>O_SYNC</c>, as before; <see cref="IsDirect"/> false), and so is a write whose
 /// buffer, offset or length is not aligned to <see cref="Alignment"/> (FASTER aligns all of them to the sector size this
-/// device reports). Reads use ordinary buffered handles (the kernel keeps them coherent with direct writes). Writes and
+/// device reports), and so, from then on, is a segment whose direct write failed (the same bytes are written again
+/// through the page cache). Reads use ordinary buffered handles (the kernel keeps them coherent with direct writes). Writes and
 /// reads run on the thread pool, like FASTER's managed device.</para>
 /// </summary>
 internal sealed class DirectLogDevice : StorageDeviceBase
 {
     /// <summary>Writes are aligned to this (a multiple of every logical block size in use, and of the page size).</summary>
     public const uint Alignment = 4096;
+
+    /// <summary>Test seam: this device's direct writes fail as a refusing file system's would.</summary>
+    internal bool FailDirectWritesForTests { get; set; }
 
     // Linux x86-64 / arm64 open(2) flags.
     private const int OpenWriteOnly = 0x1;
@@ -138,7 +142,7 @@ internal sealed class DirectLogDevice : StorageDeviceBase
     {
         string path = GetSegmentFilename(FileName, segmentId);
         SafeFileHandle? direct = _preferDirect ? TryOpenDirect(path) : null;
-        return new Segment(path, direct);
+        return new Segment(this, path, direct);
     }
 
     /// <summary>Opens <paramref name="path"/> for writing with <c>O_DIRECT | O_DSYNC</c>; null when the file system refuses.</summary>
@@ -215,29 +219,50 @@ internal sealed class DirectLogDevice : StorageDeviceBase
     /// <summary>One segment file: a direct write handle (or none), and the buffered handles opened when needed.</summary>
     private sealed class Segment : IDisposable
     {
+        private readonly DirectLogDevice _device;
         private readonly string _path;
         private readonly object _gate = new();
-        private readonly SafeFileHandle? _direct;
+        private readonly SafeFileHandle? _directOpened;
+        private SafeFileHandle? _direct;
         private SafeFileHandle? _buffered;
         private SafeFileHandle? _read;
 
-        public Segment(string path, SafeFileHandle? direct)
+        public Segment(DirectLogDevice device, string path, SafeFileHandle? direct)
         {
+            _device = device;
             _path = path;
             _direct = direct;
+            _directOpened = direct;
         }
 
-        public bool Direct => _direct is not null;
+        public bool Direct => Volatile.Read(ref _direct) is not null;
 
+        /// <summary>
+        /// Writes through the direct handle when the write is aligned. If a direct write fails (a file system that took
+        /// <c>O_DIRECT</c> at open but refuses the write), the segment stops using it and the same bytes are written
+        /// through the page cache instead: a write at an offset can be repeated. A failure there is the caller's error.
+        /// </summary>
         public unsafe void Write(ReadOnlySpan<byte> data, long offset)
         {
-            SafeFileHandle? direct = _direct;
+            SafeFileHandle? direct = Volatile.Read(ref _direct);
             fixed (byte* start = data)
             {
                 if (direct is not null && IsAligned((ulong)start) && IsAligned((ulong)offset) && IsAligned((ulong)data.Length))
                 {
-                    RandomAccess.Write(direct, data, offset);
-                    return;
+                    try
+                    {
+                        if (_device.FailDirectWritesForTests)
+                        {
+                            throw new IOException("a direct write refused (test seam)");
+                        }
+
+                        RandomAccess.Write(direct, data, offset);
+                        return;
+                    }
+                    catch (IOException)
+                    {
+                        Volatile.Write(ref _direct, null); // closed with the segment (_directOpened)
+                    }
                 }
             }
 
@@ -271,7 +296,7 @@ internal sealed class DirectLogDevice : StorageDeviceBase
         {
             lock (_gate)
             {
-                _direct?.Dispose();
+                _directOpened?.Dispose();
                 _buffered?.Dispose();
                 _read?.Dispose();
             }

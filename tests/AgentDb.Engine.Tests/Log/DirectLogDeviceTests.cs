@@ -94,6 +94,37 @@ public sealed class DirectLogDeviceTests
         }
     }
 
+    [Fact]
+    public void AFailedDirectWrite_IsWrittenThroughThePageCache_AndTheSegmentStopsWritingDirectly()
+    {
+        // A file system that takes O_DIRECT at open but refuses the write: the bytes must still reach the file.
+        using var dir = new TempDirectory();
+        string prefix = Path.Combine(dir.Path, "wal.log");
+        unsafe
+        {
+            byte* buffer = (byte*)NativeMemory.AlignedAlloc(DirectLogDevice.Alignment, DirectLogDevice.Alignment);
+            try
+            {
+                for (int i = 0; i < DirectLogDevice.Alignment; i++)
+                {
+                    buffer[i] = (byte)(i * 13);
+                }
+
+                using var device = new DirectLogDevice(prefix, preferDirect: true) { FailDirectWritesForTests = true };
+                bool wasDirect = device.IsDirect(0);
+                Write(device, (IntPtr)buffer, DirectLogDevice.Alignment, DirectLogDevice.Alignment);
+                Assert.False(device.IsDirect(0));
+                byte[] file = File.ReadAllBytes(prefix + ".0");
+                Assert.True(new ReadOnlySpan<byte>(buffer, (int)DirectLogDevice.Alignment).SequenceEqual(file.AsSpan((int)DirectLogDevice.Alignment)));
+                Assert.Equal(FileSystemAcceptsDirectIo(Path.Combine(dir.Path, "probe")), wasDirect);
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(buffer);
+            }
+        }
+    }
+
     private static WriteAheadLogOptions WithDirectIo(WriteAheadLogOptions options, bool directIo) => new()
     {
         Durability = options.Durability,
