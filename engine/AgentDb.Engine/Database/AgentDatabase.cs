@@ -1191,16 +1191,7 @@ public sealed partial class AgentDatabase : IDisposable
             }
 
             bool existed = WritePrepared(lsn, prepared, scratch);
-            try
-            {
-                _sequencer.PassStoreTurn(ticket);
-            }
-            catch (Exception exception)
-            {
-                Fault(exception);
-                throw;
-            }
-
+            PassStoreTurnOrFault(ticket);
             IndexInTurn(lsn, ticket, prepared, scratch);
             return existed;
         }
@@ -1342,6 +1333,19 @@ public sealed partial class AgentDatabase : IDisposable
         try
         {
             _sequencer.WaitTurn(ticket);
+        }
+        catch (Exception exception)
+        {
+            Fault(exception);
+            throw;
+        }
+    }
+
+    private void PassStoreTurnOrFault(long ticket)
+    {
+        try
+        {
+            _sequencer.PassStoreTurn(ticket);
         }
         catch (Exception exception)
         {

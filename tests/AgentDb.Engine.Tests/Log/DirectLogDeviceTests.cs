@@ -16,7 +16,7 @@ public sealed class DirectLogDeviceTests
         // Odd-sized entries in small pages (16 KiB) and segments (256 KiB), committed every few appends: FASTER flushes
         // partial pages rounded to the device's 4 KiB sectors and rewrites their last sector on the next flush.
         using var dir = new TempDirectory();
-        WriteAheadLogOptions options = WithDirectIo(Options(DurabilityMode.Sync), directIo);
+        WriteAheadLogOptions options = Options(DurabilityMode.Sync, directIo: directIo);
         const int count = 3_000;
         using (var log = FasterLogWriteAheadLog.Open(dir.Path, options))
         {
@@ -124,15 +124,6 @@ public sealed class DirectLogDeviceTests
             }
         }
     }
-
-    private static WriteAheadLogOptions WithDirectIo(WriteAheadLogOptions options, bool directIo) => new()
-    {
-        Durability = options.Durability,
-        PageSizeBits = options.PageSizeBits,
-        MemorySizeBits = options.MemorySizeBits,
-        SegmentSizeBits = options.SegmentSizeBits,
-        DirectIo = directIo,
-    };
 
     private static void Write(DirectLogDevice device, IntPtr source, ulong offset, uint length)
     {

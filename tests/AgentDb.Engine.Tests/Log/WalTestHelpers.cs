@@ -6,9 +6,10 @@ namespace AgentDb.Engine.Tests.Log;
 internal static class WalTestHelpers
 {
     /// <summary>Small pages so tests cross page boundaries quickly and use little memory.</summary>
-    public static WriteAheadLogOptions Options(DurabilityMode mode = DurabilityMode.Sync, Action<string>? warning = null, long minimumNextLsn = 1) => new()
+    public static WriteAheadLogOptions Options(DurabilityMode mode = DurabilityMode.Sync, Action<string>? warning = null, long minimumNextLsn = 1, bool directIo = true) => new()
     {
         Durability = mode,
+        DirectIo = directIo,
         PageSizeBits = 14,
         MemorySizeBits = 16,
         SegmentSizeBits = 18,
